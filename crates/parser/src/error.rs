@@ -1,0 +1,189 @@
+//! Parse errors as miette diagnostics, worded for people, never with rule names.
+
+use crate::grammar::Rule;
+use crate::names::{expectation, Expect};
+use crate::Span;
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use std::fmt;
+
+/// A syntax error with its position, message and an optional hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// What went wrong, in words.
+    pub message: String,
+    /// Where it went wrong.
+    pub span: Span,
+    /// A suggestion for the usual cause, or empty.
+    pub hint: String,
+    /// True when the input simply stopped too early (the REPL asks for more lines).
+    pub incomplete: bool,
+}
+
+impl ParseError {
+    /// An error with a hint (pass an empty hint for none).
+    pub fn hinted(span: Span, message: String, hint: String) -> Self {
+        ParseError {
+            message,
+            span,
+            hint,
+            incomplete: false,
+        }
+    }
+
+    /// True when more input could complete the program (an open block or bracket).
+    pub fn is_incomplete(&self) -> bool {
+        self.incomplete
+    }
+
+    pub(crate) fn from_pest(err: pest::error::Error<Rule>, src: &str) -> Self {
+        let pos = match err.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((s, _)) => s,
+        };
+        let positives: Vec<Rule> = match &err.variant {
+            pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
+            pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+        };
+        let mut wanted: Vec<Expect> = positives.iter().filter_map(|r| expectation(*r)).collect();
+        wanted.sort();
+        wanted.dedup();
+        let rest = &src[pos..];
+        let at_end = rest.trim().is_empty()
+            || rest
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let found = found_token(rest);
+        let mut message = if wanted.is_empty() {
+            format!("unexpected {found}")
+        } else {
+            format!("expected {}, found {found}", join_or(&wanted))
+        };
+        let mut hint = String::new();
+        let token_len = if at_end { 0 } else { token_len(rest) };
+        if at_end {
+            if let Some((open, at)) = unclosed_bracket(&src[..pos]) {
+                let (line, col) = crate::line_col(src, at);
+                message = format!("unexpected end of input: `{open}` is not closed");
+                hint = format!("close the `{open}` opened at line {line}, column {col}");
+            } else if wanted.contains(&Expect::End) {
+                message = "unexpected end of input: expected `end`".into();
+                hint = "a block (`if`, `for`, `while` or `function`) is missing its `end`".into();
+            } else {
+                message = format!("unexpected end of input: expected {}", join_or(&wanted));
+            }
+        } else if rest.starts_with('\'') {
+            hint = "strings use double quotes (\"text\"); `'` is the transpose operator and must follow a value with no blank".into();
+        } else if rest.starts_with('=') && !rest.starts_with("==") {
+            hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
+        } else if rest.starts_with('{') || rest.starts_with('}') {
+            hint = "MLA has no braces: matrices use `[ ]`, blocks end with `end`".into();
+        } else if rest.starts_with('(')
+            && src[..pos].ends_with(|c: char| c == ' ' || c == '\t')
+        {
+            hint = "a call or index follows its name with no blank: `f(x)`, `X[i]`".into();
+        } else if wanted.contains(&Expect::StatementEnd) && !wanted.contains(&Expect::Expression) {
+            hint = "put `;` or a new line between two statements".into();
+        }
+        ParseError {
+            message,
+            span: Span::new(pos, pos + token_len),
+            hint,
+            incomplete: at_end,
+        }
+    }
+}
+
+/// The innermost bracket left open in `text`, with its byte offset.
+fn unclosed_bracket(text: &str) -> Option<(char, usize)> {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+        } else if in_string {
+            in_string = !(c == '"' || c == '\n');
+        } else {
+            match c {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '(' | '[' => stack.push((c, i)),
+                ')' | ']' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    stack.pop()
+}
+
+fn found_token(rest: &str) -> String {
+    if rest.trim().is_empty() {
+        return "the end of input".into();
+    }
+    if rest.starts_with('\n') || rest.starts_with("\r\n") {
+        return "the end of the line".into();
+    }
+    format!("`{}`", &rest[..token_len(rest)])
+}
+
+fn token_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        None => 0,
+        Some((_, c)) if c.is_alphanumeric() || c == '_' || c == '.' => rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.'))
+            .map_or(rest.len(), |(i, _)| i),
+        Some((_, c)) if c == '\n' || c == '\r' => 0,
+        Some((_, c)) => {
+            let first = c.len_utf8();
+            let two = rest.get(..first + 1).unwrap_or("");
+            if ["**", "==", "!=", "<=", ">=", "&&", "||", ".*", "./", ".^", "->"].contains(&two) {
+                2
+            } else {
+                first
+            }
+        }
+    }
+}
+
+fn join_or(items: &[Expect]) -> String {
+    let words: Vec<&str> = items.iter().map(|e| e.words()).collect();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+impl Diagnostic for ParseError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("mla::syntax"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.hint.is_empty() {
+            None
+        } else {
+            Some(Box::new(&self.hint))
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span: SourceSpan = self.span.into();
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".into()),
+            span,
+        ))))
+    }
+}
