@@ -1,1 +1,20 @@
+//! The MLA runtime: values, operators, numerics and the builtin table.
+//! It knows nothing of syntax or source positions; errors are kinds that the
+//! evaluator places in the source.
 
+pub mod builtins;
+pub mod display;
+pub mod error;
+pub mod files;
+pub mod index;
+pub mod linalg;
+pub mod ops;
+pub mod printf;
+pub mod rng;
+pub mod value;
+
+pub use builtins::{Builtin, Host, BUILTINS};
+pub use error::{Result, RuntimeError, Shape};
+pub use index::IndexArg;
+pub use rng::Rng;
+pub use value::{Func, UserFunc, Value, MAX_ELEMENTS};

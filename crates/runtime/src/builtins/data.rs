@@ -1,0 +1,75 @@
+//! Data in and out: load, save, dataset.
+
+use super::{mat, string, Builtin, Host};
+use crate::error::{Result, RuntimeError};
+use crate::files;
+use crate::value::Value;
+use ndarray::s;
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("data"; "load", 1, 1, 1, "load(path)", "a matrix from a CSV file (header skipped; comma, tab or blank separated) or a .npy file", load),
+    entry!("data"; "save", 2, 2, 1, "save(path, X)", "writes X as CSV or .npy, chosen by the file's extension", save),
+    entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set: \"iris\" (X 150×4, y 150×1 class ids 0, 1, 2)", dataset),
+];
+
+const IRIS_CSV: &str = include_str!("../../data/iris.csv");
+
+fn io_err(path: &str, e: std::io::Error) -> RuntimeError {
+    RuntimeError::Io {
+        path: path.into(),
+        reason: e.to_string(),
+    }
+}
+
+fn is_npy(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".npy")
+}
+
+fn load(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let path = string(args, 0)?;
+    let m = if is_npy(path) {
+        let bytes = std::fs::read(path).map_err(|e| io_err(path, e).at_arg(0))?;
+        files::parse_npy(&bytes, path)?
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e).at_arg(0))?;
+        files::parse_csv(&text, path)?
+    };
+    Ok(Value::matrix(m))
+}
+
+fn save(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let path = string(args, 0)?;
+    let m = mat(args, 1)?;
+    let lower = path.to_ascii_lowercase();
+    let result = if is_npy(path) {
+        std::fs::write(path, files::to_npy(&m))
+    } else if [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e)) {
+        std::fs::write(path, files::to_csv(&m))
+    } else {
+        return Err(RuntimeError::Domain(format!(
+            "save writes .csv, .txt or .npy files; `{path}` has neither extension"
+        ))
+        .at_arg(0));
+    };
+    result.map_err(|e| io_err(path, e).at_arg(0))?;
+    Ok(Value::str(path))
+}
+
+fn dataset(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+    let name = string(args, 0)?;
+    match name {
+        "iris" => {
+            let all = files::parse_csv(IRIS_CSV, "iris")?;
+            let x = Value::matrix(all.slice(s![.., 0..4]).to_owned());
+            if nout < 2 {
+                return Ok(x);
+            }
+            let y = Value::matrix(all.slice(s![.., 4..5]).to_owned());
+            Ok(Value::tuple(vec![x, y]))
+        }
+        other => Err(RuntimeError::Domain(format!(
+            "there is no built-in data set `{other}`; the data sets are: iris"
+        ))
+        .at_arg(0)),
+    }
+}

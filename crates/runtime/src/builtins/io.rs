@@ -1,0 +1,150 @@
+//! Output and housekeeping: print, printf, sprintf, tic, toc, assert,
+//! error, typeof, who, help.
+
+use super::{lookup, string, Builtin, Host, BUILTINS, VARIADIC};
+use crate::display;
+use crate::error::{Result, RuntimeError};
+use crate::printf::sprintf as format_c;
+use crate::value::{Func, Value};
+use std::time::Instant;
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("output"; "print", 0, VARIADIC, 1, "print(v, …)", "prints values separated by blanks, then a new line", print),
+    entry!("output"; "printf", 1, VARIADIC, 1, "printf(fmt, args, …)", "prints with C formats (%d %f %e %g %s), cycling through matrix elements like fprintf", printf),
+    entry!("output"; "sprintf", 1, VARIADIC, 1, "sprintf(fmt, args, …)", "the string printf would print", sprintf),
+    entry!("misc"; "tic", 0, 0, 1, "tic()", "starts the stopwatch", tic),
+    entry!("misc"; "toc", 0, 0, 1, "toc()", "seconds since tic()", toc),
+    entry!("misc"; "assert", 1, VARIADIC, 1, "assert(c, msg)", "raises an error (with msg, printf-formatted) unless c is true", assert),
+    entry!("misc"; "error", 1, VARIADIC, 1, "error(msg, args, …)", "raises an error with the message (printf-formatted when args are given)", error),
+    entry!("misc"; "typeof", 1, 1, 1, "typeof(x)", "the kind of a value: number, matrix, logical, string, function or tuple", typeof_),
+    entry!("misc"; "who", 0, 0, 1, "who()", "lists the workspace variables with their kinds and sizes", who),
+    entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin or function; help() lists every builtin", help),
+];
+
+fn write(host: &mut dyn Host, text: &str) -> Result<()> {
+    host.out()
+        .write_all(text.as_bytes())
+        .map_err(|e| RuntimeError::Io {
+            path: "<output>".into(),
+            reason: e.to_string(),
+        })
+}
+
+fn print(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let mut text = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        let shown = match a {
+            Value::Matrix(_) | Value::Logical(_) => display::display_plain(a),
+            other => display::inline(other),
+        };
+        text.push_str(&shown);
+    }
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    write(host, &text)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn printf(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let fmt = string(args, 0)?;
+    let text = format_c(fmt, &args[1..])?;
+    write(host, &text)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn sprintf(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let fmt = string(args, 0)?;
+    Ok(Value::str(format_c(fmt, &args[1..])?))
+}
+
+fn tic(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
+    *host.clock() = Some(Instant::now());
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn toc(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
+    match host.clock() {
+        Some(t) => Ok(Value::Num(t.elapsed().as_secs_f64())),
+        None => Err(RuntimeError::Domain("toc() was called before tic()".into())),
+    }
+}
+
+fn message(args: &[Value]) -> Result<String> {
+    let fmt = string(args, 0)?;
+    if args.len() == 1 {
+        Ok(fmt.to_string())
+    } else {
+        format_c(fmt, &args[1..])
+    }
+}
+
+fn assert(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    if args[0].truthy().map_err(|e| e.at_arg(0))? {
+        return Ok(Value::Tuple(Vec::new().into()));
+    }
+    let msg = if args.len() > 1 {
+        message(&args[1..])?
+    } else {
+        "the condition is false".into()
+    };
+    Err(RuntimeError::Assertion(msg))
+}
+
+fn error(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    Err(RuntimeError::User(message(args)?))
+}
+
+fn typeof_(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    Ok(Value::str(args[0].kind()))
+}
+
+fn who(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
+    let vars = host.workspace();
+    let mut text = String::new();
+    if vars.is_empty() {
+        text.push_str("the workspace is empty\n");
+    }
+    let width = vars.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, v) in &vars {
+        text.push_str(&format!("  {name:<width$}  {}\n", v.describe()));
+    }
+    write(host, &text)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+/// The `help` text for one builtin.
+pub fn builtin_help(b: &Builtin) -> String {
+    format!("{}\n  {}\n  ({})\n", b.signature, b.doc, b.group)
+}
+
+fn help(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let text = match args.first() {
+        None => {
+            let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
+            groups.dedup();
+            let mut out = String::from("MLA builtins (help(name) for one of them):\n");
+            for g in groups {
+                let names: Vec<&str> = BUILTINS.iter().filter(|b| b.group == g).map(|b| b.name).collect();
+                out.push_str(&format!("  {g}: {}\n", names.join(" ")));
+            }
+            out
+        }
+        Some(Value::Func(Func::Builtin(b))) => builtin_help(b),
+        Some(Value::Func(Func::User(u))) => format!("{}\n  a function defined in this session\n", u.describe()),
+        Some(Value::Str(name)) => match lookup(name) {
+            Some(b) => builtin_help(b),
+            None => {
+                return Err(RuntimeError::Domain(format!("there is no builtin named `{name}`")).at_arg(0))
+            }
+        },
+        Some(other) => {
+            return Err(RuntimeError::ty("a function or its name", other.describe()).at_arg(0))
+        }
+    };
+    write(host, &text)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}

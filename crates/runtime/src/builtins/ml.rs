@@ -1,0 +1,154 @@
+//! Machine-learning helpers: activations, softmax, logsumexp, one_hot and
+//! the usual losses. Rows are samples.
+
+use super::{mat, Builtin, Host};
+use crate::error::{Result, RuntimeError};
+use crate::value::Value;
+use ndarray::{Array2, Axis};
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid),
+    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu),
+    entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax),
+    entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp),
+    entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]", one_hot),
+    entry!("machine learning"; "mse", 2, 2, 1, "mse(pred, y)", "mean squared error over all elements", mse),
+    entry!("machine learning"; "bce", 2, 2, 1, "bce(p, y)", "binary cross-entropy -mean(y log p + (1-y) log(1-p)), logs clamped at -100", bce),
+    entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy),
+];
+
+fn sig(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+fn sigmoid(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(sig(*x))),
+        _ => Ok(Value::matrix(mat(args, 0)?.mapv(sig))),
+    }
+}
+
+fn relu(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let f = |x: f64| if x > 0.0 { x } else if x.is_nan() { x } else { 0.0 };
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(f(*x))),
+        _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
+    }
+}
+
+/// Which lines softmax and logsumexp work along.
+enum Lines {
+    Whole,
+    Rows,
+    Cols,
+}
+
+fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
+    match args.get(1) {
+        None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
+        None => Ok(Lines::Rows),
+        Some(v) => match v.to_scalar() {
+            Ok(d) if d == 1.0 => Ok(Lines::Cols),
+            Ok(d) if d == 2.0 => Ok(Lines::Rows),
+            _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
+        },
+    }
+}
+
+fn lse(v: impl Iterator<Item = f64> + Clone) -> f64 {
+    let max = v.clone().fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return max;
+    }
+    max + v.map(|x| (x - max).exp()).sum::<f64>().ln()
+}
+
+fn softmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let mut out = m.into_owned();
+    let norm = |mut lane: ndarray::ArrayViewMut1<f64>| {
+        let l = lse(lane.iter().copied());
+        lane.mapv_inplace(|x| (x - l).exp());
+    };
+    match lines(args, &out)? {
+        Lines::Whole => {
+            let l = lse(out.iter().copied());
+            out.mapv_inplace(|x| (x - l).exp());
+        }
+        Lines::Rows => out.axis_iter_mut(Axis(0)).for_each(norm),
+        Lines::Cols => out.axis_iter_mut(Axis(1)).for_each(norm),
+    }
+    Ok(Value::matrix(out))
+}
+
+fn logsumexp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let m = mat(args, 0)?;
+    Ok(match lines(args, &m)? {
+        Lines::Whole => Value::Num(lse(m.iter().copied())),
+        Lines::Rows => Value::column(m.axis_iter(Axis(0)).map(|r| lse(r.iter().copied())).collect()),
+        Lines::Cols => Value::row(m.axis_iter(Axis(1)).map(|c| lse(c.iter().copied())).collect()),
+    })
+}
+
+fn one_hot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let y = args[0].elements().map_err(|e| e.at_arg(0))?;
+    let classes = args[1].elements().map_err(|e| e.at_arg(1))?;
+    crate::value::check_alloc(y.len(), classes.len())?;
+    Ok(Value::matrix(Array2::from_shape_fn(
+        (y.len(), classes.len()),
+        |(i, j)| f64::from(u8::from(y[i] == classes[j])),
+    )))
+}
+
+fn same_shape(name: &str, args: &[Value]) -> Result<()> {
+    let (a, b) = (args[0].shape(), args[1].shape());
+    if a != b {
+        return Err(RuntimeError::Shape(format!(
+            "{name} needs its two arguments the same shape, got {}×{} and {}×{}",
+            a.0, a.1, b.0, b.1
+        )));
+    }
+    Ok(())
+}
+
+fn mse(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    same_shape("mse", args)?;
+    let (p, y) = (mat(args, 0)?, mat(args, 1)?);
+    let n = p.len() as f64;
+    Ok(Value::Num(
+        p.iter().zip(y.iter()).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / n,
+    ))
+}
+
+fn clamped_ln(x: f64) -> f64 {
+    x.ln().max(-100.0)
+}
+
+fn bce(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    same_shape("bce", args)?;
+    let (p, y) = (mat(args, 0)?, mat(args, 1)?);
+    let n = p.len() as f64;
+    let total: f64 = p
+        .iter()
+        .zip(y.iter())
+        .map(|(p, y)| -(y * clamped_ln(*p) + (1.0 - y) * clamped_ln(1.0 - p)))
+        .sum();
+    Ok(Value::Num(total / n))
+}
+
+fn cross_entropy(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    same_shape("cross_entropy", args)?;
+    let (p, y) = (mat(args, 0)?, mat(args, 1)?);
+    let n = p.nrows() as f64;
+    let total: f64 = p
+        .iter()
+        .zip(y.iter())
+        .map(|(p, y)| if *y == 0.0 { 0.0 } else { -y * clamped_ln(*p) })
+        .sum();
+    Ok(Value::Num(total / n))
+}

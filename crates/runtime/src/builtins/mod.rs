@@ -1,0 +1,239 @@
+//! The builtin table: one entry per function with its arity, signature, doc
+//! line and group. It is the single source for calls, `help`, completion and
+//! the generated reference.
+
+/// One table entry: `entry!(group; name, min, max, outputs, signature, doc, fn)`.
+macro_rules! entry {
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr) => {
+        $crate::builtins::Builtin {
+            name: $name,
+            min_args: $min,
+            max_args: $max,
+            outputs: $out,
+            signature: $sig,
+            doc: $doc,
+            group: $group,
+            func: $f,
+        }
+    };
+}
+
+mod build;
+mod data;
+mod elementwise;
+mod io;
+mod linalg_fns;
+mod ml;
+mod reduce;
+mod shape;
+
+use crate::error::{Result, RuntimeError};
+use crate::rng::Rng;
+use crate::value::Value;
+use ndarray::Array2;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use std::time::Instant;
+
+/// What a builtin may ask of the interpreter running it.
+pub trait Host {
+    /// Where `print` and `printf` write.
+    fn out(&mut self) -> &mut dyn std::io::Write;
+    /// The random generator behind `rand`, `randn` and `seed`.
+    fn rng(&mut self) -> &mut Rng;
+    /// The `tic` clock.
+    fn clock(&mut self) -> &mut Option<Instant>;
+    /// The workspace variables, sorted by name (for `who`).
+    fn workspace(&self) -> Vec<(String, Value)>;
+}
+
+/// A builtin's implementation: host, arguments, number of results asked.
+pub type BuiltinFn = fn(&mut dyn Host, &[Value], usize) -> Result<Value>;
+
+/// One entry of the builtin table.
+pub struct Builtin {
+    /// The name scripts call it by.
+    pub name: &'static str,
+    /// Fewest arguments.
+    pub min_args: usize,
+    /// Most arguments (`usize::MAX` for any number).
+    pub max_args: usize,
+    /// How many results it can return.
+    pub outputs: usize,
+    /// How it is called, e.g. `zeros(m, n)`.
+    pub signature: &'static str,
+    /// One line on what it does.
+    pub doc: &'static str,
+    /// Its group in the reference (`build`, `linear algebra`, …).
+    pub group: &'static str,
+    /// The implementation.
+    pub func: BuiltinFn,
+}
+
+/// Any number of arguments.
+pub(crate) const VARIADIC: usize = usize::MAX;
+
+/// Every builtin, grouped as in the language reference.
+pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
+    [
+        build::ENTRIES,
+        shape::ENTRIES,
+        elementwise::UNARY,
+        elementwise::OTHERS,
+        reduce::ENTRIES,
+        linalg_fns::ENTRIES,
+        ml::ENTRIES,
+        data::ENTRIES,
+        io::ENTRIES,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+});
+
+static BY_NAME: LazyLock<HashMap<&'static str, &'static Builtin>> =
+    LazyLock::new(|| BUILTINS.iter().map(|b| (b.name, *b)).collect());
+
+/// The builtin called `name`.
+pub fn lookup(name: &str) -> Option<&'static Builtin> {
+    BY_NAME.get(name).copied()
+}
+
+/// Named constants: `pi e Inf NaN eps`.
+pub fn constant(name: &str) -> Option<f64> {
+    Some(match name {
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        "Inf" | "inf" => f64::INFINITY,
+        "NaN" | "nan" => f64::NAN,
+        "eps" => f64::EPSILON,
+        _ => return None,
+    })
+}
+
+/// Calls a builtin after checking its argument and result counts.
+pub fn call(b: &'static Builtin, host: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+    if args.len() < b.min_args || args.len() > b.max_args {
+        return Err(RuntimeError::Arity {
+            name: b.name.into(),
+            signature: b.signature.into(),
+            given: args.len(),
+        });
+    }
+    if nout > b.outputs.max(1) {
+        return Err(RuntimeError::TooManyOutputs {
+            name: b.name.into(),
+            asked: nout,
+            has: b.outputs,
+        });
+    }
+    (b.func)(host, args, nout)
+}
+
+// ---- argument helpers: each marks its error with the argument's position.
+
+pub(crate) fn mat(args: &[Value], i: usize) -> Result<Cow<'_, Array2<f64>>> {
+    args[i].to_matrix().map_err(|e| e.at_arg(i))
+}
+
+pub(crate) fn scalar(args: &[Value], i: usize) -> Result<f64> {
+    args[i].to_scalar().map_err(|e| e.at_arg(i))
+}
+
+pub(crate) fn count(args: &[Value], i: usize, what: &str) -> Result<usize> {
+    args[i].to_count(what).map_err(|e| e.at_arg(i))
+}
+
+pub(crate) fn string(args: &[Value], i: usize) -> Result<&str> {
+    args[i].to_str().map_err(|e| e.at_arg(i))
+}
+
+/// A dimension argument for reductions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dim {
+    /// Down the columns (dim 1).
+    Rows,
+    /// Along the rows (dim 2).
+    Cols,
+    /// Every element.
+    All,
+}
+
+/// MATLAB's rule: the first dimension whose size is not 1.
+pub(crate) fn default_dim(m: &Array2<f64>) -> Dim {
+    if m.nrows() != 1 {
+        Dim::Rows
+    } else {
+        Dim::Cols
+    }
+}
+
+pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> {
+    match args.get(i) {
+        None => Ok(default_dim(m)),
+        Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
+        Some(v) => match v.to_scalar() {
+            Ok(d) if d == 1.0 => Ok(Dim::Rows),
+            Ok(d) if d == 2.0 => Ok(Dim::Cols),
+            _ => Err(RuntimeError::Domain(format!(
+                "the dimension must be 1, 2 or \"all\", got {}",
+                crate::display::inline(v)
+            ))
+            .at_arg(i)),
+        },
+    }
+}
+
+/// `f(m)` or `f(m, n)` or `f([m n])`: the size arguments of builders.
+pub(crate) fn size_args(args: &[Value], start: usize) -> Result<(usize, usize)> {
+    let rest = &args[start..];
+    let (m, n) = match rest.len() {
+        0 => (1, 1),
+        1 => match &rest[0] {
+            Value::Matrix(v) if v.len() == 2 => {
+                let d: Vec<f64> = v.iter().copied().collect();
+                let m = Value::Num(d[0]).to_count("the number of rows").map_err(|e| e.at_arg(start))?;
+                let n = Value::Num(d[1]).to_count("the number of columns").map_err(|e| e.at_arg(start))?;
+                (m, n)
+            }
+            _ => {
+                let n = count(args, start, "the size")?;
+                (n, n)
+            }
+        },
+        _ => (
+            count(args, start, "the number of rows")?,
+            count(args, start + 1, "the number of columns")?,
+        ),
+    };
+    crate::value::check_alloc(m, n).map_err(|e| e.at_arg(start))?;
+    Ok((m, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_documented() {
+        let mut seen = std::collections::HashSet::new();
+        for b in BUILTINS.iter() {
+            assert!(seen.insert(b.name), "duplicate builtin {}", b.name);
+            assert!(!b.doc.is_empty() && b.signature.starts_with(b.name), "{}", b.name);
+            assert!(b.min_args <= b.max_args);
+        }
+    }
+
+    #[test]
+    fn design_names_all_exist() {
+        let names = "zeros ones eye fill rand randn seed linspace diag reshape repmat size rows cols numel length isempty \
+            abs sqrt exp log log1p sin cos tan tanh floor ceil round sign max min clamp \
+            sum mean prod cumsum argmax argmin std var norm dot trace det rank cond cov \
+            eig svd qr chol inv pinv solve sigmoid relu softmax logsumexp one_hot mse bce cross_entropy \
+            load save dataset print printf tic toc assert error typeof who help";
+        for n in names.split_whitespace() {
+            assert!(lookup(n).is_some(), "missing builtin {n}");
+        }
+    }
+}

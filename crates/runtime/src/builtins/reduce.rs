@@ -1,0 +1,304 @@
+//! Reductions along MATLAB's first non-singleton dimension (or a given one,
+//! or "all"): sum, mean, prod, cumsum, max, min, argmax, argmin, std, var,
+//! any, all, norm, dot, trace.
+
+use super::{default_dim, dim_arg, mat, Builtin, Dim, Host};
+use crate::error::{Result, RuntimeError};
+use crate::linalg;
+use crate::value::Value;
+use ndarray::{Array2, Axis};
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("reductions"; "sum", 1, 2, 1, "sum(X, dim)", "sum along the first non-singleton dimension (a dimension or \"all\" may be given)", sum),
+    entry!("reductions"; "mean", 1, 2, 1, "mean(X, dim)", "mean along the first non-singleton dimension: column means of a matrix", mean),
+    entry!("reductions"; "prod", 1, 2, 1, "prod(X, dim)", "product along the first non-singleton dimension", prod),
+    entry!("reductions"; "cumsum", 1, 2, 1, "cumsum(X, dim)", "cumulative sum along the first non-singleton dimension", cumsum),
+    entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max),
+    entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min),
+    entry!("reductions"; "argmax", 1, 2, 1, "argmax(X, dim)", "1-based index of the largest element along a dimension", argmax),
+    entry!("reductions"; "argmin", 1, 2, 1, "argmin(X, dim)", "1-based index of the smallest element along a dimension", argmin),
+    entry!("reductions"; "std", 1, 3, 1, "std(X, w, dim)", "standard deviation (N-1; std(X, 1) divides by N)", std),
+    entry!("reductions"; "var", 1, 3, 1, "var(X, w, dim)", "variance (N-1; var(X, 1) divides by N)", var),
+    entry!("reductions"; "any", 1, 2, 1, "any(X, dim)", "true where any element along the dimension is non-zero", any),
+    entry!("reductions"; "all", 1, 2, 1, "all(X, dim)", "true where every element along the dimension is non-zero", all),
+    entry!("reductions"; "norm", 1, 2, 1, "norm(x, p)", "2-norm of a vector or matrix; norm(A, \"fro\"), norm(x, 1), norm(x, Inf)", norm),
+    entry!("reductions"; "dot", 2, 2, 1, "dot(a, b)", "dot product of two vectors (column-wise for matrices)", dot),
+    entry!("reductions"; "trace", 1, 1, 1, "trace(A)", "sum of the diagonal of a square matrix", trace),
+];
+
+/// Applies `f` to each line along `dim`.
+pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Array2<f64> {
+    match dim {
+        Dim::All => {
+            let v: Vec<f64> = m.t().iter().copied().collect();
+            Array2::from_elem((1, 1), f(&v))
+        }
+        Dim::Rows => {
+            let out: Vec<f64> = m.axis_iter(Axis(1)).map(|c| f(&c.to_vec())).collect();
+            Array2::from_shape_vec((1, m.ncols()), out).expect("1×n")
+        }
+        Dim::Cols => {
+            let out: Vec<f64> = m.axis_iter(Axis(0)).map(|r| f(&r.to_vec())).collect();
+            Array2::from_shape_vec((m.nrows(), 1), out).expect("n×1")
+        }
+    }
+}
+
+fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let dim = if m.dim() == (0, 0) && args.len() <= dim_at {
+        Dim::All
+    } else {
+        dim_arg(args, dim_at, &m)?
+    };
+    Ok(Value::matrix(reduce(&m, dim, f)))
+}
+
+fn sum(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    reduction(args, 1, |v| v.iter().sum())
+}
+
+fn mean(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    reduction(args, 1, |v| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+fn prod(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    reduction(args, 1, |v| v.iter().product())
+}
+
+fn any(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let v = reduction(args, 1, |v| f64::from(u8::from(v.iter().any(|x| *x != 0.0))))?;
+    Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
+}
+
+fn all(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let v = reduction(args, 1, |v| f64::from(u8::from(v.iter().all(|x| *x != 0.0))))?;
+    Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
+}
+
+fn cumsum(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let dim = dim_arg(args, 1, &m)?;
+    let mut out = m.into_owned();
+    match dim {
+        Dim::Rows => out.accumulate_axis_inplace(Axis(0), |prev, cur| *cur += *prev),
+        Dim::Cols => out.accumulate_axis_inplace(Axis(1), |prev, cur| *cur += *prev),
+        Dim::All => {
+            return Err(RuntimeError::Domain("cumsum takes dimension 1 or 2, not \"all\"".into()).at_arg(1))
+        }
+    }
+    Ok(Value::matrix(out))
+}
+
+/// Position and value of the best element, skipping NaN (all NaN: NaN at 1).
+fn best(v: &[f64], better: fn(f64, f64) -> bool) -> (f64, usize) {
+    let mut found: Option<(f64, usize)> = None;
+    for (i, &x) in v.iter().enumerate() {
+        if x.is_nan() {
+            continue;
+        }
+        match found {
+            Some((b, _)) if !better(x, b) => {}
+            _ => found = Some((x, i)),
+        }
+    }
+    found.unwrap_or((if v.is_empty() { f64::NAN } else { f64::NAN }, 0))
+}
+
+fn extreme(args: &[Value], nout: usize, better: fn(f64, f64) -> bool, name: &'static str) -> Result<Value> {
+    // max(A, B): elementwise.
+    if args.len() == 2 {
+        return crate::ops::elementwise(name, &args[0], &args[1], if name == "max" { fmax } else { fmin });
+    }
+    let m = mat(args, 0)?;
+    let dim = if args.len() == 3 {
+        if args[1].numel() != 0 {
+            return Err(RuntimeError::Domain(format!(
+                "{name}(X, [], dim) takes [] as its second argument"
+            ))
+            .at_arg(1));
+        }
+        dim_arg(args, 2, &m)?
+    } else {
+        default_dim(&m)
+    };
+    if m.is_empty() {
+        let empty = Value::matrix(Array2::zeros((0, 0)));
+        return Ok(if nout >= 2 { Value::tuple(vec![empty.clone(), empty]) } else { empty });
+    }
+    let vals = Value::matrix(reduce(&m, dim, |v| best(v, better).0));
+    if nout < 2 {
+        return Ok(vals);
+    }
+    let idx = Value::matrix(reduce(&m, dim, |v| (best(v, better).1 + 1) as f64));
+    Ok(Value::tuple(vec![vals, idx]))
+}
+
+fn fmax(a: f64, b: f64) -> f64 {
+    a.max(b)
+}
+
+fn fmin(a: f64, b: f64) -> f64 {
+    a.min(b)
+}
+
+fn max(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+    extreme(args, nout, |x, b| x > b, "max")
+}
+
+fn min(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+    extreme(args, nout, |x, b| x < b, "min")
+}
+
+fn arg_extreme(args: &[Value], better: fn(f64, f64) -> bool) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let dim = dim_arg(args, 1, &m)?;
+    if m.is_empty() {
+        return Ok(Value::matrix(Array2::zeros((0, 0))));
+    }
+    Ok(Value::matrix(reduce(&m, dim, |v| (best(v, better).1 + 1) as f64)))
+}
+
+fn argmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    arg_extreme(args, |x, b| x > b)
+}
+
+fn argmin(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    arg_extreme(args, |x, b| x < b)
+}
+
+fn variance(v: &[f64], by_n: bool) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n == 1 {
+        return 0.0;
+    }
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let ss: f64 = v.iter().map(|x| (x - mean) * (x - mean)).sum();
+    ss / if by_n { n as f64 } else { (n - 1) as f64 }
+}
+
+fn spread(args: &[Value], root: bool) -> Result<Value> {
+    let by_n = match args.get(1) {
+        None => false,
+        Some(v) if v.numel() == 0 => false,
+        Some(v) => match v.to_scalar() {
+            Ok(w) if w == 0.0 => false,
+            Ok(w) if w == 1.0 => true,
+            _ => {
+                return Err(RuntimeError::Domain(
+                    "the weight must be 0 (divide by N-1) or 1 (divide by N)".into(),
+                )
+                .at_arg(1))
+            }
+        },
+    };
+    let f = move |v: &[f64]| {
+        let var = variance(v, by_n);
+        if root {
+            var.sqrt()
+        } else {
+            var
+        }
+    };
+    reduction(args, 2, f)
+}
+
+fn std(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    spread(args, true)
+}
+
+fn var(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    spread(args, false)
+}
+
+fn norm(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let is_vec = m.nrows() == 1 || m.ncols() == 1;
+    let p = match args.get(1) {
+        None => Norm::Two,
+        Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
+        Some(v) => match v.to_scalar() {
+            Ok(x) if x == 2.0 => Norm::Two,
+            Ok(x) if x == 1.0 => Norm::One,
+            Ok(x) if x == f64::INFINITY => Norm::Inf,
+            Ok(x) if is_vec && x > 0.0 => Norm::P(x),
+            _ => {
+                return Err(RuntimeError::Domain(format!(
+                    "norm takes p = 1, 2, Inf or \"fro\"{}, got {}",
+                    if is_vec { " (or any p > 0 for a vector)" } else { "" },
+                    crate::display::inline(v)
+                ))
+                .at_arg(1))
+            }
+        },
+    };
+    let abs_sum = |it: &mut dyn Iterator<Item = f64>| it.map(f64::abs).sum::<f64>();
+    let x = match p {
+        Norm::Fro => m.iter().map(|x| x * x).sum::<f64>().sqrt(),
+        Norm::Two if is_vec => m.iter().map(|x| x * x).sum::<f64>().sqrt(),
+        Norm::Two => linalg::singular_values(&m)?.first().copied().unwrap_or(0.0),
+        Norm::One if is_vec => abs_sum(&mut m.iter().copied()),
+        Norm::One => m
+            .axis_iter(Axis(1))
+            .map(|c| abs_sum(&mut c.iter().copied()))
+            .fold(0.0, f64::max),
+        Norm::Inf if is_vec => m.iter().fold(0.0f64, |a, x| a.max(x.abs())),
+        Norm::Inf => m
+            .axis_iter(Axis(0))
+            .map(|r| abs_sum(&mut r.iter().copied()))
+            .fold(0.0, f64::max),
+        Norm::P(p) => m.iter().map(|x| x.abs().powf(p)).sum::<f64>().powf(1.0 / p),
+    };
+    Ok(Value::Num(x))
+}
+
+enum Norm {
+    Two,
+    One,
+    Inf,
+    Fro,
+    P(f64),
+}
+
+fn dot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let a = mat(args, 0)?;
+    let b = mat(args, 1)?;
+    let a_vec = a.nrows() == 1 || a.ncols() == 1;
+    let b_vec = b.nrows() == 1 || b.ncols() == 1;
+    if a_vec && b_vec {
+        if a.len() != b.len() {
+            return Err(RuntimeError::Shape(format!(
+                "dot needs vectors of the same length, got {} and {} elements",
+                a.len(),
+                b.len()
+            )));
+        }
+        return Ok(Value::Num(a.iter().zip(b.iter()).map(|(x, y)| x * y).sum()));
+    }
+    if a.dim() != b.dim() {
+        return Err(RuntimeError::Shape(format!(
+            "dot needs matrices of the same shape, got {}×{} and {}×{}",
+            a.nrows(),
+            a.ncols(),
+            b.nrows(),
+            b.ncols()
+        )));
+    }
+    let prod = &*a * &*b;
+    Ok(Value::matrix(reduce(&prod, Dim::Rows, |v| v.iter().sum())))
+}
+
+fn trace(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let m = mat(args, 0)?;
+    if m.nrows() != m.ncols() {
+        return Err(RuntimeError::NotSquare {
+            what: "trace",
+            shape: m.dim(),
+        }
+        .at_arg(0));
+    }
+    Ok(Value::Num(m.diag().sum()))
+}

@@ -1,0 +1,223 @@
+//! Runtime error kinds. They carry shapes and values but never spans: the
+//! evaluator knows where the failing expression stands and attaches that.
+
+use std::fmt;
+
+/// A matrix shape, rows × columns.
+pub type Shape = (usize, usize);
+
+/// Formats a shape as `150×4`.
+pub fn shape_str(s: Shape) -> String {
+    format!("{}×{}", s.0, s.1)
+}
+
+/// What went wrong while computing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuntimeError {
+    /// Elementwise operands whose sizes neither match nor are 1.
+    Broadcast {
+        /// The operator, as written.
+        op: &'static str,
+        /// Left operand's shape.
+        left: Shape,
+        /// Right operand's shape.
+        right: Shape,
+    },
+    /// `A * B` with `cols(A) != rows(B)`.
+    InnerDim {
+        /// Left operand's shape.
+        left: Shape,
+        /// Right operand's shape.
+        right: Shape,
+    },
+    /// A general shape problem, fully worded (shapes included).
+    Shape(String),
+    /// An index outside the matrix.
+    IndexOutOfRange {
+        /// The index as the user wrote it (1-based).
+        index: f64,
+        /// 1 for rows, 2 for columns, 0 for linear indexing.
+        dim: u8,
+        /// The indexed matrix's shape.
+        size: Shape,
+    },
+    /// An index that is not a positive whole number.
+    BadIndex(String),
+    /// A value of the wrong kind.
+    Type {
+        /// What was wanted.
+        expected: String,
+        /// What was given (a kind and shape).
+        got: String,
+    },
+    /// A builtin called with the wrong number of arguments.
+    Arity {
+        /// The function.
+        name: String,
+        /// Its signature, e.g. `zeros(m, n)`.
+        signature: String,
+        /// How many arguments were given.
+        given: usize,
+    },
+    /// More results asked for than the function returns.
+    TooManyOutputs {
+        /// The function.
+        name: String,
+        /// How many were asked.
+        asked: usize,
+        /// How many it has.
+        has: usize,
+    },
+    /// A square matrix was required.
+    NotSquare {
+        /// The operation.
+        what: &'static str,
+        /// The shape given.
+        shape: Shape,
+    },
+    /// The matrix is singular to working precision.
+    Singular {
+        /// The operation.
+        what: &'static str,
+    },
+    /// A numerical argument outside the function's domain, fully worded.
+    Domain(String),
+    /// A request for more memory than MLA will allocate.
+    TooLarge {
+        /// Rows asked for.
+        rows: f64,
+        /// Columns asked for.
+        cols: f64,
+    },
+    /// A file could not be read or written.
+    Io {
+        /// The path.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// A CSV cell that is not a number.
+    Csv {
+        /// The path.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (field number).
+        column: usize,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Raised by `error(msg)`.
+    User(String),
+    /// Raised by a failing `assert`.
+    Assertion(String),
+    /// An error caused by one argument of a call: the evaluator points at it.
+    Arg {
+        /// 0-based argument position.
+        index: usize,
+        /// The error itself.
+        error: Box<RuntimeError>,
+    },
+}
+
+impl RuntimeError {
+    /// Marks this error as caused by argument `index` (0-based).
+    pub fn at_arg(self, index: usize) -> Self {
+        match self {
+            e @ RuntimeError::Arg { .. } => e,
+            e => RuntimeError::Arg {
+                index,
+                error: Box::new(e),
+            },
+        }
+    }
+
+    /// A type error.
+    pub fn ty(expected: impl Into<String>, got: impl Into<String>) -> Self {
+        RuntimeError::Type {
+            expected: expected.into(),
+            got: got.into(),
+        }
+    }
+
+    /// The error without its argument marker.
+    pub fn inner(&self) -> &RuntimeError {
+        match self {
+            RuntimeError::Arg { error, .. } => error.inner(),
+            e => e,
+        }
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use RuntimeError::*;
+        match self {
+            Broadcast { op, left, right } => write!(
+                f,
+                "cannot apply `{op}` to {} and {}: sizes must be equal or 1 in each dimension",
+                shape_str(*left),
+                shape_str(*right)
+            ),
+            InnerDim { left, right } => write!(
+                f,
+                "cannot multiply {} by {}: inner dimensions {} and {} differ",
+                shape_str(*left),
+                shape_str(*right),
+                left.1,
+                right.0
+            ),
+            Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
+            IndexOutOfRange { index, dim, size } => {
+                let which = match dim {
+                    1 => format!("row index {index} is out of range: the matrix has {} rows ({})", size.0, shape_str(*size)),
+                    2 => format!("column index {index} is out of range: the matrix has {} columns ({})", size.1, shape_str(*size)),
+                    _ => format!(
+                        "index {index} is out of range: the matrix has {} elements ({})",
+                        size.0 * size.1,
+                        shape_str(*size)
+                    ),
+                };
+                f.write_str(&which)
+            }
+            Type { expected, got } => write!(f, "expected {expected}, got {got}"),
+            Arity {
+                name,
+                signature,
+                given,
+            } => write!(
+                f,
+                "`{name}` was given {given} argument{}; it is called as {signature}",
+                if *given == 1 { "" } else { "s" }
+            ),
+            TooManyOutputs { name, asked, has } => write!(
+                f,
+                "{asked} results were asked of `{name}`, which returns {has}"
+            ),
+            NotSquare { what, shape } => {
+                write!(f, "{what} needs a square matrix, got {}", shape_str(*shape))
+            }
+            Singular { what } => write!(f, "{what}: the matrix is singular to working precision"),
+            TooLarge { rows, cols } => write!(
+                f,
+                "refusing to allocate a {rows}×{cols} matrix: more than {} elements",
+                crate::MAX_ELEMENTS
+            ),
+            Io { path, reason } => write!(f, "cannot access `{path}`: {reason}"),
+            Csv {
+                path,
+                line,
+                column,
+                reason,
+            } => write!(f, "{path}: line {line}, column {column}: {reason}"),
+            User(msg) => f.write_str(msg),
+            Assertion(msg) => write!(f, "assertion failed: {msg}"),
+            Arg { error, .. } => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+/// Results of runtime operations.
+pub type Result<T> = std::result::Result<T, RuntimeError>;

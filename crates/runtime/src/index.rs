@@ -1,0 +1,327 @@
+//! Indexing `X[i, j]`, linear indexing `X[k]` (column-major) and indexed
+//! assignment. Indices are 1-based at the surface and 0-based here.
+
+use crate::display::format_scalar;
+use crate::error::{shape_str, Result, RuntimeError, Shape};
+use crate::value::Value;
+use ndarray::Array2;
+use std::sync::Arc;
+
+/// One index position as the evaluator hands it over.
+#[derive(Clone, Debug)]
+pub enum IndexArg {
+    /// A lone `:`: everything along that dimension.
+    All,
+    /// A number, vector of indices, range or logical mask.
+    Val(Value),
+}
+
+/// Resolves an index to 0-based positions (`None` means all).
+fn resolve(arg: &IndexArg, size: usize, dim: u8, shape: Shape) -> Result<Option<Vec<usize>>> {
+    let v = match arg {
+        IndexArg::All => return Ok(None),
+        IndexArg::Val(v) => v,
+    };
+    let one = |x: f64| -> Result<usize> {
+        if x.fract() != 0.0 || x < 1.0 || !x.is_finite() {
+            return Err(RuntimeError::BadIndex(format!(
+                "index {} is not a positive whole number (indices start at 1)",
+                format_scalar(x)
+            )));
+        }
+        if x > size as f64 {
+            return Err(RuntimeError::IndexOutOfRange {
+                index: x,
+                dim,
+                size: shape,
+            });
+        }
+        Ok(x as usize - 1)
+    };
+    match v {
+        Value::Num(x) => Ok(Some(vec![one(*x)?])),
+        Value::Matrix(m) => m.t().iter().map(|x| one(*x)).collect::<Result<_>>().map(Some),
+        Value::Bool(b) => mask(std::iter::once(*b), size, dim, shape),
+        Value::Logical(m) => mask(m.t().iter().copied(), size, dim, shape),
+        other => Err(RuntimeError::ty(
+            "a number, range, index vector, `:` or logical mask as an index",
+            other.describe(),
+        )),
+    }
+}
+
+fn mask(
+    bits: impl Iterator<Item = bool>,
+    size: usize,
+    dim: u8,
+    shape: Shape,
+) -> Result<Option<Vec<usize>>> {
+    let mut out = Vec::new();
+    for (i, b) in bits.enumerate() {
+        if b {
+            if i >= size {
+                return Err(RuntimeError::IndexOutOfRange {
+                    index: (i + 1) as f64,
+                    dim,
+                    size: shape,
+                });
+            }
+            out.push(i);
+        }
+    }
+    Ok(Some(out))
+}
+
+fn all(n: usize) -> Vec<usize> {
+    (0..n).collect()
+}
+
+fn gather2<T: Copy>(a: &Array2<T>, rows: &[usize], cols: &[usize]) -> Array2<T> {
+    Array2::from_shape_fn((rows.len(), cols.len()), |(i, j)| a[[rows[i], cols[j]]])
+}
+
+fn gather_linear<T: Copy>(a: &Array2<T>, idx: &[usize], shape: Shape) -> Array2<T> {
+    let r = a.nrows().max(1);
+    let data: Vec<T> = idx.iter().map(|&k| a[[k % r, k / r]]).collect();
+    // column-major fill of `shape`
+    Array2::from_shape_vec((shape.1, shape.0), data)
+        .expect("index count matches shape")
+        .reversed_axes()
+}
+
+/// `x[rows, cols]`.
+pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    let shape = x.shape();
+    let rows = resolve(r, shape.0, 1, shape)?.unwrap_or_else(|| all(shape.0));
+    let cols = resolve(c, shape.1, 2, shape)?.unwrap_or_else(|| all(shape.1));
+    match x {
+        Value::Logical(m) => Ok(Value::logical(gather2(m, &rows, &cols))),
+        Value::Bool(b) => Ok(Value::logical(Array2::from_elem((rows.len(), cols.len()), *b))),
+        other => {
+            let m = indexable(other)?;
+            Ok(Value::matrix(gather2(&m, &rows, &cols)))
+        }
+    }
+}
+
+fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
+    match x {
+        Value::Num(_) | Value::Matrix(_) => x.to_matrix(),
+        other => Err(RuntimeError::ty("a matrix to index", other.describe())),
+    }
+}
+
+/// `x[k]`: linear (column-major) indexing.
+pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    let shape = x.shape();
+    let n = shape.0 * shape.1;
+    let idx = resolve(k, n, 0, shape)?;
+    let out_shape = match (&idx, k) {
+        (None, _) => (n, 1),
+        (Some(ix), IndexArg::Val(Value::Logical(_) | Value::Bool(_))) => {
+            if shape.0 == 1 {
+                (1, ix.len())
+            } else {
+                (ix.len(), 1)
+            }
+        }
+        (Some(ix), IndexArg::Val(v)) => {
+            let is = v.shape();
+            let x_vec = shape.0 == 1 || shape.1 == 1;
+            let i_vec = is.0 == 1 || is.1 == 1;
+            if x_vec && i_vec {
+                if shape.0 == 1 && shape.1 != 1 {
+                    (1, ix.len())
+                } else if shape.1 == 1 && shape.0 != 1 {
+                    (ix.len(), 1)
+                } else {
+                    is
+                }
+            } else {
+                is
+            }
+        }
+        (Some(ix), IndexArg::All) => (ix.len(), 1),
+    };
+    let idx = idx.unwrap_or_else(|| all(n));
+    match x {
+        Value::Logical(m) => Ok(Value::logical(gather_linear(m, &idx, out_shape))),
+        Value::Bool(b) => Ok(Value::logical(Array2::from_elem(out_shape, *b))),
+        other => {
+            let m = indexable(other)?;
+            Ok(Value::matrix(gather_linear(&m, &idx, out_shape)))
+        }
+    }
+}
+
+/// Takes the target as an owned-or-shared f64 matrix ready for writing.
+fn writable(target: &mut Value) -> Result<&mut Array2<f64>> {
+    let m = match target {
+        Value::Matrix(_) => None,
+        Value::Num(_) | Value::Bool(_) | Value::Logical(_) => Some(target.to_matrix()?.into_owned()),
+        other => {
+            return Err(RuntimeError::ty(
+                "a matrix to assign into",
+                other.describe(),
+            ))
+        }
+    };
+    if let Some(m) = m {
+        *target = Value::Matrix(Arc::new(m));
+    }
+    match target {
+        Value::Matrix(m) => Ok(Arc::make_mut(m)),
+        _ => unreachable!("just made a matrix"),
+    }
+}
+
+fn source(rhs: &Value, count: Shape) -> Result<Vec<f64>> {
+    let n = count.0 * count.1;
+    if let Ok(x) = rhs.to_scalar() {
+        return Ok(vec![x; n]);
+    }
+    let rs = rhs.shape();
+    let same = rs == count || (rs.0 * rs.1 == n && (count.0 == 1 || count.1 == 1) && (rs.0 == 1 || rs.1 == 1));
+    if !same {
+        return Err(RuntimeError::Shape(format!(
+            "cannot assign {} to a {} selection",
+            rhs.describe(),
+            shape_str(count)
+        )));
+    }
+    rhs.elements()
+}
+
+fn is_empty_matrix(v: &Value) -> bool {
+    matches!(v, Value::Matrix(m) if m.is_empty())
+}
+
+/// `x[rows, cols] = rhs` (or deletion with `= []` when one index is `:`).
+pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
+    let shape = target.shape();
+    if is_empty_matrix(rhs) {
+        return delete2(target, r, c, shape);
+    }
+    let rows = resolve(r, shape.0, 1, shape)?.unwrap_or_else(|| all(shape.0));
+    let cols = resolve(c, shape.1, 2, shape)?.unwrap_or_else(|| all(shape.1));
+    let src = source(rhs, (rows.len(), cols.len()))?;
+    if let (Value::Logical(_), Value::Bool(_) | Value::Logical(_)) = (&*target, rhs) {
+        let bits = rhs.elements()?;
+        if let Value::Logical(m) = target {
+            let m = Arc::make_mut(m);
+            for (j, &cj) in cols.iter().enumerate() {
+                for (i, &ri) in rows.iter().enumerate() {
+                    let k = if bits.len() == 1 { 0 } else { j * rows.len() + i };
+                    m[[ri, cj]] = bits[k] != 0.0;
+                }
+            }
+        }
+        return Ok(());
+    }
+    let m = writable(target)?;
+    for (j, &cj) in cols.iter().enumerate() {
+        for (i, &ri) in rows.iter().enumerate() {
+            m[[ri, cj]] = src[j * rows.len() + i];
+        }
+    }
+    Ok(())
+}
+
+fn delete2(target: &mut Value, r: &IndexArg, c: &IndexArg, shape: Shape) -> Result<()> {
+    let (drop_rows, set) = match (r, c) {
+        (_, IndexArg::All) => (true, resolve(r, shape.0, 1, shape)?),
+        (IndexArg::All, _) => (false, resolve(c, shape.1, 2, shape)?),
+        _ => {
+            return Err(RuntimeError::Shape(
+                "deleting with `= []` needs `:` for one of the two indices, e.g. X[2, :] = []".into(),
+            ))
+        }
+    };
+    let m = target.to_matrix()?.into_owned();
+    let n = if drop_rows { shape.0 } else { shape.1 };
+    let gone = set.unwrap_or_else(|| all(n));
+    let keep: Vec<usize> = (0..n).filter(|i| !gone.contains(i)).collect();
+    let out = if drop_rows {
+        gather2(&m, &keep, &all(shape.1))
+    } else {
+        gather2(&m, &all(shape.0), &keep)
+    };
+    *target = Value::Matrix(Arc::new(out));
+    Ok(())
+}
+
+/// `x[k] = rhs` with linear indexing.
+pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
+    let shape = target.shape();
+    let n = shape.0 * shape.1;
+    let idx = resolve(k, n, 0, shape)?.unwrap_or_else(|| all(n));
+    if is_empty_matrix(rhs) {
+        if shape.0 != 1 && shape.1 != 1 {
+            return Err(RuntimeError::Shape(format!(
+                "deleting elements with X[k] = [] needs a vector, got a {} matrix",
+                shape_str(shape)
+            )));
+        }
+        let data = target.elements()?;
+        let kept: Vec<f64> = data
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !idx.contains(i))
+            .map(|(_, x)| x)
+            .collect();
+        *target = if shape.0 == 1 {
+            Value::row(kept)
+        } else {
+            Value::column(kept)
+        };
+        return Ok(());
+    }
+    let src = source(rhs, (idx.len(), 1))?;
+    let rows = shape.0.max(1);
+    let m = writable(target)?;
+    for (i, &k) in idx.iter().enumerate() {
+        m[[k % rows, k / rows]] = src[i];
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn mat() -> Value {
+        Value::matrix(array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    }
+
+    #[test]
+    fn linear_is_column_major() {
+        let v = index1(&mat(), &IndexArg::Val(Value::Num(2.0))).unwrap();
+        assert!(matches!(v, Value::Num(x) if x == 4.0));
+    }
+
+    #[test]
+    fn out_of_range_names_index_and_size() {
+        let e = index2(&mat(), &IndexArg::Val(Value::Num(3.0)), &IndexArg::All).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "row index 3 is out of range: the matrix has 2 rows (2×3)"
+        );
+    }
+
+    #[test]
+    fn assignment_copies_on_write() {
+        let a = mat();
+        let mut b = a.clone();
+        assign2(&mut b, &IndexArg::Val(Value::Num(1.0)), &IndexArg::Val(Value::Num(1.0)), &Value::Num(0.0)).unwrap();
+        assert!(matches!(index1(&a, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 1.0));
+        assert!(matches!(index1(&b, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 0.0));
+    }
+
+    #[test]
+    fn delete_row() {
+        let mut a = mat();
+        assign2(&mut a, &IndexArg::Val(Value::Num(1.0)), &IndexArg::All, &Value::matrix(Array2::zeros((0, 0)))).unwrap();
+        assert_eq!(a.shape(), (1, 3));
+    }
+}

@@ -1,0 +1,380 @@
+//! The one boundary behind which the linear algebra backend (faer) lives.
+//! Everything here takes and returns ndarray matrices; no faer type leaks out,
+//! so a second backend can sit beside this module.
+
+use crate::error::{Result, RuntimeError};
+use faer::linalg::solvers::{DenseSolveCore, Solve, SolveLstsq};
+use faer::{Accum, Mat, MatMut, MatRef, Par, Side};
+use ndarray::{Array2, ShapeBuilder};
+
+/// Products with fewer multiply-adds than this run on one thread: starting
+/// rayon costs more than it saves below it (measured in `benches/matmul.rs`).
+pub const PARALLEL_MATMUL_FLOPS: usize = 128 * 128 * 128;
+
+fn to_faer(a: &Array2<f64>) -> Mat<f64> {
+    Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])
+}
+
+fn from_faer(m: MatRef<'_, f64>) -> Array2<f64> {
+    Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)])
+}
+
+/// Runs `f` on a faer view of `a`, without copying when `a` is contiguous.
+fn with_view<R>(a: &Array2<f64>, f: impl FnOnce(MatRef<'_, f64>) -> R) -> R {
+    let (m, n) = a.dim();
+    if let Some(s) = a.as_slice() {
+        f(MatRef::from_row_major_slice(s, m, n))
+    } else if let Some(s) = a.t().as_slice() {
+        f(MatRef::from_column_major_slice(s, m, n))
+    } else {
+        let owned = a.as_standard_layout();
+        let s = owned.as_slice().expect("standard layout is contiguous");
+        f(MatRef::from_row_major_slice(s, m, n))
+    }
+}
+
+fn parallelism(flops: usize) -> Par {
+    if flops >= PARALLEL_MATMUL_FLOPS {
+        Par::rayon(0)
+    } else {
+        Par::Seq
+    }
+}
+
+/// The matrix product `a * b`; shapes must already agree.
+pub fn matmul(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    let mut out = Array2::<f64>::zeros((m, n).f());
+    if m == 0 || n == 0 || k == 0 {
+        return out;
+    }
+    let par = parallelism(m.saturating_mul(n).saturating_mul(k));
+    {
+        let slice = out
+            .as_slice_memory_order_mut()
+            .expect("fresh matrix is contiguous");
+        let dst = MatMut::from_column_major_slice_mut(slice, m, n);
+        with_view(a, |lhs| {
+            with_view(b, |rhs| {
+                faer::linalg::matmul::matmul(dst, Accum::Replace, lhs, rhs, 1.0, par)
+            })
+        });
+    }
+    out
+}
+
+fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
+    if a.nrows() != a.ncols() {
+        return Err(RuntimeError::NotSquare {
+            what,
+            shape: a.dim(),
+        });
+    }
+    Ok(())
+}
+
+fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
+    if a.iter().all(|x| x.is_finite()) {
+        Ok(())
+    } else {
+        Err(RuntimeError::Domain(format!(
+            "{what} needs finite values; the matrix holds NaN or Inf"
+        )))
+    }
+}
+
+/// True when `a` is symmetric to a tolerance relative to its largest entry.
+pub fn is_symmetric(a: &Array2<f64>) -> bool {
+    let scale = a.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1.0);
+    let tol = 1e-8 * scale;
+    let n = a.nrows();
+    (0..n).all(|i| (0..i).all(|j| (a[[i, j]] - a[[j, i]]).abs() <= tol))
+}
+
+/// Flips the sign of column `j` of `a` when its largest-magnitude entry is
+/// negative; returns whether it flipped.
+fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
+    let mut best = 0.0f64;
+    for i in 0..a.nrows() {
+        let x = a[[i, j]];
+        if x.abs() > best.abs() {
+            best = x;
+        }
+    }
+    if best < 0.0 {
+        a.column_mut(j).mapv_inplace(|x| -x);
+        true
+    } else {
+        false
+    }
+}
+
+/// Eigenvalues of a symmetric matrix, descending.
+pub fn eigvals_sym(a: &Array2<f64>) -> Result<Vec<f64>> {
+    check_sym(a)?;
+    let m = to_faer(a);
+    let mut vals = m
+        .self_adjoint_eigenvalues(Side::Lower)
+        .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
+    vals.reverse();
+    Ok(vals)
+}
+
+fn check_sym(a: &Array2<f64>) -> Result<()> {
+    require_square("eig", a)?;
+    require_finite("eig", a)?;
+    if !is_symmetric(a) {
+        return Err(RuntimeError::Domain(
+            "eig needs a symmetric matrix (this one is not); for a covariance use X' * X / n or cov(X)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Eigen-decomposition of a symmetric matrix: eigenvalues descending and the
+/// eigenvectors as columns, each flipped so its largest component is positive.
+pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
+    check_sym(a)?;
+    let n = a.nrows();
+    let m = to_faer(a);
+    let evd = m
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
+    let s = evd.S().column_vector();
+    let u = evd.U();
+    let vals: Vec<f64> = (0..n).rev().map(|i| s[i]).collect();
+    let mut vecs = Array2::from_shape_fn((n, n), |(i, j)| u[(i, n - 1 - j)]);
+    for j in 0..n {
+        flip_column_positive(&mut vecs, j);
+    }
+    Ok((vals, vecs))
+}
+
+/// Thin SVD `a = u * diag(s) * vt`, `s` descending, signs made deterministic.
+pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)> {
+    require_finite("svd", a)?;
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    if k == 0 {
+        return Ok((Array2::zeros((m, 0)), Vec::new(), Array2::zeros((0, n))));
+    }
+    let svd = with_view(a, |v| v.thin_svd())
+        .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))?;
+    let s_diag = svd.S().column_vector();
+    let s: Vec<f64> = (0..k).map(|i| s_diag[i]).collect();
+    let mut u = from_faer(svd.U());
+    let v = svd.V();
+    let mut vt = Array2::from_shape_fn((k, n), |(i, j)| v[(j, i)]);
+    for j in 0..k {
+        if flip_column_positive(&mut u, j) {
+            vt.row_mut(j).mapv_inplace(|x| -x);
+        }
+    }
+    Ok((u, s, vt))
+}
+
+/// Singular values, descending.
+pub fn singular_values(a: &Array2<f64>) -> Result<Vec<f64>> {
+    require_finite("svd", a)?;
+    if a.is_empty() {
+        return Ok(Vec::new());
+    }
+    with_view(a, |v| v.singular_values())
+        .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))
+}
+
+/// Thin QR: `q` is m×k with orthonormal columns, `r` is k×n upper triangular
+/// with a non-negative diagonal (k = min(m, n)).
+pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
+    require_finite("qr", a)?;
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    if k == 0 {
+        return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
+    }
+    let f = with_view(a, |v| v.qr());
+    let mut q = from_faer(f.compute_thin_Q().as_ref());
+    let mut r = from_faer(f.thin_R());
+    for i in 0..k {
+        if r[[i, i]] < 0.0 {
+            r.row_mut(i).mapv_inplace(|x| -x);
+            q.column_mut(i).mapv_inplace(|x| -x);
+        }
+    }
+    Ok((q, r))
+}
+
+/// Upper Cholesky factor `r` with `r' * r = a`.
+pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
+    require_square("chol", a)?;
+    require_finite("chol", a)?;
+    if !is_symmetric(a) {
+        return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
+    }
+    let llt = to_faer(a)
+        .llt(Side::Lower)
+        .map_err(|_| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
+    let l = llt.L();
+    let n = a.nrows();
+    Ok(Array2::from_shape_fn((n, n), |(i, j)| if i <= j { l[(j, i)] } else { 0.0 }))
+}
+
+fn lu_checked(what: &'static str, a: &Array2<f64>) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
+    require_square(what, a)?;
+    require_finite(what, a)?;
+    let lu = to_faer(a).partial_piv_lu();
+    let u = lu.U();
+    let n = a.nrows();
+    let diag: Vec<f64> = (0..n).map(|i| u[(i, i)].abs()).collect();
+    let max = diag.iter().fold(0.0f64, |m, x| m.max(*x));
+    let min = diag.iter().fold(f64::INFINITY, |m, x| m.min(*x));
+    if n > 0 && (max == 0.0 || min <= max * f64::EPSILON * n as f64) {
+        return Err(RuntimeError::Singular { what });
+    }
+    Ok(lu)
+}
+
+/// The inverse of a square, non-singular matrix.
+pub fn inv(a: &Array2<f64>) -> Result<Array2<f64>> {
+    if a.is_empty() {
+        require_square("inv", a)?;
+        return Ok(a.clone());
+    }
+    let lu = lu_checked("inv", a)?;
+    Ok(from_faer(lu.inverse().as_ref()))
+}
+
+/// The determinant of a square matrix.
+pub fn det(a: &Array2<f64>) -> Result<f64> {
+    require_square("det", a)?;
+    if a.is_empty() {
+        return Ok(1.0);
+    }
+    Ok(to_faer(a).determinant())
+}
+
+/// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
+/// when `a` is wide or rank deficient).
+pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
+    if a.nrows() != b.nrows() {
+        return Err(RuntimeError::Shape(format!(
+            "cannot solve A x = B with A {}×{} and B {}×{}: they need the same number of rows",
+            a.nrows(),
+            a.ncols(),
+            b.nrows(),
+            b.ncols()
+        )));
+    }
+    require_finite("solve", b)?;
+    let (m, n) = a.dim();
+    if m == n {
+        if m == 0 {
+            return Ok(Array2::zeros((0, b.ncols())));
+        }
+        let lu = lu_checked("solve", a)?;
+        let x = lu.solve(to_faer(b));
+        return Ok(from_faer(x.as_ref()));
+    }
+    require_finite("solve", a)?;
+    if m > n && rank(a)? == n {
+        let f = to_faer(a).qr();
+        let x = f.solve_lstsq(to_faer(b));
+        return Ok(from_faer(x.as_ref()));
+    }
+    Ok(matmul(&pinv(a)?, b))
+}
+
+/// The Moore–Penrose pseudo-inverse, via SVD with MATLAB's tolerance
+/// `max(m, n) * eps * s_max`.
+pub fn pinv(a: &Array2<f64>) -> Result<Array2<f64>> {
+    let (m, n) = a.dim();
+    let (u, s, vt) = svd_thin(a)?;
+    let tol = m.max(n) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
+    let mut out = Array2::zeros((n, m));
+    for (k, &sk) in s.iter().enumerate() {
+        if sk <= tol {
+            break;
+        }
+        for i in 0..n {
+            let vik = vt[[k, i]] / sk;
+            for j in 0..m {
+                out[[i, j]] += vik * u[[j, k]];
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The numerical rank: singular values above `max(m, n) * eps * s_max`.
+pub fn rank(a: &Array2<f64>) -> Result<usize> {
+    let s = singular_values(a)?;
+    let tol = a.nrows().max(a.ncols()) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
+    Ok(s.iter().filter(|x| **x > tol).count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    fn close(a: &Array2<f64>, b: &Array2<f64>, tol: f64) -> bool {
+        a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= tol)
+    }
+
+    #[test]
+    fn matmul_matches_naive_in_both_regimes() {
+        for n in [3usize, 150] {
+            let a = Array2::from_shape_fn((n, n + 1), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+            let b = Array2::from_shape_fn((n + 1, n), |(i, j)| ((i * 5 + j) % 13) as f64 / 3.0);
+            let want = a.dot(&b);
+            assert!(close(&matmul(&a, &b), &want, 1e-9));
+            // transposed (column-major) operands take the other view path
+            let at = a.t().to_owned().reversed_axes();
+            assert!(close(&matmul(&at, &b), &want, 1e-9));
+        }
+    }
+
+    #[test]
+    fn eig_reconstructs_and_is_descending() {
+        let a = array![[4.0, 1.0, 2.0], [1.0, 3.0, 0.5], [2.0, 0.5, 5.0]];
+        let (vals, vecs) = eig_sym(&a).unwrap();
+        assert!(vals.windows(2).all(|w| w[0] >= w[1]));
+        let d = Array2::from_diag(&ndarray::Array1::from(vals.clone()));
+        assert!(close(&a.dot(&vecs), &vecs.dot(&d), 1e-10));
+        // numpy.linalg.eigvalsh(a)[::-1]
+        let want = [6.831_254_430_698_204, 3.072_223_952_005_075_4, 2.096_521_617_296_718];
+        for (v, w) in vals.iter().zip(want) {
+            assert!((v - w).abs() < 1e-9, "{v} vs {w}");
+        }
+    }
+
+    #[test]
+    fn svd_reconstructs() {
+        let a = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
+        let (u, s, vt) = svd_thin(&a).unwrap();
+        let d = Array2::from_diag(&ndarray::Array1::from(s.clone()));
+        assert!(close(&u.dot(&d).dot(&vt), &a, 1e-12));
+        // numpy.linalg.svd(a, compute_uv=False)
+        assert!((s[0] - 9.525_518_091_565_107).abs() < 1e-12);
+        assert!((s[1] - 0.514_300_580_658_644_2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn singular_is_refused() {
+        let a = array![[1.0, 2.0], [2.0, 4.0]];
+        assert!(matches!(inv(&a), Err(RuntimeError::Singular { .. })));
+    }
+
+    #[test]
+    fn least_squares_and_min_norm() {
+        let a = array![[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]];
+        let b = array![[1.0], [2.0], [2.0]];
+        let x = solve(&a, &b).unwrap();
+        // numpy.linalg.lstsq(a, b)[0]
+        assert!(close(&x, &array![[0.666_666_666_666_666_7], [0.5]], 1e-12));
+        let w = array![[1.0, 1.0]];
+        let x = solve(&w, &array![[2.0]]).unwrap();
+        assert!(close(&x, &array![[1.0], [1.0]], 1e-12));
+    }
+}
