@@ -1,1 +1,23 @@
+//! The MLA evaluator: runs parsed programs against the runtime.
+//!
+//! ```
+//! use mla_eval::{Interpreter, SharedBuffer};
+//! let out = SharedBuffer::new();
+//! let mut mla = Interpreter::with_output(Box::new(out.clone()));
+//! mla.run("<doc>", "A = [1 2; 3 4]; d = det(A)").unwrap();
+//! assert_eq!(out.take(), "d = -2\n");
+//! ```
 
+mod call;
+mod callable;
+pub mod error;
+mod exec;
+mod expr;
+mod interp;
+mod literal;
+pub mod source;
+
+pub use error::{render_color, render_plain, EvalError, TraceFrame};
+pub use interp::{Interpreter, Limits, SharedBuffer};
+pub use mla_runtime::{Value, BUILTINS};
+pub use source::Source;

@@ -1,1 +1,73 @@
-fn main() {}
+//! The `mla` command: run a script, code from `-e`, standard input, or the REPL.
+
+mod repl;
+
+use mla_eval::{render_color, render_plain, Interpreter};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+mla — the linear algebra of machine learning, written as math
+
+Usage:
+  mla                 start the interactive REPL
+  mla FILE.mla        run a script
+  mla -e 'CODE'       run code given on the command line
+  mla -               run a script read from standard input
+  mla --help          show this help
+  mla --version       show the version
+
+A script prints the result of every statement that does not end in `;`.
+Errors go to standard error with the line and column; the exit code is 1.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => repl::run(),
+        [flag] if flag == "--help" || flag == "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        [flag] if flag == "--version" || flag == "-V" => {
+            println!("mla {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        [flag, code] if flag == "-e" => run_source("<-e>", code),
+        [dash] if dash == "-" => {
+            let mut code = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut code) {
+                eprintln!("mla: cannot read standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            run_source("<stdin>", &code)
+        }
+        [path] if !path.starts_with('-') => match std::fs::read_to_string(path) {
+            Ok(code) => run_source(path, &code),
+            Err(e) => {
+                eprintln!("mla: cannot read `{path}`: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprint!("mla: unexpected arguments\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_source(name: &str, code: &str) -> ExitCode {
+    let mut mla = Interpreter::new();
+    match mla.run(name, code) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            let text = if std::io::stderr().is_terminal() {
+                render_color(&e)
+            } else {
+                render_plain(&e)
+            };
+            eprint!("{text}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Evaluation errors as miette diagnostics: a message, labelled spans in the
+//! source where it happened, a hint, and the chain of calls that led there.
+
+use crate::source::Source;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use mla_parser::{line_col, ParseError, Span};
+use std::fmt;
+use std::sync::Arc;
+
+/// One call in the chain that led to an error.
+#[derive(Clone, Debug)]
+pub struct TraceFrame {
+    /// The called function's name.
+    pub function: String,
+    /// Where it was called.
+    pub call_site: Span,
+    /// The source of the call site.
+    pub source: Arc<Source>,
+}
+
+/// An error with everything needed to render it.
+#[derive(Clone, Debug)]
+pub struct EvalError {
+    /// What went wrong.
+    pub message: String,
+    /// A stable code: `mla::syntax`, `mla::shape`, `mla::name`, …
+    pub code: &'static str,
+    /// Where; the first label is the primary one.
+    pub labels: Vec<(Span, String)>,
+    /// A hint, if there is a useful one.
+    pub help: Option<String>,
+    /// The source the labels point into.
+    pub source: Arc<Source>,
+    /// Calls from the innermost outwards.
+    pub trace: Vec<TraceFrame>,
+    /// For parse errors: more input could complete the program.
+    pub incomplete: bool,
+    named: NamedSource<Arc<str>>,
+}
+
+impl EvalError {
+    /// An error at one span.
+    pub fn new(code: &'static str, message: impl Into<String>, span: Span, source: &Arc<Source>) -> Self {
+        EvalError {
+            message: message.into(),
+            code,
+            labels: vec![(span, "here".into())],
+            help: None,
+            source: source.clone(),
+            trace: Vec::new(),
+            incomplete: false,
+            named: NamedSource::new(&source.name, source.text.clone()),
+        }
+    }
+
+    /// A syntax error in `source`.
+    pub fn from_parse(e: ParseError, source: &Arc<Source>) -> Self {
+        let mut err = EvalError::new("mla::syntax", e.message.clone(), e.span, source);
+        err.help = (!e.hint.is_empty()).then(|| e.hint.clone());
+        err.incomplete = e.is_incomplete();
+        err
+    }
+
+    /// Adds a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Replaces the primary label's text.
+    pub fn with_label(mut self, text: impl Into<String>) -> Self {
+        if let Some(first) = self.labels.first_mut() {
+            first.1 = text.into();
+        }
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn and_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push((span, text.into()));
+        self
+    }
+
+    /// The primary span.
+    pub fn span(&self) -> Span {
+        self.labels.first().map_or(Span::default(), |l| l.0)
+    }
+
+    /// `line:col` of the primary span, 1-based.
+    pub fn line_col(&self) -> (usize, usize) {
+        line_col(&self.source.text, self.span().start as usize)
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+impl Diagnostic for EvalError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let mut parts = Vec::new();
+        if let Some(h) = &self.help {
+            parts.push(h.clone());
+        }
+        for frame in &self.trace {
+            let (l, c) = line_col(&frame.source.text, frame.call_site.start as usize);
+            parts.push(format!(
+                "in `{}`, called from {}:{l}:{c}",
+                frame.function, frame.source.name
+            ));
+        }
+        if parts.is_empty() {
+            None
+        } else {
+            Some(Box::new(parts.join("\n")))
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.named)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, text))| {
+            let s: miette::SourceSpan = (*span).into();
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(Some(text.clone()), s)
+            } else {
+                LabeledSpan::new_with_span(Some(text.clone()), s)
+            }
+        })))
+    }
+}
+
+/// Renders a diagnostic as plain text at a fixed width (for files, tests and
+/// terminals without colour).
+pub fn render_plain(d: &dyn Diagnostic) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, d).is_err() {
+        out = d.to_string();
+    }
+    out
+}
+
+/// Renders a diagnostic with colour for a terminal.
+pub fn render_color(d: &dyn Diagnostic) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
+        .with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, d).is_err() {
+        out = d.to_string();
+    }
+    out
+}
+
+/// The closest names to `name` among `candidates`, for "did you mean".
+pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(name, c);
+        let limit = (name.chars().count().max(3) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, bn)| d < bd || (d == bd && c < bn)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let sub = prev[j - 1] + usize::from(!a[i - 1].eq_ignore_ascii_case(&b[j - 1]));
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        let names = ["sigmoid", "sum", "svd", "sqrt"];
+        assert_eq!(suggest("sigmod", names.iter().copied()).as_deref(), Some("sigmoid"));
+        assert_eq!(suggest("zzz", names.iter().copied()), None);
+    }
+}

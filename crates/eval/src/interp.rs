@@ -1,0 +1,233 @@
+//! The interpreter: the workspace, the call stack of local scopes, output,
+//! limits, and the entry points `run` and `call`.
+
+use crate::error::EvalError;
+use crate::source::Source;
+use mla_parser::Span;
+use mla_runtime::{Rng, Value};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Variables of one scope.
+pub(crate) type Vars = HashMap<Arc<str>, Value>;
+
+/// Limits that keep a runaway script from taking the process down.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest chain of nested calls before an error.
+    pub max_call_depth: usize,
+    /// Stack for the thread `run` evaluates on, in bytes.
+    pub stack_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_call_depth: 1000,
+            stack_bytes: 1 << 30,
+        }
+    }
+}
+
+/// One function activation.
+pub(crate) struct Frame {
+    pub vars: Vars,
+}
+
+/// Runs MLA programs. The workspace survives between `run` calls and
+/// errors: statements before a failure keep their effects, as in MATLAB,
+/// and nothing is lost.
+pub struct Interpreter {
+    pub(crate) globals: Vars,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) rng: Rng,
+    pub(crate) clock: Option<Instant>,
+    pub(crate) out: Box<dyn Write + Send>,
+    pub(crate) limits: Limits,
+    /// Sizes of the dimensions being indexed, innermost last, for `end`.
+    pub(crate) end_stack: Vec<f64>,
+    /// The source of the code being evaluated now.
+    pub(crate) source: Arc<Source>,
+    entries: usize,
+}
+
+impl Default for Interpreter {
+    fn default() -> Self {
+        Interpreter::new()
+    }
+}
+
+impl Interpreter {
+    /// An interpreter that prints to standard output.
+    pub fn new() -> Self {
+        Interpreter::with_output(Box::new(std::io::stdout()))
+    }
+
+    /// An interpreter that prints to `out`.
+    pub fn with_output(out: Box<dyn Write + Send>) -> Self {
+        Interpreter {
+            globals: HashMap::new(),
+            frames: Vec::new(),
+            rng: Rng::default(),
+            clock: None,
+            out,
+            limits: Limits::default(),
+            end_stack: Vec::new(),
+            source: Source::new("<none>", ""),
+            entries: 0,
+        }
+    }
+
+    /// Changes the limits.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Parses and runs `text`, naming it `name` in diagnostics. Displays
+    /// results of statements not ending in `;`. Returns the value of the last
+    /// statement (or an empty tuple when it had none).
+    ///
+    /// Evaluation happens on a scoped thread with a large stack (see
+    /// [`Limits`]), so deep recursion ends in an error, never an overflow.
+    pub fn run(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
+        self.entries += 1;
+        let source = Source::new(name, text);
+        let stack = self.limits.stack_bytes;
+        std::thread::scope(|scope| {
+            let handle = std::thread::Builder::new()
+                .stack_size(stack)
+                .spawn_scoped(scope, || self.run_here(&source));
+            match handle {
+                Ok(h) => h.join().unwrap_or_else(|_| {
+                    Err(EvalError::new(
+                        "mla::internal",
+                        "internal error: the evaluator panicked (please report this)",
+                        Span::default(),
+                        &source,
+                    ))
+                }),
+                Err(e) => Err(EvalError::new(
+                    "mla::internal",
+                    format!("cannot start the evaluation thread: {e}"),
+                    Span::default(),
+                    &source,
+                )),
+            }
+        })
+    }
+
+    fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
+        let program = mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
+        let saved = std::mem::replace(&mut self.source, source.clone());
+        self.frames.clear();
+        self.end_stack.clear();
+        let result = self.exec_program(&program.body);
+        self.source = saved;
+        let _ = self.out.flush();
+        result
+    }
+
+    /// The number of `run` calls so far (the REPL names entries by it).
+    pub fn entries(&self) -> usize {
+        self.entries
+    }
+
+    /// A workspace variable.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.globals.get(name)
+    }
+
+    /// Sets a workspace variable (embedding: hand data to scripts).
+    pub fn set(&mut self, name: &str, value: Value) {
+        self.globals.insert(name.into(), value);
+    }
+
+    /// Names of the workspace variables, sorted.
+    pub fn variable_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    /// Reads a name in the current scope: locals, then the workspace.
+    pub(crate) fn lookup_var(&self, name: &str) -> Option<&Value> {
+        if let Some(f) = self.frames.last() {
+            if let Some(v) = f.vars.get(name) {
+                return Some(v);
+            }
+        }
+        self.globals.get(name)
+    }
+
+    /// The variables assignments go to: the innermost function's, or the workspace.
+    pub(crate) fn scope_mut(&mut self) -> &mut Vars {
+        match self.frames.last_mut() {
+            Some(f) => &mut f.vars,
+            None => &mut self.globals,
+        }
+    }
+
+    pub(crate) fn at_top_level(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    pub(crate) fn display(&mut self, name: &str, v: &Value) {
+        let text = mla_runtime::display::display_named(name, v);
+        let _ = self.out.write_all(text.as_bytes());
+    }
+}
+
+impl mla_runtime::Host for Interpreter {
+    fn out(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
+    }
+
+    fn clock(&mut self) -> &mut Option<Instant> {
+        &mut self.clock
+    }
+
+    fn workspace(&self) -> Vec<(String, Value)> {
+        let mut vars: Vec<(String, Value)> = self
+            .globals
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        vars
+    }
+}
+
+/// A `Write` target that tests and embedders can read back.
+#[derive(Clone, Default)]
+pub struct SharedBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuffer {
+    /// An empty buffer.
+    pub fn new() -> Self {
+        SharedBuffer::default()
+    }
+
+    /// Everything written so far, as text; empties the buffer.
+    pub fn take(&self) -> String {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&std::mem::take(&mut *guard)).into_owned()
+    }
+}
+
+impl Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        guard.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,95 @@
+//! Matrix literals: `[a, b; c, d]` with block concatenation.
+
+use crate::error::EvalError;
+use crate::interp::Interpreter;
+use mla_parser::{Expr, Span};
+use mla_runtime::value::check_alloc;
+use mla_runtime::Value;
+use ndarray::{concatenate, Array2, Axis};
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+impl Interpreter {
+    pub(crate) fn matrix_literal(&mut self, rows: &[Vec<Expr>], span: Span) -> Result<Value> {
+        let mut blocks: Vec<(Array2<f64>, Span)> = Vec::with_capacity(rows.len());
+        let mut all_logical = true;
+        let mut any_element = false;
+        for row in rows {
+            let mut parts: Vec<(Array2<f64>, Span)> = Vec::with_capacity(row.len());
+            let mut strings: Vec<String> = Vec::new();
+            for e in row {
+                let v = self.eval(e)?;
+                any_element = true;
+                if let Value::Str(s) = &v {
+                    strings.push(s.to_string());
+                    continue;
+                }
+                all_logical &= matches!(v, Value::Bool(_) | Value::Logical(_));
+                let m = v.to_matrix().map_err(|err| self.runtime_err(err, e.span))?.into_owned();
+                parts.push((m, e.span));
+            }
+            if !strings.is_empty() {
+                if !parts.is_empty() || rows.len() > 1 {
+                    return Err(self
+                        .err("mla::type", "a matrix cannot mix strings with numbers", span)
+                        .with_help("join strings with + or [\"a\" \"b\"]; format numbers with sprintf"));
+                }
+                return Ok(Value::str(strings.concat()));
+            }
+            // Empty 0×0 pieces drop out, as in MATLAB ([[] 1] is 1).
+            parts.retain(|(m, _)| m.dim() != (0, 0));
+            if parts.is_empty() {
+                continue;
+            }
+            let h = parts[0].0.nrows();
+            if let Some((bad, bspan)) = parts.iter().find(|(m, _)| m.nrows() != h) {
+                return Err(self
+                    .err(
+                        "mla::shape",
+                        format!(
+                            "cannot put a {}×{} block beside a {}×{} block: row counts {} and {} differ",
+                            bad.nrows(),
+                            bad.ncols(),
+                            parts[0].0.nrows(),
+                            parts[0].0.ncols(),
+                            bad.nrows(),
+                            h
+                        ),
+                        *bspan,
+                    )
+                    .and_label(parts[0].1, format!("{}×{}", parts[0].0.nrows(), parts[0].0.ncols())));
+            }
+            let width: usize = parts.iter().map(|(m, _)| m.ncols()).sum();
+            check_alloc(h, width).map_err(|e| self.runtime_err(e, span))?;
+            let row_span = parts[0].1.to(parts[parts.len() - 1].1);
+            let views: Vec<_> = parts.iter().map(|(m, _)| m.view()).collect();
+            let joined = concatenate(Axis(1), &views).expect("row counts checked");
+            blocks.push((joined, row_span));
+        }
+        if blocks.is_empty() {
+            return Ok(Value::matrix(Array2::zeros((0, 0))));
+        }
+        let w = blocks[0].0.ncols();
+        if let Some((bad, bspan)) = blocks.iter().find(|(m, _)| m.ncols() != w) {
+            return Err(self
+                .err(
+                    "mla::shape",
+                    format!(
+                        "cannot stack a row of {} columns under a row of {}: every row of a matrix needs the same width",
+                        bad.ncols(),
+                        w
+                    ),
+                    *bspan,
+                )
+                .and_label(blocks[0].1, format!("{w} columns")));
+        }
+        let height: usize = blocks.iter().map(|(m, _)| m.nrows()).sum();
+        check_alloc(height, w).map_err(|e| self.runtime_err(e, span))?;
+        let views: Vec<_> = blocks.iter().map(|(m, _)| m.view()).collect();
+        let m = concatenate(Axis(0), &views).expect("widths checked");
+        if all_logical && any_element {
+            return Ok(Value::logical(m.mapv(|x| x != 0.0)));
+        }
+        Ok(Value::matrix(m))
+    }
+}
