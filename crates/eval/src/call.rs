@@ -123,13 +123,11 @@ impl Interpreter {
         self.source = caller_source;
         self.frames.pop();
         result.map_err(|mut e| {
-            if e.code != "mla::recursion" || e.trace.len() < 8 {
-                e.trace.push(TraceFrame {
-                    function: name.to_string(),
-                    call_site: span,
-                    source: self.source.clone(),
-                });
-            }
+            e.trace.push(TraceFrame {
+                function: name.to_string(),
+                call_site: span,
+                source: self.source.clone(),
+            });
             e
         })
     }
@@ -162,13 +160,13 @@ impl Interpreter {
                 }
                 return Ok(if outs.len() == 1 { outs.pop().expect("one") } else { Value::tuple(outs) });
             }
-            let v = match flow {
+            Ok(match flow {
                 Flow::Return(Some(v)) => v,
                 Flow::Return(None) => nothing(),
                 _ => last,
-            };
-            me.check_results(&name, v, nout, span)
+            })
         })
+        .and_then(|v| self.check_results(&name, v, nout, span))
     }
 
     fn too_many(&self, name: &str, asked: usize, has: usize, span: Span) -> EvalError {
@@ -200,10 +198,8 @@ impl Interpreter {
             vars.insert(p.text.clone(), a);
         }
         let body = l.body.clone();
-        self.in_frame(vars, &l.source, "<lambda>", span, |me| {
-            let v = me.eval_multi(&body, nout)?;
-            me.check_results("<lambda>", v, nout, span)
-        })
+        self.in_frame(vars, &l.source, "<lambda>", span, |me| me.eval_multi(&body, nout))
+            .and_then(|v| self.check_results("<lambda>", v, nout, span))
     }
 
     /// A lambda captures the locals of the function it is created in.

@@ -110,12 +110,21 @@ impl Diagnostic for EvalError {
         if let Some(h) = &self.help {
             parts.push(h.clone());
         }
-        for frame in &self.trace {
+        // Runs of the same call (deep recursion) fold into one line.
+        let mut i = 0;
+        while i < self.trace.len() {
+            let frame = &self.trace[i];
+            let same = self.trace[i..]
+                .iter()
+                .take_while(|f| f.function == frame.function && f.call_site == frame.call_site)
+                .count();
             let (l, c) = line_col(&frame.source.text, frame.call_site.start as usize);
+            let times = if same > 1 { format!(" ({same} times)") } else { String::new() };
             parts.push(format!(
-                "in `{}`, called from {}:{l}:{c}",
+                "in `{}`, called from {}:{l}:{c}{times}",
                 frame.function, frame.source.name
             ));
+            i += same;
         }
         if parts.is_empty() {
             None

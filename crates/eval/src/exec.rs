@@ -256,8 +256,12 @@ impl Interpreter {
         };
         let new = slot.clone();
         result.map_err(|e| {
-            self.runtime_err(e, stmt.span)
-                .and_label(value.span, rhs.describe())
+            let last = indices.last().map_or(target.span, |i| i.span);
+            let close = self.source.text[last.end as usize..]
+                .find(']')
+                .map_or(last.end as usize, |i| last.end as usize + i + 1);
+            let lhs = mla_parser::Span::new(target.span.start as usize, close);
+            self.runtime_err(e, lhs).and_label(value.span, rhs.describe())
         })?;
         self.show(stmt, &target.text, &new);
         Ok(new)

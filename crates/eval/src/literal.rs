@@ -3,6 +3,7 @@
 use crate::error::EvalError;
 use crate::interp::Interpreter;
 use mla_parser::{Expr, Span};
+use mla_runtime::error::plural;
 use mla_runtime::value::check_alloc;
 use mla_runtime::Value;
 use ndarray::{concatenate, Array2, Axis};
@@ -75,13 +76,13 @@ impl Interpreter {
                 .err(
                     "mla::shape",
                     format!(
-                        "cannot stack a row of {} columns under a row of {}: every row of a matrix needs the same width",
-                        bad.ncols(),
-                        w
+                        "cannot stack a row of {} under a row of {}: every row of a matrix needs the same width",
+                        plural(bad.ncols(), "column"),
+                        plural(w, "column")
                     ),
                     *bspan,
                 )
-                .and_label(blocks[0].1, format!("{w} columns")));
+                .and_label(blocks[0].1, plural(w, "column")));
         }
         let height: usize = blocks.iter().map(|(m, _)| m.nrows()).sum();
         check_alloc(height, w).map_err(|e| self.runtime_err(e, span))?;
@@ -93,3 +94,4 @@ impl Interpreter {
         Ok(Value::matrix(m))
     }
 }
+

@@ -62,10 +62,25 @@ impl ParseError {
         let token_len = if at_end { 0 } else { token_len(rest) };
         if at_end {
             if let Some((open, at)) = unclosed_bracket(&src[..pos]) {
-                let (line, col) = crate::line_col(src, at);
-                message = format!("unexpected end of input: `{open}` is not closed");
-                hint = format!("close the `{open}` opened at line {line}, column {col}");
+                let close = if open == '(' { ')' } else { ']' };
+                return ParseError {
+                    message: format!("this `{open}` is never closed"),
+                    span: Span::new(at, at + 1),
+                    hint: format!("add `{close}` where the expression ends"),
+                    incomplete: true,
+                };
             } else if wanted.contains(&Expect::End) {
+                if let Some((kw, at)) = unclosed_block(&src[..pos]) {
+                    let (line, _) = crate::line_col(src, at);
+                    message = format!("the `{kw}` on line {line} has no `end`");
+                    hint = format!("add `end` to close this `{kw}` block");
+                    return ParseError {
+                        message,
+                        span: Span::new(at, at + kw.len()),
+                        hint,
+                        incomplete: true,
+                    };
+                }
                 message = "unexpected end of input: expected `end`".into();
                 hint = "a block (`if`, `for`, `while` or `function`) is missing its `end`".into();
             } else {
@@ -74,6 +89,7 @@ impl ParseError {
         } else if rest.starts_with('\'') {
             hint = "strings use double quotes (\"text\"); `'` is the transpose operator and must follow a value with no blank".into();
         } else if rest.starts_with('=') && !rest.starts_with("==") {
+            message = "unexpected `=` inside an expression".into();
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {
             hint = "MLA has no braces: matrices use `[ ]`, blocks end with `end`".into();
@@ -91,6 +107,53 @@ impl ParseError {
             incomplete: at_end,
         }
     }
+}
+
+/// The innermost block keyword (`if`, `for`, `while`, `function`) left
+/// without its `end` in `text`, with its byte offset.
+fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
+    let mut stack: Vec<(&'static str, usize)> = Vec::new();
+    let mut depth = 0usize; // brackets: `end` inside them is an index
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                match &text[start..i] {
+                    "if" => stack.push(("if", start)),
+                    "for" => stack.push(("for", start)),
+                    "while" => stack.push(("while", start)),
+                    "function" => stack.push(("function", start)),
+                    "end" if depth == 0 => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    stack.pop()
 }
 
 /// The innermost bracket left open in `text`, with its byte offset.

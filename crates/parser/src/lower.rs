@@ -116,8 +116,9 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
             }
         }
         Rule::paren_assign => {
-            let target = name(inner.next().expect("target"));
-            let args = inner.next().expect("args");
+            let mut head = inner.next().expect("head").into_inner();
+            let target = name(head.next().expect("target"));
+            let args = head.next().expect("args");
             let args_text = args.as_str().trim();
             let inside = &args_text[1..args_text.len() - 1];
             return Err(ParseError::hinted(
@@ -141,8 +142,9 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
             StmtKind::Destructure { targets, value }
         }
         Rule::short_function => {
-            let fname = name(inner.next().expect("name"));
-            let ps = params(inner.next().expect("params"));
+            let mut head = inner.next().expect("head").into_inner();
+            let fname = name(head.next().expect("name"));
+            let ps = params(head.next().expect("params"));
             let _eq = inner.next();
             let body_expr = expr(inner.next().expect("body"))?;
             let body_span = body_expr.span;

@@ -61,6 +61,8 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         Rule::program | Rule::block | Rule::statement | Rule::stmt_body => E::Statement,
         Rule::function_def
         | Rule::short_function
+        | Rule::function_head
+        | Rule::paren_head
         | Rule::if_stmt
         | Rule::for_stmt
         | Rule::while_stmt

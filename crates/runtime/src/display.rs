@@ -83,7 +83,13 @@ pub fn inline(v: &Value) -> String {
             crate::Func::User(u) => u.describe(),
         },
         Value::Tuple(items) => {
-            let parts: Vec<String> = items.iter().map(inline).collect();
+            let parts: Vec<String> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Str(s) => format!("{s:?}"),
+                    other => inline(other),
+                })
+                .collect();
             format!("({})", parts.join(", "))
         }
     }
@@ -109,12 +115,15 @@ pub fn display_named(name: &str, v: &Value) -> String {
     }
 }
 
-/// The value printed on its own (what `print` shows): no name, no quotes.
+/// The value as `print` shows it: no name, no quotes, small vectors inline,
+/// larger matrices as a grid without the shape header.
 pub fn display_plain(v: &Value) -> String {
+    let body = |s: String| s.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string());
     match v {
-        Value::Matrix(m) => grid(m),
-        Value::Logical(m) => logical_grid(m),
-        other => format!("{}\n", inline(other)),
+        Value::Matrix(m) if m.len() <= 10 && (m.nrows() == 1 || m.ncols() == 1) => inline(v),
+        Value::Matrix(m) => body(grid(m)),
+        Value::Logical(m) => body(logical_grid(m)),
+        other => inline(other),
     }
 }
 
@@ -140,7 +149,12 @@ fn element_format(m: &Array2<f64>) -> impl Fn(f64) -> String {
     let finite: Vec<f64> = m.iter().copied().filter(|x| x.is_finite()).collect();
     let all_int = finite.iter().all(|x| x.fract() == 0.0 && x.abs() < 1e10);
     let max = finite.iter().fold(0.0f64, |a, x| a.max(x.abs()));
-    let sci = !all_int && (max >= 1e5 || (max < 1e-3 && max > 0.0));
+    let min_nonzero = finite
+        .iter()
+        .filter(|x| **x != 0.0)
+        .fold(f64::INFINITY, |a, x| a.min(x.abs()));
+    // As NumPy: fixed point would hide very small or very large entries.
+    let sci = !all_int && (max >= 1e5 || min_nonzero < 1e-4);
     move |x: f64| {
         if x.is_nan() {
             "NaN".to_string()

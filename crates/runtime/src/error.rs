@@ -11,6 +11,15 @@ pub fn shape_str(s: Shape) -> String {
     format!("{}×{}", s.0, s.1)
 }
 
+/// `1 row`, `3 rows`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// What went wrong while computing.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuntimeError {
@@ -170,11 +179,11 @@ impl fmt::Display for RuntimeError {
             Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
             IndexOutOfRange { index, dim, size } => {
                 let which = match dim {
-                    1 => format!("row index {index} is out of range: the matrix has {} rows ({})", size.0, shape_str(*size)),
-                    2 => format!("column index {index} is out of range: the matrix has {} columns ({})", size.1, shape_str(*size)),
+                    1 => format!("row index {index} is out of range: the matrix has {} ({})", plural(size.0, "row"), shape_str(*size)),
+                    2 => format!("column index {index} is out of range: the matrix has {} ({})", plural(size.1, "column"), shape_str(*size)),
                     _ => format!(
-                        "index {index} is out of range: the matrix has {} elements ({})",
-                        size.0 * size.1,
+                        "index {index} is out of range: the matrix has {} ({})",
+                        plural(size.0 * size.1, "element"),
                         shape_str(*size)
                     ),
                 };

@@ -36,10 +36,12 @@ fn print(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
         if i > 0 {
             text.push(' ');
         }
-        let shown = match a {
-            Value::Matrix(_) | Value::Logical(_) => display::display_plain(a),
-            other => display::inline(other),
-        };
+        let shown = display::display_plain(a);
+        // A grid starts on a line of its own.
+        if shown.contains('\n') && !text.is_empty() && !text.ends_with('\n') {
+            text.pop();
+            text.push('\n');
+        }
         text.push_str(&shown);
     }
     if !text.ends_with('\n') {
