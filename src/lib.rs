@@ -9,7 +9,9 @@
 //! assert_eq!(mla.get("v").unwrap().shape(), (1, 4));
 //! ```
 
-pub use mla_eval::{render_color, render_plain, EvalError, Interpreter, Limits, SharedBuffer, Source};
+pub use mla_eval::{
+    render_color, render_plain, EvalError, Interpreter, Limits, SharedBuffer, Source,
+};
 pub use mla_parser::{parse, ParseError, Program};
 pub use mla_runtime::{Func, RuntimeError, Value};
 

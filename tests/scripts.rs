@@ -11,7 +11,9 @@ fn read(path: &Path) -> String {
 
 /// The path relative to the repository, so snapshots do not depend on where it is cloned.
 fn name_of(path: &Path) -> String {
-    let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path);
+    let rel = path
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(path);
     rel.display().to_string()
 }
 
@@ -24,7 +26,12 @@ fn ok_scripts() {
         let mut mla = Interpreter::with_output(Box::new(out.clone()));
         mla.set("tmpdir", Value::str(tmp.display().to_string()));
         if let Err(e) = mla.run(&name_of(path), &read(path)) {
-            panic!("{} failed:\n{}{}", path.display(), out.take(), mla::render_plain(&e));
+            panic!(
+                "{} failed:\n{}{}",
+                path.display(),
+                out.take(),
+                mla::render_plain(&e)
+            );
         }
         insta::assert_snapshot!(out.take());
     });
@@ -45,7 +52,11 @@ fn parse_errors() {
 fn runtime_errors() {
     insta::glob!("scripts/runtime_error/*.mla", |path| {
         let src = read(path);
-        assert!(mla::parse(&src).is_ok(), "{} does not parse", path.display());
+        assert!(
+            mla::parse(&src).is_ok(),
+            "{} does not parse",
+            path.display()
+        );
         let err = mla::run_to_string(&name_of(path), &src).expect_err("a runtime error");
         insta::assert_snapshot!(err);
     });

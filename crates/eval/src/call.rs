@@ -12,7 +12,13 @@ use std::sync::Arc;
 type Result<T> = std::result::Result<T, EvalError>;
 
 impl Interpreter {
-    pub(crate) fn eval_call(&mut self, callee: &Expr, args: &[Expr], nout: usize, span: Span) -> Result<Value> {
+    pub(crate) fn eval_call(
+        &mut self,
+        callee: &Expr,
+        args: &[Expr],
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
         let f = match &callee.kind {
             ExprKind::Ident(name) => match self.lookup_var(name) {
                 Some(Value::Func(f)) => f.clone(),
@@ -36,7 +42,10 @@ impl Interpreter {
                 }
             },
         };
-        let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>>>()?;
+        let values = args
+            .iter()
+            .map(|a| self.eval(a))
+            .collect::<Result<Vec<_>>>()?;
         let arg_spans: Vec<Span> = args.iter().map(|a| a.span).collect();
         self.call_value(&f, values, &arg_spans, nout, span)
     }
@@ -53,12 +62,16 @@ impl Interpreter {
         match f {
             Func::Builtin(b) => builtins::call(b, self, &args, nout).map_err(|e| {
                 let at = match &e {
-                    RuntimeError::Arg { index, .. } => arg_spans.get(*index).copied().unwrap_or(span),
+                    RuntimeError::Arg { index, .. } => {
+                        arg_spans.get(*index).copied().unwrap_or(span)
+                    }
                     _ => span,
                 };
                 let err = self.runtime_err(e.clone(), at);
                 match e {
-                    RuntimeError::Arity { .. } => err.with_help(format!("{}: {}", b.signature, b.doc)),
+                    RuntimeError::Arity { .. } => {
+                        err.with_help(format!("{}: {}", b.signature, b.doc))
+                    }
                     _ => err,
                 }
             }),
@@ -96,7 +109,10 @@ impl Interpreter {
             return Err(self
                 .err(
                     "mla::recursion",
-                    format!("calls are nested more than {} deep", self.limits.max_call_depth),
+                    format!(
+                        "calls are nested more than {} deep",
+                        self.limits.max_call_depth
+                    ),
                     span,
                 )
                 .with_help("a recursive function needs a case that stops the recursion"));
@@ -132,10 +148,21 @@ impl Interpreter {
         })
     }
 
-    fn call_function(&mut self, f: &UserFunction, args: Vec<Value>, nout: usize, span: Span) -> Result<Value> {
+    fn call_function(
+        &mut self,
+        f: &UserFunction,
+        args: Vec<Value>,
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
         let def = f.def.clone();
         self.check_arity(&def.name.text, &def.params, args.len(), span)?;
-        let vars: Vars = def.params.iter().map(|p| p.text.clone()).zip(args).collect();
+        let vars: Vars = def
+            .params
+            .iter()
+            .map(|p| p.text.clone())
+            .zip(args)
+            .collect();
         let name = def.name.text.clone();
         self.in_frame(vars, &f.source, &name, span, |me| {
             let mut last = nothing();
@@ -158,7 +185,11 @@ impl Interpreter {
                         }
                     }
                 }
-                return Ok(if outs.len() == 1 { outs.pop().expect("one") } else { Value::tuple(outs) });
+                return Ok(if outs.len() == 1 {
+                    outs.pop().expect("one")
+                } else {
+                    Value::tuple(outs)
+                });
             }
             Ok(match flow {
                 Flow::Return(Some(v)) => v,
@@ -191,20 +222,32 @@ impl Interpreter {
         Ok(v)
     }
 
-    fn call_lambda(&mut self, l: &Lambda, args: Vec<Value>, nout: usize, span: Span) -> Result<Value> {
+    fn call_lambda(
+        &mut self,
+        l: &Lambda,
+        args: Vec<Value>,
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
         self.check_arity("<lambda>", &l.params, args.len(), span)?;
         let mut vars = l.captured.clone();
         for (p, a) in l.params.iter().zip(args) {
             vars.insert(p.text.clone(), a);
         }
         let body = l.body.clone();
-        self.in_frame(vars, &l.source, "<lambda>", span, |me| me.eval_multi(&body, nout))
-            .and_then(|v| self.check_results("<lambda>", v, nout, span))
+        self.in_frame(vars, &l.source, "<lambda>", span, |me| {
+            me.eval_multi(&body, nout)
+        })
+        .and_then(|v| self.check_results("<lambda>", v, nout, span))
     }
 
     /// A lambda captures the locals of the function it is created in.
     pub(crate) fn make_lambda(&self, params: &[Name], body: &Arc<Expr>) -> Value {
-        let captured = self.frames.last().map(|f| f.vars.clone()).unwrap_or_default();
+        let captured = self
+            .frames
+            .last()
+            .map(|f| f.vars.clone())
+            .unwrap_or_default();
         Value::Func(Func::User(Arc::new(Lambda {
             params: params.to_vec(),
             body: body.clone(),

@@ -22,7 +22,11 @@ pub(crate) struct Lambda {
 }
 
 fn param_list(params: &[Name]) -> String {
-    params.iter().map(|p| &*p.text).collect::<Vec<_>>().join(", ")
+    params
+        .iter()
+        .map(|p| &*p.text)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl UserFunc for UserFunction {
@@ -31,7 +35,11 @@ impl UserFunc for UserFunction {
     }
 
     fn describe(&self) -> String {
-        format!("function {}({})", self.def.name.text, param_list(&self.def.params))
+        format!(
+            "function {}({})",
+            self.def.name.text,
+            param_list(&self.def.params)
+        )
     }
 
     fn as_any(&self) -> &dyn Any {

@@ -40,7 +40,12 @@ pub struct EvalError {
 
 impl EvalError {
     /// An error at one span.
-    pub fn new(code: &'static str, message: impl Into<String>, span: Span, source: &Arc<Source>) -> Self {
+    pub fn new(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        source: &Arc<Source>,
+    ) -> Self {
         EvalError {
             message: message.into(),
             code,
@@ -119,7 +124,11 @@ impl Diagnostic for EvalError {
                 .take_while(|f| f.function == frame.function && f.call_site == frame.call_site)
                 .count();
             let (l, c) = line_col(&frame.source.text, frame.call_site.start as usize);
-            let times = if same > 1 { format!(" ({same} times)") } else { String::new() };
+            let times = if same > 1 {
+                format!(" ({same} times)")
+            } else {
+                String::new()
+            };
             parts.push(format!(
                 "in `{}`, called from {}:{l}:{c}{times}",
                 frame.function, frame.source.name
@@ -138,22 +147,25 @@ impl Diagnostic for EvalError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, text))| {
-            let s: miette::SourceSpan = (*span).into();
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(text.clone()), s)
-            } else {
-                LabeledSpan::new_with_span(Some(text.clone()), s)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let s: miette::SourceSpan = (*span).into();
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(Some(text.clone()), s)
+                } else {
+                    LabeledSpan::new_with_span(Some(text.clone()), s)
+                }
+            },
+        )))
     }
 }
 
 /// Renders a diagnostic as plain text at a fixed width (for files, tests and
 /// terminals without colour).
 pub fn render_plain(d: &dyn Diagnostic) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     if handler.render_report(&mut out, d).is_err() {
         out = d.to_string();
@@ -207,7 +219,10 @@ mod tests {
     #[test]
     fn suggestions() {
         let names = ["sigmoid", "sum", "svd", "sqrt"];
-        assert_eq!(suggest("sigmod", names.iter().copied()).as_deref(), Some("sigmoid"));
+        assert_eq!(
+            suggest("sigmod", names.iter().copied()).as_deref(),
+            Some("sigmoid")
+        );
         assert_eq!(suggest("zzz", names.iter().copied()), None);
     }
 }

@@ -34,10 +34,18 @@ impl Interpreter {
             match self.exec_stmt(stmt, &mut last)? {
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => {
-                    return Err(self.err("mla::flow", "`break` and `continue` belong inside a loop", stmt.span))
+                    return Err(self.err(
+                        "mla::flow",
+                        "`break` and `continue` belong inside a loop",
+                        stmt.span,
+                    ))
                 }
                 Flow::Return(_) => {
-                    return Err(self.err("mla::flow", "`return` belongs inside a function", stmt.span))
+                    return Err(self.err(
+                        "mla::flow",
+                        "`return` belongs inside a function",
+                        stmt.span,
+                    ))
                 }
             }
         }
@@ -71,6 +79,21 @@ impl Interpreter {
                         *last = v;
                         return Ok(Flow::Normal);
                     }
+                    // `tic`, `toc`, `who`, `help` work as commands, as in MATLAB.
+                    if let Some(b) = mla_runtime::builtins::lookup(name).filter(|b| b.min_args == 0)
+                    {
+                        let v = self.call_value(&Func::Builtin(b), Vec::new(), &[], 1, e.span)?;
+                        let v = match v {
+                            Value::Tuple(items) if !items.is_empty() => items[0].clone(),
+                            other => other,
+                        };
+                        if !is_nothing(&v) {
+                            self.scope_mut().insert("ans".into(), v.clone());
+                            self.show(stmt, "ans", &v);
+                        }
+                        *last = v;
+                        return Ok(Flow::Normal);
+                    }
                 }
                 let v = self.eval_statement_expr(e)?;
                 if !is_nothing(&v) {
@@ -85,6 +108,8 @@ impl Interpreter {
                 op,
                 value,
             } => {
+                // Holding the previous result would share the storage about to be written.
+                *last = nothing();
                 let v = self.assign(target, indices.as_deref(), *op, value, stmt)?;
                 *last = v;
             }
@@ -147,7 +172,13 @@ impl Interpreter {
         v.truthy().map_err(|err| self.runtime_err(err, e.span))
     }
 
-    fn exec_for(&mut self, var: &Name, iter: &Expr, body: &[Stmt], last: &mut Value) -> Result<Flow> {
+    fn exec_for(
+        &mut self,
+        var: &Name,
+        iter: &Expr,
+        body: &[Stmt],
+        last: &mut Value,
+    ) -> Result<Flow> {
         // A range is walked without building it.
         if let ExprKind::Range { start, step, stop } = &iter.kind {
             let (a, s, n) = self.range_parts(start, step.as_deref(), stop, iter.span)?;
@@ -226,7 +257,7 @@ impl Interpreter {
             self.show(stmt, &target.text, &new);
             return Ok(new);
         };
-        let Some(current) = self.lookup_var(&target.text).cloned() else {
+        let Some(shape) = self.lookup_var(&target.text).map(Value::shape) else {
             return Err(self
                 .err(
                     "mla::name",
@@ -238,17 +269,26 @@ impl Interpreter {
                     target.text
                 )));
         };
-        let args = self.index_args(&current, indices)?;
+        let args = self.index_args(shape, indices)?;
         let mut rhs = self.eval(value)?;
         if let Some(bin) = op.binary() {
-            let old = self.index_value(&current, &args, stmt.span)?;
+            let current = self.lookup_var(&target.text).expect("checked above");
+            let old = self.index_value(current, &args, stmt.span)?;
             rhs = self.binary_values(bin, &old, &rhs, target.span, value.span, stmt.span)?;
         }
-        // Move the variable into this scope (a function's copy of a workspace
-        // matrix stays local), then write in place: copy-on-write happens only
-        // when the storage is shared.
-        let scope = self.scope_mut();
-        let slot = scope.entry(target.text.clone()).or_insert(current);
+        // A function's copy of a workspace matrix becomes a local first; then
+        // the write happens in place, copying storage only when it is shared.
+        if !self.scope_mut().contains_key(&target.text) {
+            let outer = self
+                .lookup_var(&target.text)
+                .cloned()
+                .expect("checked above");
+            self.scope_mut().insert(target.text.clone(), outer);
+        }
+        let slot = self
+            .scope_mut()
+            .get_mut(&target.text)
+            .expect("the variable is in this scope");
         let result = match args.as_slice() {
             [k] => mla_runtime::index::assign1(slot, k, &rhs),
             [r, c] => mla_runtime::index::assign2(slot, r, c, &rhs),
@@ -261,7 +301,8 @@ impl Interpreter {
                 .find(']')
                 .map_or(last.end as usize, |i| last.end as usize + i + 1);
             let lhs = mla_parser::Span::new(target.span.start as usize, close);
-            self.runtime_err(e, lhs).and_label(value.span, rhs.describe())
+            self.runtime_err(e, lhs)
+                .and_label(value.span, rhs.describe())
         })?;
         self.show(stmt, &target.text, &new);
         Ok(new)
@@ -279,7 +320,10 @@ impl Interpreter {
             single => Err(self
                 .err(
                     "mla::results",
-                    format!("{n} results were asked for, but this gives 1 ({})", single.describe()),
+                    format!(
+                        "{n} results were asked for, but this gives 1 ({})",
+                        single.describe()
+                    ),
                     at.span,
                 )
                 .with_help("only a function with several results (or a tuple) can be taken apart")),

@@ -10,7 +10,11 @@ use mla_runtime::{builtins, ops, IndexArg, RuntimeError, Value};
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// Applies an infix operator that does not short-circuit.
-pub(crate) fn apply_binary(op: BinOp, a: &Value, b: &Value) -> std::result::Result<Value, RuntimeError> {
+pub(crate) fn apply_binary(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+) -> std::result::Result<Value, RuntimeError> {
     let s = op.symbol();
     match op {
         BinOp::Add => ops::add(a, b),
@@ -30,7 +34,9 @@ pub(crate) fn apply_binary(op: BinOp, a: &Value, b: &Value) -> std::result::Resu
         BinOp::Ge => ops::compare(s, a, b, |x, y| x >= y),
         BinOp::And => ops::compare(s, a, b, |x, y| x != 0.0 && y != 0.0),
         BinOp::Or => ops::compare(s, a, b, |x, y| x != 0.0 || y != 0.0),
-        BinOp::AndAlso | BinOp::OrElse => unreachable!("short-circuit operators are evaluated lazily"),
+        BinOp::AndAlso | BinOp::OrElse => {
+            unreachable!("short-circuit operators are evaluated lazily")
+        }
     }
 }
 
@@ -66,9 +72,10 @@ impl Interpreter {
             RuntimeError::InnerDim { .. } => {
                 err.with_help("for an elementwise product use `.*`; `X'` transposes")
             }
-            RuntimeError::TooLarge { .. } => {
-                err.with_help(format!("MLA refuses allocations over {} elements", mla_runtime::MAX_ELEMENTS))
-            }
+            RuntimeError::TooLarge { .. } => err.with_help(format!(
+                "MLA refuses allocations over {} elements",
+                mla_runtime::MAX_ELEMENTS
+            )),
             _ => err,
         }
     }
@@ -155,17 +162,25 @@ impl Interpreter {
                     e.span,
                 )),
             },
-            ExprKind::Colon => Err(self.err("mla::syntax", "a lone `:` only means \"all\" inside an index", e.span)),
+            ExprKind::Colon => Err(self.err(
+                "mla::syntax",
+                "a lone `:` only means \"all\" inside an index",
+                e.span,
+            )),
             ExprKind::Matrix(rows) => self.matrix_literal(rows, e.span),
             ExprKind::Tuple(items) => {
-                let vals = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>>>()?;
+                let vals = items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(Value::tuple(vals))
             }
             ExprKind::Range { start, step, stop } => {
                 let (a, s, n) = self.range_parts(start, step.as_deref(), stop, e.span)?;
-                Ok(Value::matrix(
-                    ndarray::Array2::from_shape_fn((1, n), |(_, i)| a + s * i as f64),
-                ))
+                Ok(Value::matrix(ndarray::Array2::from_shape_fn(
+                    (1, n),
+                    |(_, i)| a + s * i as f64,
+                )))
             }
             ExprKind::Unary { op, operand } => {
                 let v = self.eval(operand)?;
@@ -175,7 +190,10 @@ impl Interpreter {
                         if v.is_numeric() {
                             Ok(v.clone())
                         } else {
-                            Err(RuntimeError::ty("a number or matrix for unary `+`", v.describe()))
+                            Err(RuntimeError::ty(
+                                "a number or matrix for unary `+`",
+                                v.describe(),
+                            ))
                         }
                     }
                     UnOp::Not => ops::not(&v),
@@ -189,10 +207,14 @@ impl Interpreter {
                 let t = self.eval(target)?;
                 if let Value::Func(f) = &t {
                     return Err(self
-                        .err("mla::type", format!("`{}` is a function and cannot be indexed", f.name()), e.span)
+                        .err(
+                            "mla::type",
+                            format!("`{}` is a function and cannot be indexed", f.name()),
+                            e.span,
+                        )
                         .with_help(format!("call it with parentheses: {}(…)", f.name())));
                 }
-                let args = self.index_args(&t, indices)?;
+                let args = self.index_args(t.shape(), indices)?;
                 self.index_value(&t, &args, e.span)
             }
             ExprKind::Lambda { params, body } => Ok(self.make_lambda(params, body)),
@@ -213,7 +235,9 @@ impl Interpreter {
             let op_span = self.operator_span(op, lhs.span, rhs.span).unwrap_or(span);
             let mut e = self.runtime_err(err, op_span);
             if !matches!(a, Value::Num(_)) || !matches!(b, Value::Num(_)) {
-                e = e.and_label(lhs.span, a.describe()).and_label(rhs.span, b.describe());
+                e = e
+                    .and_label(lhs.span, a.describe())
+                    .and_label(rhs.span, b.describe());
             }
             e
         })
@@ -223,7 +247,9 @@ impl Interpreter {
     fn operator_span(&self, op: BinOp, l: Span, r: Span) -> Option<Span> {
         let text = self.source.text.get(l.end as usize..r.start as usize)?;
         let sym = op.symbol();
-        let at = text.find(sym).or_else(|| (op == BinOp::Ne).then(|| text.find("~=")).flatten())?;
+        let at = text
+            .find(sym)
+            .or_else(|| (op == BinOp::Ne).then(|| text.find("~=")).flatten())?;
         let start = l.end as usize + at;
         Some(Span::new(start, start + sym.len()))
     }
@@ -241,7 +267,10 @@ impl Interpreter {
             v.to_scalar().map_err(|_| {
                 me.err(
                     "mla::type",
-                    format!("the {what} of a range must be a number, got {}", v.describe()),
+                    format!(
+                        "the {what} of a range must be a number, got {}",
+                        v.describe()
+                    ),
                     e.span,
                 )
             })
@@ -253,21 +282,34 @@ impl Interpreter {
         };
         let b = scalar(self, stop, "end")?;
         if a.is_nan() || s.is_nan() || b.is_nan() {
-            return Err(self.err("mla::math", "a range cannot start, step or end at NaN", span));
+            return Err(self.err(
+                "mla::math",
+                "a range cannot start, step or end at NaN",
+                span,
+            ));
         }
         if s == 0.0 || (s > 0.0 && a > b) || (s < 0.0 && a < b) {
             return Ok((a, s, 0));
         }
         let count = ((b - a) / s * (1.0 + 1e-12)).floor() + 1.0;
         if !count.is_finite() || count > mla_runtime::MAX_ELEMENTS as f64 {
-            return Err(self.runtime_err(RuntimeError::TooLarge { rows: 1.0, cols: count }, span));
+            return Err(self.runtime_err(
+                RuntimeError::TooLarge {
+                    rows: 1.0,
+                    cols: count,
+                },
+                span,
+            ));
         }
         Ok((a, s, count as usize))
     }
 
     /// Evaluates index expressions with `end` bound to the right size.
-    pub(crate) fn index_args(&mut self, target: &Value, indices: &[Expr]) -> Result<Vec<IndexArg>> {
-        let (r, c) = target.shape();
+    pub(crate) fn index_args(
+        &mut self,
+        (r, c): mla_runtime::Shape,
+        indices: &[Expr],
+    ) -> Result<Vec<IndexArg>> {
         let sizes: Vec<f64> = match indices.len() {
             1 => vec![(r * c) as f64],
             2 => vec![r as f64, c as f64],
@@ -294,7 +336,12 @@ impl Interpreter {
         Ok(out)
     }
 
-    pub(crate) fn index_value(&self, target: &Value, args: &[IndexArg], span: Span) -> Result<Value> {
+    pub(crate) fn index_value(
+        &self,
+        target: &Value,
+        args: &[IndexArg],
+        span: Span,
+    ) -> Result<Value> {
         let r = match args {
             [k] => mla_runtime::index::index1(target, k),
             [i, j] => mla_runtime::index::index2(target, i, j),
@@ -304,11 +351,21 @@ impl Interpreter {
     }
 
     /// Error for `X(1, 2)` when X is not a function.
-    pub(crate) fn not_callable(&self, name: &str, v: &Value, span: Span, args: &[Expr]) -> EvalError {
+    pub(crate) fn not_callable(
+        &self,
+        name: &str,
+        v: &Value,
+        span: Span,
+        args: &[Expr],
+    ) -> EvalError {
         let inside = args
             .first()
             .zip(args.last())
-            .and_then(|(a, b)| self.source.text.get(a.span.start as usize..b.span.end as usize))
+            .and_then(|(a, b)| {
+                self.source
+                    .text
+                    .get(a.span.start as usize..b.span.end as usize)
+            })
             .unwrap_or("…");
         let err = self.err(
             "mla::type",

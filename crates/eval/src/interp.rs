@@ -119,7 +119,8 @@ impl Interpreter {
     }
 
     fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
-        let program = mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
+        let program =
+            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
         let saved = std::mem::replace(&mut self.source, source.clone());
         self.frames.clear();
         self.end_stack.clear();

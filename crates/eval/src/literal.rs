@@ -26,14 +26,23 @@ impl Interpreter {
                     continue;
                 }
                 all_logical &= matches!(v, Value::Bool(_) | Value::Logical(_));
-                let m = v.to_matrix().map_err(|err| self.runtime_err(err, e.span))?.into_owned();
+                let m = v
+                    .to_matrix()
+                    .map_err(|err| self.runtime_err(err, e.span))?
+                    .into_owned();
                 parts.push((m, e.span));
             }
             if !strings.is_empty() {
                 if !parts.is_empty() || rows.len() > 1 {
                     return Err(self
-                        .err("mla::type", "a matrix cannot mix strings with numbers", span)
-                        .with_help("join strings with + or [\"a\" \"b\"]; format numbers with sprintf"));
+                        .err(
+                            "mla::type",
+                            "a matrix cannot mix strings with numbers",
+                            span,
+                        )
+                        .with_help(
+                            "join strings with + or [\"a\" \"b\"]; format numbers with sprintf",
+                        ));
                 }
                 return Ok(Value::str(strings.concat()));
             }
@@ -94,4 +103,3 @@ impl Interpreter {
         Ok(Value::matrix(m))
     }
 }
-

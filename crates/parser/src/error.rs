@@ -93,9 +93,7 @@ impl ParseError {
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {
             hint = "MLA has no braces: matrices use `[ ]`, blocks end with `end`".into();
-        } else if rest.starts_with('(')
-            && src[..pos].ends_with(|c: char| c == ' ' || c == '\t')
-        {
+        } else if rest.starts_with('(') && src[..pos].ends_with(|c: char| c == ' ' || c == '\t') {
             hint = "a call or index follows its name with no blank: `f(x)`, `X[i]`".into();
         } else if wanted.contains(&Expect::StatementEnd) && !wanted.contains(&Expect::Expression) {
             hint = "put `;` or a new line between two statements".into();
@@ -203,7 +201,11 @@ fn token_len(rest: &str) -> usize {
         Some((_, c)) => {
             let first = c.len_utf8();
             let two = rest.get(..first + 1).unwrap_or("");
-            if ["**", "==", "!=", "<=", ">=", "&&", "||", ".*", "./", ".^", "->"].contains(&two) {
+            if [
+                "**", "==", "!=", "<=", ">=", "&&", "||", ".*", "./", ".^", "->",
+            ]
+            .contains(&two)
+            {
                 2
             } else {
                 first

@@ -10,8 +10,8 @@ mod error;
 mod grammar;
 mod lower;
 mod names;
-mod span;
 pub mod sexpr;
+mod span;
 
 pub use ast::*;
 pub use error::ParseError;

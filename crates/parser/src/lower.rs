@@ -410,7 +410,9 @@ fn primary(pair: Pair<Rule>) -> Result<Expr> {
         Rule::number => ExprKind::Number(pair.as_str().parse().map_err(|_| {
             ParseError::hinted(span, "this number cannot be read".into(), String::new())
         })?),
-        Rule::string => ExprKind::Str(unescape(pair.into_inner().next().map_or("", |p| p.as_str())).into()),
+        Rule::string => {
+            ExprKind::Str(unescape(pair.into_inner().next().map_or("", |p| p.as_str())).into())
+        }
         Rule::kw_true => ExprKind::Bool(true),
         Rule::kw_false => ExprKind::Bool(false),
         Rule::end_index => ExprKind::End,

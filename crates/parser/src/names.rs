@@ -74,9 +74,7 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::assignment
         | Rule::expr_stmt => E::Statement,
         Rule::stmt_term | Rule::quiet | Rule::block_end => E::StatementEnd,
-        Rule::elseif_clause | Rule::else_clause | Rule::kw_elseif | Rule::kw_else => {
-            E::ElseBranch
-        }
+        Rule::elseif_clause | Rule::else_clause | Rule::kw_elseif | Rule::kw_else => E::ElseBranch,
         Rule::kw_end => E::End,
         Rule::kw_in => E::In,
         Rule::param_list | Rule::fn_outputs | Rule::target_list | Rule::lambda_params => E::Name,

@@ -43,7 +43,12 @@ pub fn stmt(s: &Stmt) -> String {
             };
             match indices {
                 None => format!("({op} {} {})", target.text, expr(value)),
-                Some(ix) => format!("({op} (index {} {}) {})", target.text, exprs(ix), expr(value)),
+                Some(ix) => format!(
+                    "({op} (index {} {}) {})",
+                    target.text,
+                    exprs(ix),
+                    expr(value)
+                ),
             }
         }
         StmtKind::Destructure { targets, value } => {

@@ -15,7 +15,10 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("MLA {} — type help() for the builtins, exit or Ctrl-D to leave", env!("CARGO_PKG_VERSION"));
+    println!(
+        "MLA {} — type help() for the builtins, exit or Ctrl-D to leave",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut mla = Interpreter::new();
     let mut pending = String::new();
     loop {

@@ -101,7 +101,11 @@ pub fn display_named(name: &str, v: &Value) -> String {
         Value::Str(s) => format!("{name} = {s:?}\n"),
         Value::Matrix(m) => format!("{name} = {}", grid(m)),
         Value::Logical(m) => format!("{name} = {}", logical_grid(m)),
-        Value::Tuple(items) if items.iter().all(|i| !matches!(i, Value::Matrix(_) | Value::Logical(_))) => {
+        Value::Tuple(items)
+            if items
+                .iter()
+                .all(|i| !matches!(i, Value::Matrix(_) | Value::Logical(_))) =>
+        {
             format!("{name} = {}\n", inline(v))
         }
         Value::Tuple(items) => {
@@ -118,7 +122,10 @@ pub fn display_named(name: &str, v: &Value) -> String {
 /// The value as `print` shows it: no name, no quotes, small vectors inline,
 /// larger matrices as a grid without the shape header.
 pub fn display_plain(v: &Value) -> String {
-    let body = |s: String| s.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string());
+    let body = |s: String| {
+        s.split_once('\n')
+            .map_or(String::new(), |(_, rest)| rest.to_string())
+    };
     match v {
         Value::Matrix(m) if m.len() <= 10 && (m.nrows() == 1 || m.ncols() == 1) => inline(v),
         Value::Matrix(m) => body(grid(m)),
@@ -275,7 +282,9 @@ mod tests {
            1.0000  -2.5000
            3.2500   4.0000
         ");
-        let big = Value::matrix(Array2::from_shape_fn((100, 30), |(i, j)| (i * 30 + j) as f64));
+        let big = Value::matrix(Array2::from_shape_fn((100, 30), |(i, j)| {
+            (i * 30 + j) as f64
+        }));
         let text = display_named("B", &big);
         assert!(text.lines().count() <= MAX_ROWS + 2, "{text}");
         assert!(text.contains('⋮') && text.contains('…'));

@@ -179,8 +179,16 @@ impl fmt::Display for RuntimeError {
             Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
             IndexOutOfRange { index, dim, size } => {
                 let which = match dim {
-                    1 => format!("row index {index} is out of range: the matrix has {} ({})", plural(size.0, "row"), shape_str(*size)),
-                    2 => format!("column index {index} is out of range: the matrix has {} ({})", plural(size.1, "column"), shape_str(*size)),
+                    1 => format!(
+                        "row index {index} is out of range: the matrix has {} ({})",
+                        plural(size.0, "row"),
+                        shape_str(*size)
+                    ),
+                    2 => format!(
+                        "column index {index} is out of range: the matrix has {} ({})",
+                        plural(size.1, "column"),
+                        shape_str(*size)
+                    ),
                     _ => format!(
                         "index {index} is out of range: the matrix has {} ({})",
                         plural(size.0 * size.1, "element"),

@@ -126,27 +126,50 @@ pub fn parse_npy(bytes: &[u8], path: &str) -> Result<Array2<f64>> {
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.trim_end_matches('L').parse().map_err(|_| npy_err(path, "bad shape")))
+        .map(|s| {
+            s.trim_end_matches('L')
+                .parse()
+                .map_err(|_| npy_err(path, "bad shape"))
+        })
         .collect::<Result<_>>()?;
     let (rows, cols) = match dims.as_slice() {
         [] => (1, 1),
         [n] => (*n, 1),
         [r, c] => (*r, *c),
-        _ => return Err(npy_err(path, format!("only 1-D and 2-D arrays load, this one has shape ({shape_txt})"))),
+        _ => {
+            return Err(npy_err(
+                path,
+                format!("only 1-D and 2-D arrays load, this one has shape ({shape_txt})"),
+            ))
+        }
     };
     check_alloc(rows, cols)?;
     let n = rows * cols;
     let body = &bytes[start + hlen..];
     let (size, read): (usize, fn(&[u8]) -> f64) = match descr {
         "<f8" => (8, |b| f64::from_le_bytes(b.try_into().expect("8 bytes"))),
-        "<f4" => (4, |b| f64::from(f32::from_le_bytes(b.try_into().expect("4 bytes")))),
-        "<i8" => (8, |b| i64::from_le_bytes(b.try_into().expect("8 bytes")) as f64),
-        "<i4" => (4, |b| f64::from(i32::from_le_bytes(b.try_into().expect("4 bytes")))),
+        "<f4" => (4, |b| {
+            f64::from(f32::from_le_bytes(b.try_into().expect("4 bytes")))
+        }),
+        "<i8" => (8, |b| {
+            i64::from_le_bytes(b.try_into().expect("8 bytes")) as f64
+        }),
+        "<i4" => (4, |b| {
+            f64::from(i32::from_le_bytes(b.try_into().expect("4 bytes")))
+        }),
         "|b1" => (1, |b| f64::from(b[0])),
-        other => return Err(npy_err(path, format!("unsupported dtype `{other}` (f8, f4, i8, i4 or bool)"))),
+        other => {
+            return Err(npy_err(
+                path,
+                format!("unsupported dtype `{other}` (f8, f4, i8, i4 or bool)"),
+            ))
+        }
     };
     if body.len() < n * size {
-        return Err(npy_err(path, "the .npy data is shorter than its shape says"));
+        return Err(npy_err(
+            path,
+            "the .npy data is shorter than its shape says",
+        ));
     }
     let data: Vec<f64> = body[..n * size].chunks_exact(size).map(read).collect();
     Ok(if fortran {
@@ -192,7 +215,10 @@ mod tests {
     #[test]
     fn bad_cell_names_line_and_column() {
         let e = parse_csv("x,y\n1,2\n3,oops\n", "d.csv").unwrap_err();
-        assert_eq!(e.to_string(), "d.csv: line 3, column 2: `oops` is not a number");
+        assert_eq!(
+            e.to_string(),
+            "d.csv: line 3, column 2: `oops` is not a number"
+        );
     }
 
     #[test]

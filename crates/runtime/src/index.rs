@@ -40,7 +40,12 @@ fn resolve(arg: &IndexArg, size: usize, dim: u8, shape: Shape) -> Result<Option<
     };
     match v {
         Value::Num(x) => Ok(Some(vec![one(*x)?])),
-        Value::Matrix(m) => m.t().iter().map(|x| one(*x)).collect::<Result<_>>().map(Some),
+        Value::Matrix(m) => m
+            .t()
+            .iter()
+            .map(|x| one(*x))
+            .collect::<Result<_>>()
+            .map(Some),
         Value::Bool(b) => mask(std::iter::once(*b), size, dim, shape),
         Value::Logical(m) => mask(m.t().iter().copied(), size, dim, shape),
         other => Err(RuntimeError::ty(
@@ -96,7 +101,10 @@ pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
     let cols = resolve(c, shape.1, 2, shape)?.unwrap_or_else(|| all(shape.1));
     match x {
         Value::Logical(m) => Ok(Value::logical(gather2(m, &rows, &cols))),
-        Value::Bool(b) => Ok(Value::logical(Array2::from_elem((rows.len(), cols.len()), *b))),
+        Value::Bool(b) => Ok(Value::logical(Array2::from_elem(
+            (rows.len(), cols.len()),
+            *b,
+        ))),
         other => {
             let m = indexable(other)?;
             Ok(Value::matrix(gather2(&m, &rows, &cols)))
@@ -158,7 +166,9 @@ pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
 fn writable(target: &mut Value) -> Result<&mut Array2<f64>> {
     let m = match target {
         Value::Matrix(_) => None,
-        Value::Num(_) | Value::Bool(_) | Value::Logical(_) => Some(target.to_matrix()?.into_owned()),
+        Value::Num(_) | Value::Bool(_) | Value::Logical(_) => {
+            Some(target.to_matrix()?.into_owned())
+        }
         other => {
             return Err(RuntimeError::ty(
                 "a matrix to assign into",
@@ -181,7 +191,8 @@ fn source(rhs: &Value, count: Shape) -> Result<Vec<f64>> {
         return Ok(vec![x; n]);
     }
     let rs = rhs.shape();
-    let same = rs == count || (rs.0 * rs.1 == n && (count.0 == 1 || count.1 == 1) && (rs.0 == 1 || rs.1 == 1));
+    let same = rs == count
+        || (rs.0 * rs.1 == n && (count.0 == 1 || count.1 == 1) && (rs.0 == 1 || rs.1 == 1));
     if !same {
         return Err(RuntimeError::Shape(format!(
             "cannot assign {} to a {} selection",
@@ -211,7 +222,11 @@ pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> R
             let m = Arc::make_mut(m);
             for (j, &cj) in cols.iter().enumerate() {
                 for (i, &ri) in rows.iter().enumerate() {
-                    let k = if bits.len() == 1 { 0 } else { j * rows.len() + i };
+                    let k = if bits.len() == 1 {
+                        0
+                    } else {
+                        j * rows.len() + i
+                    };
                     m[[ri, cj]] = bits[k] != 0.0;
                 }
             }
@@ -233,7 +248,8 @@ fn delete2(target: &mut Value, r: &IndexArg, c: &IndexArg, shape: Shape) -> Resu
         (IndexArg::All, _) => (false, resolve(c, shape.1, 2, shape)?),
         _ => {
             return Err(RuntimeError::Shape(
-                "deleting with `= []` needs `:` for one of the two indices, e.g. X[2, :] = []".into(),
+                "deleting with `= []` needs `:` for one of the two indices, e.g. X[2, :] = []"
+                    .into(),
             ))
         }
     };
@@ -313,15 +329,31 @@ mod tests {
     fn assignment_copies_on_write() {
         let a = mat();
         let mut b = a.clone();
-        assign2(&mut b, &IndexArg::Val(Value::Num(1.0)), &IndexArg::Val(Value::Num(1.0)), &Value::Num(0.0)).unwrap();
-        assert!(matches!(index1(&a, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 1.0));
-        assert!(matches!(index1(&b, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 0.0));
+        assign2(
+            &mut b,
+            &IndexArg::Val(Value::Num(1.0)),
+            &IndexArg::Val(Value::Num(1.0)),
+            &Value::Num(0.0),
+        )
+        .unwrap();
+        assert!(
+            matches!(index1(&a, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 1.0)
+        );
+        assert!(
+            matches!(index1(&b, &IndexArg::Val(Value::Num(1.0))).unwrap(), Value::Num(x) if x == 0.0)
+        );
     }
 
     #[test]
     fn delete_row() {
         let mut a = mat();
-        assign2(&mut a, &IndexArg::Val(Value::Num(1.0)), &IndexArg::All, &Value::matrix(Array2::zeros((0, 0)))).unwrap();
+        assign2(
+            &mut a,
+            &IndexArg::Val(Value::Num(1.0)),
+            &IndexArg::All,
+            &Value::matrix(Array2::zeros((0, 0))),
+        )
+        .unwrap();
         assert_eq!(a.shape(), (1, 3));
     }
 }

@@ -114,9 +114,9 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
 pub fn eigvals_sym(a: &Array2<f64>) -> Result<Vec<f64>> {
     check_sym(a)?;
     let m = to_faer(a);
-    let mut vals = m
-        .self_adjoint_eigenvalues(Side::Lower)
-        .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
+    let mut vals = m.self_adjoint_eigenvalues(Side::Lower).map_err(|_| {
+        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+    })?;
     vals.reverse();
     Ok(vals)
 }
@@ -138,9 +138,9 @@ pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     check_sym(a)?;
     let n = a.nrows();
     let m = to_faer(a);
-    let evd = m
-        .self_adjoint_eigen(Side::Lower)
-        .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
+    let evd = m.self_adjoint_eigen(Side::Lower).map_err(|_| {
+        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+    })?;
     let s = evd.S().column_vector();
     let u = evd.U();
     let vals: Vec<f64> = (0..n).rev().map(|i| s[i]).collect();
@@ -217,10 +217,19 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
         .map_err(|_| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     let l = llt.L();
     let n = a.nrows();
-    Ok(Array2::from_shape_fn((n, n), |(i, j)| if i <= j { l[(j, i)] } else { 0.0 }))
+    Ok(Array2::from_shape_fn((n, n), |(i, j)| {
+        if i <= j {
+            l[(j, i)]
+        } else {
+            0.0
+        }
+    }))
 }
 
-fn lu_checked(what: &'static str, a: &Array2<f64>) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
+fn lu_checked(
+    what: &'static str,
+    a: &Array2<f64>,
+) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
     require_square(what, a)?;
     require_finite(what, a)?;
     let lu = to_faer(a).partial_piv_lu();
@@ -343,7 +352,11 @@ mod tests {
         let d = Array2::from_diag(&ndarray::Array1::from(vals.clone()));
         assert!(close(&a.dot(&vecs), &vecs.dot(&d), 1e-10));
         // numpy.linalg.eigvalsh(a)[::-1]
-        let want = [6.831_254_430_698_204, 3.072_223_952_005_075_4, 2.096_521_617_296_718];
+        let want = [
+            6.831_254_430_698_204,
+            3.072_223_952_005_075_4,
+            2.096_521_617_296_718,
+        ];
         for (v, w) in vals.iter().zip(want) {
             assert!((v - w).abs() < 1e-9, "{v} vs {w}");
         }

@@ -48,7 +48,12 @@ fn zip_with<T: Clone>(
 }
 
 /// An elementwise numeric operation on two values.
-pub fn elementwise(op: &'static str, a: &Value, b: &Value, f: fn(f64, f64) -> f64) -> Result<Value> {
+pub fn elementwise(
+    op: &'static str,
+    a: &Value,
+    b: &Value,
+    f: fn(f64, f64) -> f64,
+) -> Result<Value> {
     match (a, b) {
         (Value::Num(x), Value::Num(y)) => Ok(Value::Num(f(*x, *y))),
         (Value::Matrix(m), Value::Num(y)) => Ok(Value::matrix(m.mapv(|x| f(x, *y)))),
@@ -178,7 +183,11 @@ pub fn power(a: &Value, b: &Value) -> Result<Value> {
             "matrix power needs a whole exponent, got {k}; for elementwise powers use `.^`"
         )));
     }
-    let mut base = if k < 0.0 { linalg::inv(&m)? } else { m.into_owned() };
+    let mut base = if k < 0.0 {
+        linalg::inv(&m)?
+    } else {
+        m.into_owned()
+    };
     let mut e = k.abs() as u64;
     let n = base.nrows();
     let mut acc = Array2::eye(n);
@@ -199,7 +208,9 @@ pub fn neg(a: &Value) -> Result<Value> {
     match a {
         Value::Num(x) => Ok(Value::Num(-x)),
         Value::Matrix(m) => Ok(Value::matrix(m.mapv(|x| -x))),
-        other => Ok(Value::matrix(numeric("-", other)?.to_matrix()?.mapv(|x| -x))),
+        other => Ok(Value::matrix(
+            numeric("-", other)?.to_matrix()?.mapv(|x| -x),
+        )),
     }
 }
 
@@ -223,7 +234,10 @@ pub fn transpose(a: &Value) -> Result<Value> {
             m.t().as_standard_layout().into_owned(),
         ))),
         Value::Num(_) | Value::Bool(_) => Ok(a.clone()),
-        other => Err(RuntimeError::ty("a number or matrix to transpose", other.describe())),
+        other => Err(RuntimeError::ty(
+            "a number or matrix to transpose",
+            other.describe(),
+        )),
     }
 }
 
@@ -272,7 +286,9 @@ mod tests {
         }
         let b = m(array![[2.0, 0.0], [0.0, 4.0]]);
         match right_div(&m(array![[2.0, 4.0]]), &b).unwrap() {
-            Value::Matrix(x) => assert!((x[[0, 0]] - 1.0).abs() < 1e-15 && (x[[0, 1]] - 1.0).abs() < 1e-15),
+            Value::Matrix(x) => {
+                assert!((x[[0, 0]] - 1.0).abs() < 1e-15 && (x[[0, 1]] - 1.0).abs() < 1e-15)
+            }
             _ => panic!(),
         }
     }

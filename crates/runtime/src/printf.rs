@@ -55,7 +55,11 @@ fn parse(fmt: &str) -> Result<Vec<Piece>> {
             chars.next();
         }
         while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-            spec.width = spec.width.saturating_mul(10).saturating_add(d as usize).min(1000);
+            spec.width = spec
+                .width
+                .saturating_mul(10)
+                .saturating_add(d as usize)
+                .min(1000);
             chars.next();
         }
         if chars.peek() == Some(&'.') {
@@ -72,7 +76,10 @@ fn parse(fmt: &str) -> Result<Vec<Piece>> {
             chars.next();
         }
         match chars.next() {
-            Some(conv @ ('d' | 'i' | 'u' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' | 'c' | 's')) => {
+            Some(
+                conv @ ('d' | 'i' | 'u' | 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' | 'c'
+                | 's'),
+            ) => {
                 spec.conv = conv;
             }
             Some(other) => {
@@ -106,8 +113,10 @@ fn flatten(args: &[Value]) -> Result<Vec<Arg>> {
                 out.extend(a.elements()?.into_iter().map(Arg::Num));
             }
             other => {
-                return Err(RuntimeError::ty("numbers, matrices or strings", other.describe())
-                    .at_arg(i + 1))
+                return Err(
+                    RuntimeError::ty("numbers, matrices or strings", other.describe())
+                        .at_arg(i + 1),
+                )
             }
         }
     }
@@ -118,7 +127,10 @@ fn flatten(args: &[Value]) -> Result<Vec<Arg>> {
 pub fn sprintf(fmt: &str, args: &[Value]) -> Result<String> {
     let pieces = parse(fmt)?;
     let args = flatten(args)?;
-    let n_specs = pieces.iter().filter(|p| matches!(p, Piece::Spec(_))).count();
+    let n_specs = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Spec(_)))
+        .count();
     let mut out = String::new();
     let mut next = 0usize;
     loop {
@@ -193,7 +205,11 @@ pub fn format_e(x: f64, prec: usize, upper: bool) -> String {
 pub fn format_g_c(x: f64, prec: usize, alt: bool, upper: bool) -> String {
     let p = if prec == 0 { 1 } else { prec };
     if x == 0.0 {
-        return if alt { format!("{:.*}", p - 1, 0.0) } else { "0".into() };
+        return if alt {
+            format!("{:.*}", p - 1, 0.0)
+        } else {
+            "0".into()
+        };
     }
     let e_form = format_e(x, p - 1, false);
     let exp: i32 = e_form
@@ -261,7 +277,11 @@ fn format_one(spec: &Spec, arg: &Arg) -> String {
         'o' => format!("{:o}", x as i64),
         'c' => char::from_u32(x as u32).map_or_else(String::new, |c| c.to_string()),
         'f' | 'F' => sign(spec, x, format!("{:.*}", spec.prec.unwrap_or(6), x.abs())),
-        'e' | 'E' => sign(spec, x, format_e(x.abs(), spec.prec.unwrap_or(6), conv == 'E')),
+        'e' | 'E' => sign(
+            spec,
+            x,
+            format_e(x.abs(), spec.prec.unwrap_or(6), conv == 'E'),
+        ),
         'g' | 'G' => sign(
             spec,
             x,
@@ -284,10 +304,41 @@ mod tests {
     #[test]
     fn c_formats() {
         // Each expectation is what C's printf prints.
-        assert_eq!(s("%d|%5d|%-5d|%05d", &[Value::Num(42.0), Value::Num(-7.0), Value::Num(3.0), Value::Num(-42.0)]), "42|   -7|3    |-0042");
-        assert_eq!(s("%.3f %8.2f %+.1f", &[Value::Num(3.14159), Value::Num(2.5), Value::Num(1.0)]), "3.142     2.50 +1.0");
-        assert_eq!(s("%e %.2E", &[Value::Num(12345.678), Value::Num(-0.000123)]), "1.234568e+04 -1.23E-04");
-        assert_eq!(s("%g %g %g %g", &[Value::Num(0.0001), Value::Num(123456.0), Value::Num(1234567.0), Value::Num(0.5)]), "0.0001 123456 1.23457e+06 0.5");
+        assert_eq!(
+            s(
+                "%d|%5d|%-5d|%05d",
+                &[
+                    Value::Num(42.0),
+                    Value::Num(-7.0),
+                    Value::Num(3.0),
+                    Value::Num(-42.0)
+                ]
+            ),
+            "42|   -7|3    |-0042"
+        );
+        assert_eq!(
+            s(
+                "%.3f %8.2f %+.1f",
+                &[Value::Num(3.14159), Value::Num(2.5), Value::Num(1.0)]
+            ),
+            "3.142     2.50 +1.0"
+        );
+        assert_eq!(
+            s("%e %.2E", &[Value::Num(12345.678), Value::Num(-0.000123)]),
+            "1.234568e+04 -1.23E-04"
+        );
+        assert_eq!(
+            s(
+                "%g %g %g %g",
+                &[
+                    Value::Num(0.0001),
+                    Value::Num(123456.0),
+                    Value::Num(1234567.0),
+                    Value::Num(0.5)
+                ]
+            ),
+            "0.0001 123456 1.23457e+06 0.5"
+        );
         assert_eq!(s("%s=%x", &[Value::str("n"), Value::Num(255.0)]), "n=ff");
         assert_eq!(s("100%%", &[]), "100%");
     }

@@ -171,7 +171,10 @@ impl Value {
         match self {
             Value::Matrix(m) => Ok(Cow::Borrowed(m)),
             Value::Num(x) => Ok(Cow::Owned(Array2::from_elem((1, 1), *x))),
-            Value::Bool(b) => Ok(Cow::Owned(Array2::from_elem((1, 1), f64::from(u8::from(*b))))),
+            Value::Bool(b) => Ok(Cow::Owned(Array2::from_elem(
+                (1, 1),
+                f64::from(u8::from(*b)),
+            ))),
             Value::Logical(m) => Ok(Cow::Owned(m.mapv(|b| f64::from(u8::from(b))))),
             other => Err(RuntimeError::ty("a number or matrix", other.describe())),
         }
@@ -254,7 +257,11 @@ mod tests {
 
     #[test]
     fn value_stays_small() {
-        assert!(std::mem::size_of::<Value>() <= 24, "{}", std::mem::size_of::<Value>());
+        assert!(
+            std::mem::size_of::<Value>() <= 24,
+            "{}",
+            std::mem::size_of::<Value>()
+        );
     }
 
     #[test]
@@ -278,7 +285,10 @@ mod tests {
 
     #[test]
     fn one_by_one_is_a_number() {
-        assert!(matches!(Value::matrix(Array2::from_elem((1, 1), 2.0)), Value::Num(2.0)));
+        assert!(matches!(
+            Value::matrix(Array2::from_elem((1, 1), 2.0)),
+            Value::Num(2.0)
+        ));
     }
 
     #[test]

@@ -130,17 +130,25 @@ fn help(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
             groups.dedup();
             let mut out = String::from("MLA builtins (help(name) for one of them):\n");
             for g in groups {
-                let names: Vec<&str> = BUILTINS.iter().filter(|b| b.group == g).map(|b| b.name).collect();
+                let names: Vec<&str> = BUILTINS
+                    .iter()
+                    .filter(|b| b.group == g)
+                    .map(|b| b.name)
+                    .collect();
                 out.push_str(&format!("  {g}: {}\n", names.join(" ")));
             }
             out
         }
         Some(Value::Func(Func::Builtin(b))) => builtin_help(b),
-        Some(Value::Func(Func::User(u))) => format!("{}\n  a function defined in this session\n", u.describe()),
+        Some(Value::Func(Func::User(u))) => {
+            format!("{}\n  a function defined in this session\n", u.describe())
+        }
         Some(Value::Str(name)) => match lookup(name) {
             Some(b) => builtin_help(b),
             None => {
-                return Err(RuntimeError::Domain(format!("there is no builtin named `{name}`")).at_arg(0))
+                return Err(
+                    RuntimeError::Domain(format!("there is no builtin named `{name}`")).at_arg(0),
+                )
             }
         },
         Some(other) => {

@@ -55,7 +55,11 @@ fn svd(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
     if nout == 2 {
         return Ok(Value::tuple(vec![u, s]));
     }
-    Ok(Value::tuple(vec![u, s, Value::Matrix(std::sync::Arc::new(vt))]))
+    Ok(Value::tuple(vec![
+        u,
+        s,
+        Value::Matrix(std::sync::Arc::new(vt)),
+    ]))
 }
 
 fn qr(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
@@ -64,23 +68,33 @@ fn qr(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 }
 
 fn chol(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    Ok(Value::matrix(linalg::chol(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?))
+    Ok(Value::matrix(
+        linalg::chol(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
+    ))
 }
 
 fn inv(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    Ok(Value::matrix(linalg::inv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?))
+    Ok(Value::matrix(
+        linalg::inv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
+    ))
 }
 
 fn pinv(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    Ok(Value::matrix(linalg::pinv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?))
+    Ok(Value::matrix(
+        linalg::pinv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
+    ))
 }
 
 fn det(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    Ok(Value::Num(linalg::det(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?))
+    Ok(Value::Num(
+        linalg::det(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
+    ))
 }
 
 fn rank(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    Ok(Value::Num(linalg::rank(&*mat(args, 0)?).map_err(|e| e.at_arg(0))? as f64))
+    Ok(Value::Num(
+        linalg::rank(&*mat(args, 0)?).map_err(|e| e.at_arg(0))? as f64,
+    ))
 }
 
 fn cond(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
@@ -98,7 +112,11 @@ fn solve(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 
 fn cov(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let x = mat(args, 0)?;
-    let x = if x.nrows() == 1 { x.t().to_owned() } else { x.into_owned() };
+    let x = if x.nrows() == 1 {
+        x.t().to_owned()
+    } else {
+        x.into_owned()
+    };
     let n = x.nrows();
     if n < 2 {
         return Ok(Value::matrix(Array2::zeros((x.ncols(), x.ncols()))));

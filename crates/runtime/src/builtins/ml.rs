@@ -34,7 +34,15 @@ fn sigmoid(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 }
 
 fn relu(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let f = |x: f64| if x > 0.0 { x } else if x.is_nan() { x } else { 0.0 };
+    let f = |x: f64| {
+        if x > 0.0 {
+            x
+        } else if x.is_nan() {
+            x
+        } else {
+            0.0
+        }
+    };
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
         _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
@@ -90,8 +98,16 @@ fn logsumexp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let m = mat(args, 0)?;
     Ok(match lines(args, &m)? {
         Lines::Whole => Value::Num(lse(m.iter().copied())),
-        Lines::Rows => Value::column(m.axis_iter(Axis(0)).map(|r| lse(r.iter().copied())).collect()),
-        Lines::Cols => Value::row(m.axis_iter(Axis(1)).map(|c| lse(c.iter().copied())).collect()),
+        Lines::Rows => Value::column(
+            m.axis_iter(Axis(0))
+                .map(|r| lse(r.iter().copied()))
+                .collect(),
+        ),
+        Lines::Cols => Value::row(
+            m.axis_iter(Axis(1))
+                .map(|c| lse(c.iter().copied()))
+                .collect(),
+        ),
     })
 }
 
@@ -121,7 +137,11 @@ fn mse(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.len() as f64;
     Ok(Value::Num(
-        p.iter().zip(y.iter()).map(|(a, b)| (a - b) * (a - b)).sum::<f64>() / n,
+        p.iter()
+            .zip(y.iter())
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum::<f64>()
+            / n,
     ))
 }
 

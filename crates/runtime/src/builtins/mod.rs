@@ -113,7 +113,12 @@ pub fn constant(name: &str) -> Option<f64> {
 }
 
 /// Calls a builtin after checking its argument and result counts.
-pub fn call(b: &'static Builtin, host: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+pub fn call(
+    b: &'static Builtin,
+    host: &mut dyn Host,
+    args: &[Value],
+    nout: usize,
+) -> Result<Value> {
     if args.len() < b.min_args || args.len() > b.max_args {
         return Err(RuntimeError::Arity {
             name: b.name.into(),
@@ -193,8 +198,12 @@ pub(crate) fn size_args(args: &[Value], start: usize) -> Result<(usize, usize)> 
         1 => match &rest[0] {
             Value::Matrix(v) if v.len() == 2 => {
                 let d: Vec<f64> = v.iter().copied().collect();
-                let m = Value::Num(d[0]).to_count("the number of rows").map_err(|e| e.at_arg(start))?;
-                let n = Value::Num(d[1]).to_count("the number of columns").map_err(|e| e.at_arg(start))?;
+                let m = Value::Num(d[0])
+                    .to_count("the number of rows")
+                    .map_err(|e| e.at_arg(start))?;
+                let n = Value::Num(d[1])
+                    .to_count("the number of columns")
+                    .map_err(|e| e.at_arg(start))?;
                 (m, n)
             }
             _ => {
@@ -220,7 +229,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for b in BUILTINS.iter() {
             assert!(seen.insert(b.name), "duplicate builtin {}", b.name);
-            assert!(!b.doc.is_empty() && b.signature.starts_with(b.name), "{}", b.name);
+            assert!(
+                !b.doc.is_empty() && b.signature.starts_with(b.name),
+                "{}",
+                b.name
+            );
             assert!(b.min_args <= b.max_args);
         }
     }

@@ -67,12 +67,16 @@ fn prod(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 }
 
 fn any(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let v = reduction(args, 1, |v| f64::from(u8::from(v.iter().any(|x| *x != 0.0))))?;
+    let v = reduction(args, 1, |v| {
+        f64::from(u8::from(v.iter().any(|x| *x != 0.0)))
+    })?;
     Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
 }
 
 fn all(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let v = reduction(args, 1, |v| f64::from(u8::from(v.iter().all(|x| *x != 0.0))))?;
+    let v = reduction(args, 1, |v| {
+        f64::from(u8::from(v.iter().all(|x| *x != 0.0)))
+    })?;
     Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
 }
 
@@ -84,7 +88,9 @@ fn cumsum(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
         Dim::Rows => out.accumulate_axis_inplace(Axis(0), |prev, cur| *cur += *prev),
         Dim::Cols => out.accumulate_axis_inplace(Axis(1), |prev, cur| *cur += *prev),
         Dim::All => {
-            return Err(RuntimeError::Domain("cumsum takes dimension 1 or 2, not \"all\"".into()).at_arg(1))
+            return Err(
+                RuntimeError::Domain("cumsum takes dimension 1 or 2, not \"all\"".into()).at_arg(1),
+            )
         }
     }
     Ok(Value::matrix(out))
@@ -105,10 +111,20 @@ fn best(v: &[f64], better: fn(f64, f64) -> bool) -> (f64, usize) {
     found.unwrap_or((if v.is_empty() { f64::NAN } else { f64::NAN }, 0))
 }
 
-fn extreme(args: &[Value], nout: usize, better: fn(f64, f64) -> bool, name: &'static str) -> Result<Value> {
+fn extreme(
+    args: &[Value],
+    nout: usize,
+    better: fn(f64, f64) -> bool,
+    name: &'static str,
+) -> Result<Value> {
     // max(A, B): elementwise.
     if args.len() == 2 {
-        return crate::ops::elementwise(name, &args[0], &args[1], if name == "max" { fmax } else { fmin });
+        return crate::ops::elementwise(
+            name,
+            &args[0],
+            &args[1],
+            if name == "max" { fmax } else { fmin },
+        );
     }
     let m = mat(args, 0)?;
     let dim = if args.len() == 3 {
@@ -124,7 +140,11 @@ fn extreme(args: &[Value], nout: usize, better: fn(f64, f64) -> bool, name: &'st
     };
     if m.is_empty() {
         let empty = Value::matrix(Array2::zeros((0, 0)));
-        return Ok(if nout >= 2 { Value::tuple(vec![empty.clone(), empty]) } else { empty });
+        return Ok(if nout >= 2 {
+            Value::tuple(vec![empty.clone(), empty])
+        } else {
+            empty
+        });
     }
     let vals = Value::matrix(reduce(&m, dim, |v| best(v, better).0));
     if nout < 2 {
@@ -156,7 +176,9 @@ fn arg_extreme(args: &[Value], better: fn(f64, f64) -> bool) -> Result<Value> {
     if m.is_empty() {
         return Ok(Value::matrix(Array2::zeros((0, 0))));
     }
-    Ok(Value::matrix(reduce(&m, dim, |v| (best(v, better).1 + 1) as f64)))
+    Ok(Value::matrix(reduce(&m, dim, |v| {
+        (best(v, better).1 + 1) as f64
+    })))
 }
 
 fn argmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
@@ -228,7 +250,11 @@ fn norm(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
             _ => {
                 return Err(RuntimeError::Domain(format!(
                     "norm takes p = 1, 2, Inf or \"fro\"{}, got {}",
-                    if is_vec { " (or any p > 0 for a vector)" } else { "" },
+                    if is_vec {
+                        " (or any p > 0 for a vector)"
+                    } else {
+                        ""
+                    },
                     crate::display::inline(v)
                 ))
                 .at_arg(1))

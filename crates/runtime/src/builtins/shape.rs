@@ -23,7 +23,10 @@ fn size(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
         };
     }
     if nout >= 2 {
-        Ok(Value::tuple(vec![Value::Num(r as f64), Value::Num(c as f64)]))
+        Ok(Value::tuple(vec![
+            Value::Num(r as f64),
+            Value::Num(c as f64),
+        ]))
     } else {
         Ok(Value::row(vec![r as f64, c as f64]))
     }
@@ -43,7 +46,11 @@ fn numel(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 
 fn length(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let (r, c) = args[0].shape();
-    Ok(Value::Num(if r == 0 || c == 0 { 0.0 } else { r.max(c) as f64 }))
+    Ok(Value::Num(if r == 0 || c == 0 {
+        0.0
+    } else {
+        r.max(c) as f64
+    }))
 }
 
 fn isempty(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {

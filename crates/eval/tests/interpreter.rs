@@ -1,0 +1,183 @@
+//! The evaluator as embedders and the REPL see it: state across runs, errors
+//! that keep the workspace, copy-on-write, scoping and limits.
+
+use mla_eval::{Interpreter, Limits, SharedBuffer, Value};
+use std::sync::Arc;
+
+fn interp() -> (Interpreter, SharedBuffer) {
+    let out = SharedBuffer::new();
+    (Interpreter::with_output(Box::new(out.clone())), out)
+}
+
+fn num(mla: &Interpreter, name: &str) -> f64 {
+    mla.get(name).unwrap().to_scalar().unwrap()
+}
+
+#[test]
+fn errors_keep_every_variable() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "a = 1; b = [1 2 3];").unwrap();
+    assert!(mla.run("<2>", "c = 5; d = b * b").is_err());
+    assert!(mla.run("<3>", "e = (1 +").is_err());
+    assert_eq!(num(&mla, "a"), 1.0);
+    assert_eq!(mla.get("b").unwrap().shape(), (1, 3));
+    // statements before the failure keep their effect, as in MATLAB
+    assert_eq!(num(&mla, "c"), 5.0);
+    assert!(mla.get("d").is_none() && mla.get("e").is_none());
+    mla.run("<4>", "f = a + 1;").unwrap();
+    assert_eq!(num(&mla, "f"), 2.0);
+}
+
+#[test]
+fn error_inside_function_leaves_no_frame_behind() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "function f(x)\n y = x * [1 2];\n return y * y\nend")
+        .unwrap();
+    assert!(mla.run("<2>", "f(1)").is_err());
+    // the next entry runs at top level again: assignments reach the workspace
+    mla.run("<3>", "z = 3;").unwrap();
+    assert_eq!(num(&mla, "z"), 3.0);
+}
+
+#[test]
+fn assignment_shares_then_copies_on_write() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "A = ones(500, 500); B = A;").unwrap();
+    let (Some(Value::Matrix(a)), Some(Value::Matrix(b))) = (mla.get("A"), mla.get("B")) else {
+        panic!("matrices")
+    };
+    assert!(Arc::ptr_eq(a, b), "B = A copies nothing");
+    mla.run("<2>", "B[1] = 0;").unwrap();
+    assert_eq!(mla.run("<3>", "A[1]").unwrap().to_scalar().unwrap(), 1.0);
+    assert_eq!(mla.run("<4>", "B[1]").unwrap().to_scalar().unwrap(), 0.0);
+}
+
+#[test]
+fn in_place_update_does_not_copy_unshared_storage() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "A = zeros(100, 100);").unwrap();
+    let before = match mla.get("A") {
+        Some(Value::Matrix(a)) => Arc::as_ptr(a),
+        _ => panic!(),
+    };
+    mla.run("<2>", "for i = 1:100\n A[i, i] = i;\nend").unwrap();
+    let after = match mla.get("A") {
+        Some(Value::Matrix(a)) => Arc::as_ptr(a),
+        _ => panic!(),
+    };
+    assert_eq!(before, after, "indexed assignment wrote in place");
+    assert_eq!(
+        mla.run("<3>", "trace(A)").unwrap().to_scalar().unwrap(),
+        5050.0
+    );
+}
+
+#[test]
+fn functions_read_the_workspace_at_call_time_and_never_write_it() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "X = [1 2; 3 4]; y = [1; 1];\nloss(w) = mse(X * w, y);\nfunction poke()\n X = 0; X2 = 1;\nend").unwrap();
+    let l1 = mla.run("<2>", "loss([0; 0])").unwrap().to_scalar().unwrap();
+    assert_eq!(l1, 1.0);
+    mla.run("<3>", "y = [2; 2];").unwrap();
+    let l2 = mla.run("<4>", "loss([0; 0])").unwrap().to_scalar().unwrap();
+    assert_eq!(l2, 4.0);
+    mla.run("<5>", "poke()").unwrap();
+    assert_eq!(mla.get("X").unwrap().shape(), (2, 2));
+    assert!(mla.get("X2").is_none());
+}
+
+#[test]
+fn functions_defined_in_one_entry_report_errors_in_their_own_source() {
+    let (mut mla, _) = interp();
+    mla.run("<def>", "bad(x) = x * [1 2 3]").unwrap();
+    let e = mla.run("<use>", "bad([1 2])").unwrap_err();
+    assert_eq!(e.source.name, "<def>");
+    assert_eq!(e.line_col(), (1, 12));
+    assert_eq!(e.trace.len(), 1);
+    assert_eq!(e.trace[0].source.name, "<use>");
+}
+
+#[test]
+fn display_follows_semicolons() {
+    let (mut mla, out) = interp();
+    mla.run("<1>", "x = 1;\ny = 2\n3 + 4;\n5 + 6\nx").unwrap();
+    assert_eq!(out.take(), "y = 2\nans = 11\nx = 1\n");
+    assert_eq!(num(&mla, "ans"), 11.0);
+}
+
+#[test]
+fn deep_recursion_is_an_error_not_a_crash() {
+    let (mut mla, _) = interp();
+    let e = mla
+        .run(
+            "<1>",
+            "function r = down(n)\n r = down(n + 1);\nend\ndown(1)",
+        )
+        .unwrap_err();
+    assert_eq!(e.code, "mla::recursion");
+    mla.set_limits(Limits {
+        max_call_depth: 10,
+        ..Limits::default()
+    });
+    let e = mla.run("<2>", "down(1)").unwrap_err();
+    assert!(e.message.contains("10 deep"), "{}", e.message);
+    // recursion within the limit works
+    mla.set_limits(Limits::default());
+    mla.run("<3>", "fib(n) = n * (n <= 1) + (n > 1) * 0; function r = f(n)\n if n <= 1\n r = n;\n else\n r = f(n-1) + f(n-2);\n end\nend").unwrap();
+    assert_eq!(mla.run("<4>", "f(15)").unwrap().to_scalar().unwrap(), 610.0);
+}
+
+#[test]
+fn long_operator_chains_do_not_overflow() {
+    let (mut mla, _) = interp();
+    let src = format!("x = {}1;", "1 + ".repeat(20_000));
+    mla.run("<chain>", &src).unwrap();
+    assert_eq!(num(&mla, "x"), 20_001.0);
+}
+
+#[test]
+fn the_interpreter_moves_between_threads() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Interpreter>();
+    let (mut mla, _) = interp();
+    mla.run("<1>", "a = 41;").unwrap();
+    let mla = std::thread::spawn(move || {
+        mla.run("<2>", "a += 1;").unwrap();
+        mla
+    })
+    .join()
+    .unwrap();
+    assert_eq!(num(&mla, "a"), 42.0);
+}
+
+#[test]
+fn embedders_call_functions_and_exchange_values() {
+    let (mut mla, _) = interp();
+    mla.set("w", Value::column(vec![1.0, 2.0]));
+    mla.run("<1>", "f(v) = sum(v .^ 2);").unwrap();
+    let w = mla.get("w").unwrap().clone();
+    assert_eq!(mla.call("f", vec![w]).unwrap().to_scalar().unwrap(), 5.0);
+    assert_eq!(
+        mla.call("sqrt", vec![Value::Num(9.0)])
+            .unwrap()
+            .to_scalar()
+            .unwrap(),
+        3.0
+    );
+    assert!(mla.call("nope", vec![]).is_err());
+    assert_eq!(mla.variable_names(), vec!["f", "w"]);
+}
+
+#[test]
+fn bare_zero_argument_builtins_run_as_commands() {
+    let (mut mla, out) = interp();
+    mla.run("<1>", "a = 1;\nwho").unwrap();
+    assert!(out.take().contains("a  a number"));
+}
+
+#[test]
+fn printing_with_tuples_and_no_value_calls() {
+    let (mut mla, out) = interp();
+    assert!(mla.run("<1>", "x = printf(\"hi\\n\")").is_err());
+    assert_eq!(out.take(), "hi\n");
+}

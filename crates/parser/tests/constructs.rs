@@ -1,0 +1,120 @@
+//! One snapshot per construct of the language, in a compact s-expression form.
+
+use mla_parser::{parse, sexpr::program_to_sexpr};
+
+fn ast(src: &str) -> String {
+    match parse(src) {
+        Ok(p) => program_to_sexpr(&p),
+        Err(e) => panic!("{src:?} failed to parse: {}", e.message),
+    }
+}
+
+#[test]
+fn statements() {
+    insta::assert_snapshot!(ast("x = 1\ny = 2;\nx += 1; x -= 2; x *= 3; x /= 4\nX[2, 3] = 0; X[:, 1] = v\n(a, b) = f(x)\n[vals, vecs] = eig(C)\n[a b] = g(1)\nans"), @r"
+    (= x 1)
+    (= y 2);
+    (+= x 1);
+    (-= x 2);
+    (*= x 3);
+    (/= x 4)
+    (= (index X 2 3) 0);
+    (= (index X : 1) v)
+    (= (a b) (call f x))
+    (= (vals vecs) (call eig C))
+    (= (a b) (call g 1))
+    ans
+    ");
+}
+
+#[test]
+fn control_flow() {
+    insta::assert_snapshot!(ast("if a\n x = 1\nelseif b\n x = 2\nelse\n x = 3\nend\nfor i = 1:n\n break\nend\nfor c in M, continue, end\nwhile k < 3; k += 1; end"), @r"
+    (if a [(= x 1)] b [(= x 2)] else [(= x 3)])
+    (for i (: 1 n) [(break)])
+    (for c M [(continue)])
+    (while (< k 3) [(+= k 1);])
+    ");
+}
+
+#[test]
+fn functions() {
+    insta::assert_snapshot!(ast("function f(a, b)\n  return (a, b)\nend\nfunction r = g(x)\n r = x;\nend\nfunction [p, q] = h()\n p = 1; q = 2;\nend\nfunction (p, q) = k(x)\nend\nsq(x) = x^2\nl = (x, y) -> x * y\nm = x -> -x\nn = () -> 1\nreturn"), @r"
+    (function f (a b) [(return (tuple a b))])
+    (function g (x) -> (r) [(= r x);])
+    (function h () -> (p q) [(= p 1); (= q 2);])
+    (function k (x) -> (p q) [])
+    (function sq (x) [(^ x 2);])
+    (= l (-> (x y) (* x y)))
+    (= m (-> (x) (- x)))
+    (= n (-> () 1))
+    (return)
+    ");
+}
+
+#[test]
+fn precedence() {
+    insta::assert_snapshot!(ast("-2^2\n2^-1\n2^3^2\na:b:c\n1:n+1\na || b && c\na | b & c\na == b < c\n!a == b\na + b * c - d / e\nA \\ b\nx .* y ./ z .^ 2\nA'*B'\n(A*B)'\nx[1]'\nf(x)[2]\na - -b"), @r"
+    (- (^ 2 2))
+    (^ 2 (- 1))
+    (^ 2 (^ 3 2))
+    (: a b c)
+    (: 1 (+ n 1))
+    (|| a (&& b c))
+    (| a (& b c))
+    (< (== a b) c)
+    (== (! a) b)
+    (- (+ a (* b c)) (/ d e))
+    (\ A b)
+    (./ (.* x y) (.^ z 2))
+    (* (' A) (' B))
+    (' (* A B))
+    (' (index x 1))
+    (index (call f x) 2)
+    (- a (- b))
+    ");
+}
+
+#[test]
+fn matrices_and_blanks() {
+    insta::assert_snapshot!(ast("[1 -2]\n[1 - 2]\n[1-2]\n[1 , -2]\n[a' b']\n[1, 2; 3, 4]\n[1 2\n 3 4]\n[]\n[x (1)]\n[f(1) 2]\n[1 +2]\n[a -b + c]\n[[1 2]; [3 4]]\n[1 2 # a comment\n 3 4]"), @r"
+    [1 (- 2)]
+    [(- 1 2)]
+    [(- 1 2)]
+    [1 (- 2)]
+    [(' a) (' b)]
+    [1 2; 3 4]
+    [1 2; 3 4]
+    []
+    [x 1]
+    [(call f 1) 2]
+    [1 (+ 2)]
+    [a (+ (- b) c)]
+    [[1 2]; [3 4]]
+    [1 2; 3 4]
+    ");
+}
+
+#[test]
+fn numbers_strings_and_indexing() {
+    insta::assert_snapshot!(ast("2.*x\n1./x\n1e-3 + 2.5E+4 + .5 + 3.\n\"a\\\"b\\n\\tc\"\nX[end, end-1]\nX[:]\nX[x > 0]\ntrue & false\npi"), @r#"
+    (.* 2 x)
+    (./ 1 x)
+    (+ (+ (+ 0.001 25000) 0.5) 3)
+    "a\"b\n\tc"
+    (index X end (- end 1))
+    (index X :)
+    (index X (> x 0))
+    (& true false)
+    pi
+    "#);
+}
+
+#[test]
+fn comments_separators_and_continuations() {
+    insta::assert_snapshot!(ast("# a comment\nx = 1 # trailing\n\n;;\ny = [1, 2, ...\n 3]\nz = 1 + ...\n 2"), @r"
+    (= x 1)
+    (= y [1 2 3])
+    (= z (+ 1 2))
+    ");
+}

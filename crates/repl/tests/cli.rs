@@ -1,0 +1,125 @@
+//! The `mla` command, run as a user runs it.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn mla() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mla"))
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+#[test]
+fn runs_a_script_file() {
+    let out = mla()
+        .current_dir(workspace_root())
+        .arg("examples/pca.mla")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("explained variance: 0.9246"), "{text}");
+}
+
+#[test]
+fn a_failing_script_exits_1_with_the_diagnostic_on_stderr() {
+    let dir = std::env::temp_dir().join(format!("mla-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.mla");
+    std::fs::write(&path, "x = 1\ny = [1 2] * [3 4]\n").unwrap();
+    let out = mla().arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "x = 1\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot multiply 1×2 by 1×2"), "{err}");
+    assert!(err.contains("bad.mla:2:11"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn code_from_dash_e() {
+    let out = mla().args(["-e", "x = 2 + 3"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "x = 5\n");
+}
+
+#[test]
+fn script_from_standard_input() {
+    let mut child = mla()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"v = [1 2 3];\nprintf(\"%d\\n\", sum(v))\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n");
+}
+
+#[test]
+fn load_resolves_relative_paths_against_the_current_directory() {
+    let dir = std::env::temp_dir().join(format!("mla-cli-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("data.csv"), "a,b\n1,2\n3,4\n").unwrap();
+    let out = mla()
+        .current_dir(&dir)
+        .args([
+            "-e",
+            "M = load(\"data.csv\"); printf(\"%g\\n\", sum(M, \"all\"))",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "10\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn help_and_bad_arguments() {
+    let out = mla().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mla FILE.mla"));
+    let out = mla().args(["--frobnicate", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = mla().arg("no-such-file.mla").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn the_repl_keeps_variables_after_errors_and_continues_blocks() {
+    let mut child = mla()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a = 7;\nb = a * [1 2] * [1 2]\nfor i = 1:2\nprintf(\"i=%d\\n\", i)\nend\nprintf(\"a=%d\\n\", a)\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot multiply"), "{stderr}");
+    assert!(stdout.contains("i=1") && stdout.contains("i=2"), "{stdout}");
+    assert!(stdout.contains("a=7"), "{stdout}");
+}
