@@ -18,9 +18,14 @@ pub struct TraceFrame {
     pub source: Arc<Source>,
 }
 
-/// An error with everything needed to render it.
+/// An error with everything needed to render it. Boxed, so that results
+/// on the evaluator's hot paths stay one pointer wide.
 #[derive(Clone, Debug)]
-pub struct EvalError {
+pub struct EvalError(Box<ErrorDetails>);
+
+/// What an [`EvalError`] holds; reached through `Deref`.
+#[derive(Clone, Debug)]
+pub struct ErrorDetails {
     /// What went wrong.
     pub message: String,
     /// A stable code: `mla::syntax`, `mla::shape`, `mla::name`, …
@@ -46,7 +51,7 @@ impl EvalError {
         span: Span,
         source: &Arc<Source>,
     ) -> Self {
-        EvalError {
+        EvalError(Box::new(ErrorDetails {
             message: message.into(),
             code,
             labels: vec![(span, "here".into())],
@@ -55,7 +60,7 @@ impl EvalError {
             trace: Vec::new(),
             incomplete: false,
             named: NamedSource::new(&source.name, source.text.clone()),
-        }
+        }))
     }
 
     /// A syntax error in `source`.
@@ -94,6 +99,20 @@ impl EvalError {
     /// `line:col` of the primary span, 1-based.
     pub fn line_col(&self) -> (usize, usize) {
         line_col(&self.source.text, self.span().start as usize)
+    }
+}
+
+impl std::ops::Deref for EvalError {
+    type Target = ErrorDetails;
+
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EvalError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
     }
 }
 

@@ -195,7 +195,7 @@ impl Interpreter {
         }
         let v = self.eval(iter)?;
         let (rows, cols) = v.shape();
-        let items: Box<dyn Iterator<Item = Value>> = match &v {
+        let items: Box<dyn Iterator<Item = Value> + '_> = match &v {
             Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(v.clone())),
             Value::Matrix(_) | Value::Logical(_) if rows == 1 => {
                 let elems = v.elements().map_err(|e| self.runtime_err(e, iter.span))?;
@@ -214,7 +214,7 @@ impl Interpreter {
                 }
                 Box::new(cols_v.into_iter())
             }
-            Value::Tuple(items) => Box::new(items.to_vec().into_iter()),
+            Value::Tuple(items) => Box::new(items.iter().cloned()),
             other => {
                 return Err(self
                     .err(

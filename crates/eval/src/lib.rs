@@ -17,7 +17,7 @@ mod interp;
 mod literal;
 pub mod source;
 
-pub use error::{render_color, render_plain, EvalError, TraceFrame};
+pub use error::{render_color, render_plain, ErrorDetails, EvalError, TraceFrame};
 pub use interp::{Interpreter, Limits, SharedBuffer};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;

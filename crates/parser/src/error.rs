@@ -93,7 +93,7 @@ impl ParseError {
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {
             hint = "MLA has no braces: matrices use `[ ]`, blocks end with `end`".into();
-        } else if rest.starts_with('(') && src[..pos].ends_with(|c: char| c == ' ' || c == '\t') {
+        } else if rest.starts_with('(') && src[..pos].ends_with([' ', '\t']) {
             hint = "a call or index follows its name with no blank: `f(x)`, `X[i]`".into();
         } else if wanted.contains(&Expect::StatementEnd) && !wanted.contains(&Expect::Expression) {
             hint = "put `;` or a new line between two statements".into();

@@ -15,7 +15,7 @@ fn parse_cell(cell: &str) -> Option<f64> {
     }
 }
 
-fn split<'a>(line: &'a str, sep: Option<char>) -> Vec<&'a str> {
+fn split(line: &str, sep: Option<char>) -> Vec<&str> {
     match sep {
         Some(c) => line.split(c).collect(),
         None => line.split_whitespace().collect(),
@@ -71,7 +71,7 @@ pub fn parse_csv(text: &str, path: &str) -> Result<Array2<f64>> {
         }
     }
     let w = width.unwrap_or(0);
-    let rows = if w == 0 { 0 } else { data.len() / w };
+    let rows = data.len().checked_div(w).unwrap_or(0);
     Ok(Array2::from_shape_vec((rows, w), data).expect("rows × width cells"))
 }
 

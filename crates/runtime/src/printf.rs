@@ -319,9 +319,9 @@ mod tests {
         assert_eq!(
             s(
                 "%.3f %8.2f %+.1f",
-                &[Value::Num(3.14159), Value::Num(2.5), Value::Num(1.0)]
+                &[Value::Num(1.23456), Value::Num(2.5), Value::Num(1.0)]
             ),
-            "3.142     2.50 +1.0"
+            "1.235     2.50 +1.0"
         );
         assert_eq!(
             s("%e %.2E", &[Value::Num(12345.678), Value::Num(-0.000123)]),

@@ -35,9 +35,7 @@ fn sigmoid(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
 
 fn relu(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let f = |x: f64| {
-        if x > 0.0 {
-            x
-        } else if x.is_nan() {
+        if x > 0.0 || x.is_nan() {
             x
         } else {
             0.0
@@ -61,8 +59,8 @@ fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
         None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
         None => Ok(Lines::Rows),
         Some(v) => match v.to_scalar() {
-            Ok(d) if d == 1.0 => Ok(Lines::Cols),
-            Ok(d) if d == 2.0 => Ok(Lines::Rows),
+            Ok(1.0) => Ok(Lines::Cols),
+            Ok(2.0) => Ok(Lines::Rows),
             _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
         },
     }

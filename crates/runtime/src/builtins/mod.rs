@@ -179,8 +179,8 @@ pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> 
         None => Ok(default_dim(m)),
         Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
         Some(v) => match v.to_scalar() {
-            Ok(d) if d == 1.0 => Ok(Dim::Rows),
-            Ok(d) if d == 2.0 => Ok(Dim::Cols),
+            Ok(1.0) => Ok(Dim::Rows),
+            Ok(2.0) => Ok(Dim::Cols),
             _ => Err(RuntimeError::Domain(format!(
                 "the dimension must be 1, 2 or \"all\", got {}",
                 crate::display::inline(v)

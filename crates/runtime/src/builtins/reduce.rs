@@ -108,7 +108,7 @@ fn best(v: &[f64], better: fn(f64, f64) -> bool) -> (f64, usize) {
             _ => found = Some((x, i)),
         }
     }
-    found.unwrap_or((if v.is_empty() { f64::NAN } else { f64::NAN }, 0))
+    found.unwrap_or((f64::NAN, 0))
 }
 
 fn extreme(
@@ -207,8 +207,8 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
         None => false,
         Some(v) if v.numel() == 0 => false,
         Some(v) => match v.to_scalar() {
-            Ok(w) if w == 0.0 => false,
-            Ok(w) if w == 1.0 => true,
+            Ok(0.0) => false,
+            Ok(1.0) => true,
             _ => {
                 return Err(RuntimeError::Domain(
                     "the weight must be 0 (divide by N-1) or 1 (divide by N)".into(),
@@ -243,8 +243,8 @@ fn norm(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
         None => Norm::Two,
         Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
         Some(v) => match v.to_scalar() {
-            Ok(x) if x == 2.0 => Norm::Two,
-            Ok(x) if x == 1.0 => Norm::One,
+            Ok(2.0) => Norm::Two,
+            Ok(1.0) => Norm::One,
             Ok(x) if x == f64::INFINITY => Norm::Inf,
             Ok(x) if is_vec && x > 0.0 => Norm::P(x),
             _ => {
