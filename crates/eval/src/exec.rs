@@ -19,8 +19,11 @@ pub(crate) enum Flow {
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// The value of a statement that produced nothing (printf, a loop, …).
+/// Shared, so that making one allocates nothing.
 pub(crate) fn nothing() -> Value {
-    Value::Tuple(Vec::new().into())
+    static EMPTY: std::sync::LazyLock<Arc<[Value]>> =
+        std::sync::LazyLock::new(|| Vec::new().into());
+    Value::Tuple(EMPTY.clone())
 }
 
 pub(crate) fn is_nothing(v: &Value) -> bool {
@@ -108,8 +111,9 @@ impl Interpreter {
                 op,
                 value,
             } => {
-                // Holding the previous result would share the storage about to be written.
-                *last = nothing();
+                // Holding the previous result would share the storage about to
+                // be written; a number is a placeholder that costs nothing.
+                *last = Value::Num(0.0);
                 let v = self.assign(target, indices.as_deref(), *op, value, stmt)?;
                 *last = v;
             }
@@ -184,7 +188,7 @@ impl Interpreter {
             let (a, s, n) = self.range_parts(start, step.as_deref(), stop, iter.span)?;
             for i in 0..n {
                 let x = a + s * i as f64;
-                self.scope_mut().insert(var.text.clone(), Value::Num(x));
+                self.set_var(&var.text, Value::Num(x));
                 match self.exec_block(body, last)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -226,7 +230,7 @@ impl Interpreter {
             }
         };
         for item in items {
-            self.scope_mut().insert(var.text.clone(), item);
+            self.set_var(&var.text, item);
             match self.exec_block(body, last)? {
                 Flow::Break => break,
                 Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -253,7 +257,7 @@ impl Interpreter {
                     self.binary_values(bin, &old, &rhs, target.span, value.span, stmt.span)?
                 }
             };
-            self.scope_mut().insert(target.text.clone(), new.clone());
+            self.set_var(&target.text, new.clone());
             self.show(stmt, &target.text, &new);
             return Ok(new);
         };

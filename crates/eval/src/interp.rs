@@ -5,13 +5,13 @@ use crate::error::EvalError;
 use crate::source::Source;
 use mla_parser::Span;
 use mla_runtime::{Rng, Value};
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Variables of one scope.
-pub(crate) type Vars = HashMap<Arc<str>, Value>;
+/// Variables of one scope (Fx hashing: names are short and trusted).
+pub(crate) type Vars = rustc_hash::FxHashMap<Arc<str>, Value>;
 
 /// Limits that keep a runaway script from taking the process down.
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +68,7 @@ impl Interpreter {
     /// An interpreter that prints to `out`.
     pub fn with_output(out: Box<dyn Write + Send>) -> Self {
         Interpreter {
-            globals: HashMap::new(),
+            globals: Vars::default(),
             frames: Vec::new(),
             rng: Rng::default(),
             clock: None,
@@ -167,6 +167,17 @@ impl Interpreter {
         match self.frames.last_mut() {
             Some(f) => &mut f.vars,
             None => &mut self.globals,
+        }
+    }
+
+    /// Assigns in the current scope, reusing the slot when the name exists.
+    pub(crate) fn set_var(&mut self, name: &Arc<str>, v: Value) {
+        let scope = self.scope_mut();
+        match scope.get_mut(name) {
+            Some(slot) => *slot = v,
+            None => {
+                scope.insert(name.clone(), v);
+            }
         }
     }
 

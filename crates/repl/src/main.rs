@@ -21,7 +21,26 @@ A script prints the result of every statement that does not end in `;`.
 Errors go to standard error with the line and column; the exit code is 1.
 ";
 
+/// The REPL parses on this thread too (to see whether an entry is complete),
+/// so everything runs on a thread with a stack large enough for any input
+/// the parser accepts.
+const STACK_BYTES: usize = 1 << 30;
+
 fn main() -> ExitCode {
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(real_main);
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("mla: cannot start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [] => repl::run(),

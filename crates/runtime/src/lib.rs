@@ -16,5 +16,7 @@ pub mod value;
 pub use builtins::{Builtin, Host, BUILTINS};
 pub use error::{Result, RuntimeError, Shape};
 pub use index::IndexArg;
+/// The ndarray version MLA values are built on, for embedders.
+pub use ndarray;
 pub use rng::Rng;
 pub use value::{Func, UserFunc, Value, MAX_ELEMENTS};

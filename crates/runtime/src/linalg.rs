@@ -8,8 +8,9 @@ use faer::{Accum, Mat, MatMut, MatRef, Par, Side};
 use ndarray::{Array2, ShapeBuilder};
 
 /// Products with fewer multiply-adds than this run on one thread: starting
-/// rayon costs more than it saves below it (measured in `benches/matmul.rs`).
-pub const PARALLEL_MATMUL_FLOPS: usize = 128 * 128 * 128;
+/// rayon costs more than it saves below it (measured on 2 cores with
+/// `cargo bench -p mla-runtime --bench matmul`: the crossover is 160–192).
+pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 
 fn to_faer(a: &Array2<f64>) -> Mat<f64> {
     Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])

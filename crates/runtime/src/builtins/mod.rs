@@ -250,3 +250,44 @@ mod tests {
         }
     }
 }
+
+/// The builtin reference as Markdown, generated from the table (kept in
+/// `docs/builtins.md`; a test checks that it is current).
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# MLA builtins\n\nGenerated from the builtin table (`crates/runtime/src/builtins`); do not edit by hand.\nRegenerate with `MLA_UPDATE_DOCS=1 cargo test -p mla-runtime builtin_reference`.\n",
+    );
+    let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
+    groups.dedup();
+    for g in groups {
+        out.push_str(&format!(
+            "\n## {g}\n\n| call | results | what it does |\n|---|---|---|\n"
+        ));
+        for b in BUILTINS.iter().filter(|b| b.group == g) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                b.signature,
+                b.outputs,
+                b.doc.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod reference_tests {
+    #[test]
+    fn builtin_reference_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/builtins.md");
+        let want = super::reference_markdown();
+        if std::env::var_os("MLA_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &want).expect("write docs/builtins.md");
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/builtins.md is stale: run MLA_UPDATE_DOCS=1 cargo test -p mla-runtime builtin_reference"
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! Bad input never crashes: random token soups and hostile programs either
+//! run or fail with a diagnostic, never a panic (`mla::internal`).
+
+use mla::{Interpreter, Limits, SharedBuffer};
+
+const TOKENS: &[&str] = &[
+    "x",
+    "y",
+    "A",
+    "f",
+    "1",
+    "0",
+    "-1",
+    "2.5",
+    "1e400",
+    "NaN",
+    "Inf",
+    "end",
+    ":",
+    "+",
+    "-",
+    "*",
+    "/",
+    "\\",
+    "^",
+    ".^",
+    ".*",
+    "./",
+    "'",
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "&&",
+    "||",
+    "&",
+    "|",
+    "!",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ";",
+    "\n",
+    "=",
+    "+=",
+    "->",
+    "if",
+    "else",
+    "for",
+    "in",
+    "while",
+    "function",
+    "return",
+    "break",
+    "true",
+    "\"s\"",
+    "zeros",
+    "ones",
+    "eye",
+    "inv",
+    "svd",
+    "eig",
+    "qr",
+    "chol",
+    "reshape",
+    "sum",
+    "max",
+    "size",
+    "printf",
+    "rand",
+    "linspace",
+    "diag",
+    "repmat",
+    "1:3",
+    "[1 2; 3 4]",
+    "[]",
+    "X",
+    "#",
+    "...",
+    "1e9",
+    "norm",
+    "softmax",
+    "load",
+    "\"%d\"",
+    "one_hot",
+    "cumsum",
+    "std",
+];
+
+/// A small deterministic generator (xorshift) so failures reproduce.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+fn check(mla: &mut Interpreter, src: &str) {
+    if let Err(e) = mla.run("<fuzz>", src) {
+        assert_ne!(e.code, "mla::internal", "panic on {src:?}");
+        let _ = mla::render_plain(&e);
+    }
+}
+
+fn interpreter() -> Interpreter {
+    let mut mla = Interpreter::with_output(Box::new(SharedBuffer::new()));
+    mla.set_limits(Limits {
+        max_call_depth: 50,
+        ..Limits::default()
+    });
+    mla.run(
+        "<setup>",
+        "x = 2; y = [1 2 3]; A = [4 1; 1 3]; X = ones(3, 2); f = (a) -> a * 2;",
+    )
+    .unwrap();
+    mla
+}
+
+#[test]
+fn random_token_soups() {
+    let mut gen = Gen(0x9E37_79B9_7F4A_7C15);
+    let mut mla = interpreter();
+    for _ in 0..3000 {
+        let len = 1 + (gen.next() % 12) as usize;
+        let src: Vec<&str> = (0..len)
+            .map(|_| TOKENS[(gen.next() % TOKENS.len() as u64) as usize])
+            .collect();
+        check(&mut mla, &src.join(" "));
+    }
+}
+
+#[test]
+fn hostile_programs() {
+    let mut mla = interpreter();
+    for src in [
+        "zeros(-1)",
+        "zeros(1e10)",
+        "zeros(2.5, 2)",
+        "ones(NaN, 1)",
+        "rand(1e5, 1e5)",
+        "eye(1e9)",
+        "linspace(0, 1, 1e12)",
+        "repmat([1 2], 1e6, 1e6)",
+        "reshape(1:6, 4, 2)",
+        "1:1e15",
+        "1:0.0:5",
+        "NaN:5",
+        "y[0]",
+        "y[1.5]",
+        "y[-1]",
+        "y[1e20]",
+        "y[end + 1]",
+        "A[:, :, :]",
+        "A[[true false true]]",
+        "y[[]]",
+        "zeros(0, 3)[1]",
+        "x[2] = 1",
+        "A[3, 3] = 1",
+        "A[1, :] = [1 2 3]",
+        "q[1] = 2",
+        "inv(zeros(3))",
+        "inv([])",
+        "det([])",
+        "eig([])",
+        "svd([])",
+        "qr([])",
+        "chol([])",
+        "eig([NaN 1; 1 2])",
+        "svd([Inf 1; 1 2])",
+        "[1 2] \\ [1 2 3]",
+        "zeros(0, 3) \\ zeros(0, 1)",
+        "A ^ 1e18",
+        "A ^ 0.5",
+        "2 ^ A",
+        "max([])",
+        "(m, i) = max([])",
+        "argmax([])",
+        "mean([])",
+        "std([])",
+        "cumsum([], \"all\")",
+        "printf(\"%\")",
+        "printf(\"%d %s %f\", \"a\", 1)",
+        "printf(\"%999999999d\", 1)",
+        "sprintf(\"%.99999f\", 1)",
+        "one_hot([1 2], [])",
+        "softmax([])",
+        "logsumexp([-Inf -Inf])",
+        "f(1, 2)",
+        "f()",
+        "g = x -> g(x); g(1)",
+        "function r = h(n)\n r = h(n);\nend\nh(1)",
+        "(a, b) = (1, 2, 3)",
+        "(a, b) = 5",
+        "t = (1, 2); t + 1",
+        "\"a\" - 1",
+        "x(1)",
+        "sum",
+        "sum(1, 2, 3)",
+        "size(1, 3)",
+        "load(42)",
+        "load(\"/\")",
+        "save(\"/nonexistent/dir/x.csv\", 1)",
+        "save(\"x.unknown\", 1)",
+        "dataset(\"nope\")",
+        "help(1)",
+        "help(\"nope\")",
+        "toc()",
+        "error(\"%d\")",
+        "assert([])",
+        "for i = f, end",
+        "for i = \"abc\", end",
+        "while [], end",
+        "if \"s\", end",
+        "x = [1 2; \"a\" 3]",
+        "[y; 1]",
+        "end",
+        "return",
+        "continue",
+        "1 +",
+        "((((",
+        ")",
+        "]",
+        "\"unterminated",
+        "x = 1 \\\\ 2",
+        "\u{1F600} = 1",
+        "x = 1; x'''''",
+        "A.^A.^A.^A",
+        "-----------x",
+        "!!!!!!!x",
+    ] {
+        check(&mut mla, src);
+    }
+}
+
+#[test]
+fn deeply_nested_input_is_refused() {
+    let mut mla = interpreter();
+    check(
+        &mut mla,
+        &format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000)),
+    );
+    check(
+        &mut mla,
+        &format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+    );
+    check(&mut mla, &format!("x = {}1", "-".repeat(100_000)));
+    check(&mut mla, &format!("x = {}1", "2^".repeat(50_000)));
+    check(&mut mla, &"if 1\n".repeat(5000));
+}
