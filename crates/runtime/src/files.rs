@@ -24,6 +24,8 @@ fn split(line: &str, sep: Option<char>) -> Vec<&str> {
 
 /// Parses CSV text; `path` names the source in errors. Empty cells are NaN.
 pub fn parse_csv(text: &str, path: &str) -> Result<Array2<f64>> {
+    // Spreadsheet exports often start with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -37,6 +39,8 @@ pub fn parse_csv(text: &str, path: &str) -> Result<Array2<f64>> {
         Some(',')
     } else if first.contains('\t') {
         Some('\t')
+    } else if first.contains(';') {
+        Some(';')
     } else {
         None
     };
@@ -210,6 +214,10 @@ mod tests {
         assert_eq!(m.dim(), (2, 2));
         let m = parse_csv("1 2  3\n4 5 6\n", "t.txt").unwrap();
         assert_eq!(m.dim(), (2, 3));
+        let m = parse_csv("\u{feff}1;2\r\n3;4\r\n", "bom.csv").unwrap();
+        assert_eq!(m, ndarray::array![[1.0, 2.0], [3.0, 4.0]]);
+        let m = parse_csv("x,y\n1,\n,4\n", "gaps.csv").unwrap();
+        assert!(m[[0, 1]].is_nan() && m[[1, 0]].is_nan() && m[[1, 1]] == 4.0);
     }
 
     #[test]
