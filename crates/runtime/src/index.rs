@@ -94,8 +94,24 @@ fn gather_linear<T: Copy>(a: &Array2<T>, idx: &[usize], shape: Shape) -> Array2<
         .reversed_axes()
 }
 
+/// A whole-number index within `size`, as a 0-based position.
+fn scalar_pos(arg: &IndexArg, size: usize) -> Option<usize> {
+    match arg {
+        IndexArg::Val(Value::Num(x)) if *x >= 1.0 && *x <= size as f64 && x.fract() == 0.0 => {
+            Some(*x as usize - 1)
+        }
+        _ => None,
+    }
+}
+
 /// `x[rows, cols]`.
 pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    // The common case in loops, `A[i, j]`, without building index lists.
+    if let Value::Matrix(m) = x {
+        if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
+            return Ok(Value::Num(m[[i, j]]));
+        }
+    }
     let shape = x.shape();
     let rows = resolve(r, shape.0, 1, shape)?.unwrap_or_else(|| all(shape.0));
     let cols = resolve(c, shape.1, 2, shape)?.unwrap_or_else(|| all(shape.1));
@@ -121,6 +137,12 @@ fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
 
 /// `x[k]`: linear (column-major) indexing.
 pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    if let Value::Matrix(m) = x {
+        if let Some(p) = scalar_pos(k, m.len()) {
+            let r = m.nrows();
+            return Ok(Value::Num(m[[p % r, p / r]]));
+        }
+    }
     let shape = x.shape();
     let n = shape.0 * shape.1;
     let idx = resolve(k, n, 0, shape)?;
@@ -209,6 +231,12 @@ fn is_empty_matrix(v: &Value) -> bool {
 
 /// `x[rows, cols] = rhs` (or deletion with `= []` when one index is `:`).
 pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
+    if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
+        if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
+            Arc::make_mut(m)[[i, j]] = *v;
+            return Ok(());
+        }
+    }
     let shape = target.shape();
     if is_empty_matrix(rhs) {
         return delete2(target, r, c, shape);
@@ -268,6 +296,13 @@ fn delete2(target: &mut Value, r: &IndexArg, c: &IndexArg, shape: Shape) -> Resu
 
 /// `x[k] = rhs` with linear indexing.
 pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
+    if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
+        if let Some(p) = scalar_pos(k, m.len()) {
+            let r = m.nrows();
+            Arc::make_mut(m)[[p % r, p / r]] = *v;
+            return Ok(());
+        }
+    }
     let shape = target.shape();
     let n = shape.0 * shape.1;
     let idx = resolve(k, n, 0, shape)?.unwrap_or_else(|| all(n));

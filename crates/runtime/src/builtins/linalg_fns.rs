@@ -33,20 +33,19 @@ fn eig(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
 
 fn svd(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
     let x = mat(args, 0)?;
-    let (mut u, mut s, mut vt) = linalg::svd_thin(&x).map_err(|e| e.at_arg(0))?;
-    if args.len() == 2 {
+    let (u, s, vt) = if args.len() == 2 {
         let k = count(args, 1, "the number of singular triplets")?;
-        let kmax = s.len();
+        let kmax = x.nrows().min(x.ncols());
         if k == 0 || k > kmax {
             return Err(RuntimeError::Domain(format!(
                 "svd(X, k) needs 1 <= k <= min(rows, cols) = {kmax}, got k = {k}"
             ))
             .at_arg(1));
         }
-        s.truncate(k);
-        u = u.slice(ndarray::s![.., ..k]).to_owned();
-        vt = vt.slice(ndarray::s![..k, ..]).to_owned();
-    }
+        linalg::svd_top(&x, k).map_err(|e| e.at_arg(0))?
+    } else {
+        linalg::svd_thin(&x).map_err(|e| e.at_arg(0))?
+    };
     let u = Value::Matrix(std::sync::Arc::new(u));
     if nout < 2 {
         return Ok(u);
