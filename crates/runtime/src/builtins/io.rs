@@ -10,7 +10,9 @@ use std::time::Instant;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("output"; "print", 0, VARIADIC, 1, "print(v, …)", "prints values separated by blanks, then a new line", print),
+    entry!("output"; "disp", 1, 1, 1, "disp(v)", "prints a value without its name (as MATLAB's disp)", print),
     entry!("output"; "printf", 1, VARIADIC, 1, "printf(fmt, args, …)", "prints with C formats (%d %f %e %g %s), cycling through matrix elements like fprintf", printf),
+    entry!("output"; "fprintf", 1, VARIADIC, 1, "fprintf(fmt, args, …)", "the same as printf (to standard output), for MATLAB scripts", printf),
     entry!("output"; "sprintf", 1, VARIADIC, 1, "sprintf(fmt, args, …)", "the string printf would print", sprintf),
     entry!("misc"; "tic", 0, 0, 1, "tic()", "starts the stopwatch", tic),
     entry!("misc"; "toc", 0, 0, 1, "toc()", "seconds since tic()", toc),

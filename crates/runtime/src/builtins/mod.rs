@@ -25,6 +25,7 @@ mod io;
 mod linalg_fns;
 mod ml;
 mod reduce;
+mod search;
 mod shape;
 
 use crate::error::{Result, RuntimeError};
@@ -82,6 +83,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         elementwise::UNARY,
         elementwise::OTHERS,
         reduce::ENTRIES,
+        search::ENTRIES,
         linalg_fns::ENTRIES,
         ml::ENTRIES,
         data::ENTRIES,
