@@ -86,7 +86,7 @@ const TOKENS: &[&str] = &[
     "\"%d\"",
     "one_hot",
     "cumsum",
-    "std",
+    "std", "grad", "value_and_grad",
 ];
 
 /// A small deterministic generator (xorshift) so failures reproduce.
@@ -233,6 +233,22 @@ fn hostile_programs() {
         "A.^A.^A.^A",
         "-----------x",
         "!!!!!!!x",
+        "grad(1, 2)",
+        "grad(f)",
+        "grad(f, \"s\")",
+        "grad(f, [1 2])",
+        "grad((x) -> x, [1 2])",
+        "grad((x) -> inv(x), 2)",
+        "grad((x) -> sum(x[[1 1 1]]), [1 2])",
+        "grad((x) -> x(1), [1 2])",
+        "grad((x) -> [x \"a\"], 1)",
+        "grad((x) -> size(x), 1)",
+        "grad((x) -> (x, x), 1)",
+        "grad((x) -> sum(x .^ 0.5), [-1 0 1])",
+        "grad((x) -> printf(\"%f\", x), 1)",
+        "grad((x) -> sum(zeros(0, 1) .* x), zeros(0, 1))",
+        "value_and_grad((x, y) -> x * y, [1 2], [3; 4])",
+        "(a, b, c) = grad((x) -> x, 1)",
     ] {
         check(&mut mla, src);
     }

@@ -60,21 +60,31 @@ impl Interpreter {
         span: Span,
     ) -> Result<Value> {
         match f {
-            Func::Builtin(b) => builtins::call(b, self, &args, nout).map_err(|e| {
-                let at = match &e {
-                    RuntimeError::Arg { index, .. } => {
-                        arg_spans.get(*index).copied().unwrap_or(span)
+            Func::Builtin(b) => {
+                let saved_span = std::mem::replace(&mut self.call_span, span);
+                let result = builtins::call(b, self, &args, nout);
+                self.call_span = saved_span;
+                result.map_err(|e| {
+                    if let RuntimeError::Nested = e.inner() {
+                        if let Some(inner) = self.pending_error.take() {
+                            return inner;
+                        }
                     }
-                    _ => span,
-                };
-                let err = self.runtime_err(e.clone(), at);
-                match e {
-                    RuntimeError::Arity { .. } => {
-                        err.with_help(format!("{}: {}", b.signature, b.doc))
+                    let at = match &e {
+                        RuntimeError::Arg { index, .. } => {
+                            arg_spans.get(*index).copied().unwrap_or(span)
+                        }
+                        _ => span,
+                    };
+                    let err = self.runtime_err(e.clone(), at);
+                    match e {
+                        RuntimeError::Arity { .. } => {
+                            err.with_help(format!("{}: {}", b.signature, b.doc))
+                        }
+                        _ => err,
                     }
-                    _ => err,
-                }
-            }),
+                })
+            }
             Func::User(u) => {
                 if let Some(uf) = u.as_any().downcast_ref::<UserFunction>() {
                     self.call_function(uf, args, nout, span)

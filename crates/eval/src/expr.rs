@@ -53,7 +53,7 @@ fn code(e: &RuntimeError) -> &'static str {
         Io { .. } | Csv { .. } => "mla::io",
         User(_) => "mla::user",
         Assertion(_) => "mla::assert",
-        Arg { .. } => "mla::call",
+        Arg { .. } | Nested => "mla::call",
     }
 }
 
@@ -331,7 +331,8 @@ impl Interpreter {
             self.end_stack.push(size);
             let v = self.eval(ix);
             self.end_stack.pop();
-            out.push(IndexArg::Val(v?));
+            // Indices carry no gradient.
+            out.push(IndexArg::Val(mla_runtime::autodiff::strip(&v?)));
         }
         Ok(out)
     }

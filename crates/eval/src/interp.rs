@@ -50,6 +50,10 @@ pub struct Interpreter {
     pub(crate) end_stack: Vec<f64>,
     /// The source of the code being evaluated now.
     pub(crate) source: Arc<Source>,
+    /// Where the builtin being run was called (for functions it calls back).
+    pub(crate) call_span: Span,
+    /// An error raised inside a function that a builtin called back.
+    pub(crate) pending_error: Option<EvalError>,
     entries: usize,
 }
 
@@ -76,6 +80,8 @@ impl Interpreter {
             limits: Limits::default(),
             end_stack: Vec::new(),
             source: Source::new("<none>", ""),
+            call_span: Span::default(),
+            pending_error: None,
             entries: 0,
         }
     }
@@ -202,6 +208,19 @@ impl mla_runtime::Host for Interpreter {
 
     fn clock(&mut self) -> &mut Option<Instant> {
         &mut self.clock
+    }
+
+    fn call_function(
+        &mut self,
+        f: &mla_runtime::Func,
+        args: Vec<Value>,
+    ) -> mla_runtime::Result<Value> {
+        let span = self.call_span;
+        let spans = vec![span; args.len()];
+        self.call_value(f, args, &spans, 1, span).map_err(|e| {
+            self.pending_error = Some(e);
+            mla_runtime::RuntimeError::Nested
+        })
     }
 
     fn workspace(&self) -> Vec<(String, Value)> {

@@ -13,10 +13,15 @@ type Result<T> = std::result::Result<T, EvalError>;
 impl Interpreter {
     pub(crate) fn matrix_literal(&mut self, rows: &[Vec<Expr>], span: Span) -> Result<Value> {
         let mut blocks: Vec<(Array2<f64>, Span)> = Vec::with_capacity(rows.len());
+        // With gradients being traced (inside grad), the pieces are kept to be
+        // placed again by the tape: (value, row, column offsets).
+        let mut traced: Vec<Vec<(Value, usize)>> = Vec::new();
+        let mut any_traced = false;
         let mut all_logical = true;
         let mut any_element = false;
         for row in rows {
             let mut parts: Vec<(Array2<f64>, Span)> = Vec::with_capacity(row.len());
+            let mut originals: Vec<Value> = Vec::with_capacity(row.len());
             let mut strings: Vec<String> = Vec::new();
             for e in row {
                 let v = self.eval(e)?;
@@ -26,7 +31,10 @@ impl Interpreter {
                     continue;
                 }
                 all_logical &= matches!(v, Value::Bool(_) | Value::Logical(_));
-                let m = v
+                any_traced |= matches!(v, Value::Traced(_));
+                let plain = mla_runtime::autodiff::strip(&v);
+                originals.push(v);
+                let m = plain
                     .to_matrix()
                     .map_err(|err| self.runtime_err(err, e.span))?
                     .into_owned();
@@ -47,10 +55,24 @@ impl Interpreter {
                 return Ok(Value::str(strings.concat()));
             }
             // Empty 0×0 pieces drop out, as in MATLAB ([[] 1] is 1).
+            let keep: Vec<bool> = parts.iter().map(|(m, _)| m.dim() != (0, 0)).collect();
             parts.retain(|(m, _)| m.dim() != (0, 0));
             if parts.is_empty() {
                 continue;
             }
+            let mut col = 0;
+            let mut placed = Vec::new();
+            for ((v, k), (m, _)) in originals
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .zip(&parts)
+            {
+                debug_assert!(k);
+                placed.push((v, col));
+                col += m.ncols();
+            }
+            traced.push(placed);
             let h = parts[0].0.nrows();
             if let Some((bad, bspan)) = parts.iter().find(|(m, _)| m.nrows() != h) {
                 return Err(self
@@ -95,6 +117,18 @@ impl Interpreter {
         }
         let height: usize = blocks.iter().map(|(m, _)| m.nrows()).sum();
         check_alloc(height, w).map_err(|e| self.runtime_err(e, span))?;
+        if any_traced {
+            let mut pieces = Vec::new();
+            let mut row = 0;
+            for (placed, (block, _)) in traced.into_iter().zip(&blocks) {
+                for (v, col) in placed {
+                    pieces.push((v, row, col));
+                }
+                row += block.nrows();
+            }
+            return mla_runtime::autodiff::concat(&pieces, (height, w))
+                .map_err(|e| self.runtime_err(e, span));
+        }
         let views: Vec<_> = blocks.iter().map(|(m, _)| m.view()).collect();
         let m = concatenate(Axis(0), &views).expect("widths checked");
         if all_logical && any_element {

@@ -82,6 +82,7 @@ pub fn inline(v: &Value) -> String {
             crate::Func::Builtin(b) => format!("builtin {}", b.signature),
             crate::Func::User(u) => u.describe(),
         },
+        Value::Traced(t) => inline(&Value::matrix(t.value.clone())),
         Value::Tuple(items) => {
             let parts: Vec<String> = items
                 .iter()

@@ -120,6 +120,8 @@ pub enum RuntimeError {
     User(String),
     /// Raised by a failing `assert`.
     Assertion(String),
+    /// An error inside a function that a builtin called (the host kept it).
+    Nested,
     /// An error caused by one argument of a call: the evaluator points at it.
     Arg {
         /// 0-based argument position.
@@ -229,6 +231,7 @@ impl fmt::Display for RuntimeError {
             } => write!(f, "{path}: line {line}, column {column}: {reason}"),
             User(msg) => f.write_str(msg),
             Assertion(msg) => write!(f, "assertion failed: {msg}"),
+            Nested => f.write_str("an error inside a function called by a builtin"),
             Arg { error, .. } => error.fmt(f),
         }
     }

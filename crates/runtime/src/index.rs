@@ -106,6 +106,9 @@ fn scalar_pos(arg: &IndexArg, size: usize) -> Option<usize> {
 
 /// `x[rows, cols]`.
 pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    if let Value::Traced(_) = x {
+        return crate::autodiff::index2(x, r, c);
+    }
     // The common case in loops, `A[i, j]`, without building index lists.
     if let Value::Matrix(m) = x {
         if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
@@ -137,6 +140,9 @@ fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
 
 /// `x[k]`: linear (column-major) indexing.
 pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    if let Value::Traced(_) = x {
+        return crate::autodiff::index1(x, k);
+    }
     if let Value::Matrix(m) = x {
         if let Some(p) = scalar_pos(k, m.len()) {
             let r = m.nrows();
@@ -182,6 +188,16 @@ pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
             Ok(Value::matrix(gather_linear(&m, &idx, out_shape)))
         }
     }
+}
+
+/// Writing into a matrix would cut the gradient path, so inside `grad` it is refused.
+fn refuse_traced(target: &Value, rhs: &Value) -> Result<()> {
+    if matches!(target, Value::Traced(_)) || matches!(rhs, Value::Traced(_)) {
+        return Err(RuntimeError::Domain(
+            "indexed assignment does not carry gradients, so grad cannot differentiate through it; build the matrix with [ ] instead".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Takes the target as an owned-or-shared f64 matrix ready for writing.
@@ -231,6 +247,7 @@ fn is_empty_matrix(v: &Value) -> bool {
 
 /// `x[rows, cols] = rhs` (or deletion with `= []` when one index is `:`).
 pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
+    refuse_traced(target, rhs)?;
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
             Arc::make_mut(m)[[i, j]] = *v;
@@ -296,6 +313,7 @@ fn delete2(target: &mut Value, r: &IndexArg, c: &IndexArg, shape: Shape) -> Resu
 
 /// `x[k] = rhs` with linear indexing.
 pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
+    refuse_traced(target, rhs)?;
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let Some(p) = scalar_pos(k, m.len()) {
             let r = m.nrows();

@@ -1,6 +1,7 @@
 //! Operators: elementwise arithmetic and comparisons with NumPy/Octave
 //! broadcasting, the matrix product, divisions and powers.
 
+use crate::autodiff;
 use crate::error::{Result, RuntimeError, Shape};
 use crate::linalg;
 use crate::value::{check_alloc, Value};
@@ -32,7 +33,7 @@ pub fn broadcast_shape(op: &'static str, a: Shape, b: Shape) -> Result<Shape> {
 }
 
 /// Applies `f` elementwise with broadcasting; `T` is f64 or bool output.
-fn zip_with<T: Clone>(
+pub(crate) fn zip_with<T: Clone>(
     op: &'static str,
     a: &Array2<f64>,
     b: &Array2<f64>,
@@ -55,6 +56,7 @@ pub fn elementwise(
     f: fn(f64, f64) -> f64,
 ) -> Result<Value> {
     match (a, b) {
+        (Value::Traced(_), _) | (_, Value::Traced(_)) => autodiff::binary(op, a, b),
         (Value::Num(x), Value::Num(y)) => Ok(Value::Num(f(*x, *y))),
         (Value::Matrix(m), Value::Num(y)) => Ok(Value::matrix(m.mapv(|x| f(x, *y)))),
         (Value::Num(x), Value::Matrix(m)) => Ok(Value::matrix(m.mapv(|y| f(*x, y)))),
@@ -75,6 +77,8 @@ pub fn compare(op: &'static str, a: &Value, b: &Value, f: fn(f64, f64) -> bool) 
             _ => Err(RuntimeError::ty("numbers to compare", "two strings")),
         };
     }
+    // Comparisons carry no gradient: they see traced values' plain values.
+    let (a, b) = (&autodiff::strip(a), &autodiff::strip(b));
     let (x, y) = (numeric(op, a)?, numeric(op, b)?);
     if let (Ok(p), Ok(q)) = (x.to_scalar(), y.to_scalar()) {
         return Ok(Value::Bool(f(p, q)));
@@ -110,6 +114,9 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a * b`: the matrix product (a scalar scales).
 pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
+    if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
+        return autodiff::binary("*", a, b);
+    }
     let (x, y) = (numeric("*", a)?, numeric("*", b)?);
     if x.to_scalar().is_ok() || y.to_scalar().is_ok() {
         return elementwise("*", x, y, |p, q| p * q);
@@ -127,6 +134,9 @@ pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a \ b`: solves `a x = b` (elementwise division when `a` is a scalar).
 pub fn left_div(a: &Value, b: &Value) -> Result<Value> {
+    if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
+        return autodiff::binary("\\", a, b);
+    }
     let (x, y) = (numeric("\\", a)?, numeric("\\", b)?);
     if x.to_scalar().is_ok() {
         return elementwise("\\", y, x, |p, q| p / q);
@@ -138,6 +148,9 @@ pub fn left_div(a: &Value, b: &Value) -> Result<Value> {
 /// `a / b`: `a * inv(b)` solved without forming the inverse; plain division
 /// by a scalar.
 pub fn right_div(a: &Value, b: &Value) -> Result<Value> {
+    if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
+        return autodiff::binary("/", a, b);
+    }
     let (x, y) = (numeric("/", a)?, numeric("/", b)?);
     if y.to_scalar().is_ok() {
         return elementwise("/", x, y, |p, q| p / q);
@@ -160,6 +173,9 @@ pub fn right_div(a: &Value, b: &Value) -> Result<Value> {
 
 /// `a ^ b`: scalar power, or an integer power of a square matrix.
 pub fn power(a: &Value, b: &Value) -> Result<Value> {
+    if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
+        return autodiff::binary("^", a, b);
+    }
     let (x, y) = (numeric("^", a)?, numeric("^", b)?);
     if let (Ok(p), Ok(q)) = (x.to_scalar(), y.to_scalar()) {
         return Ok(Value::Num(p.powf(q)));
@@ -206,6 +222,7 @@ pub fn power(a: &Value, b: &Value) -> Result<Value> {
 /// `-a`.
 pub fn neg(a: &Value) -> Result<Value> {
     match a {
+        Value::Traced(_) => autodiff::unary(autodiff::UnaryOp::Neg, a),
         Value::Num(x) => Ok(Value::Num(-x)),
         Value::Matrix(m) => Ok(Value::matrix(m.mapv(|x| -x))),
         other => Ok(Value::matrix(
@@ -216,6 +233,7 @@ pub fn neg(a: &Value) -> Result<Value> {
 
 /// `!a`: logical negation (true where `a` is zero).
 pub fn not(a: &Value) -> Result<Value> {
+    let a = &autodiff::strip(a);
     match numeric("!", a)? {
         Value::Bool(b) => Ok(Value::Bool(!b)),
         Value::Num(x) => Ok(Value::Bool(*x == 0.0)),
@@ -227,6 +245,7 @@ pub fn not(a: &Value) -> Result<Value> {
 /// `a'`: transpose (shares nothing; the result is laid out afresh).
 pub fn transpose(a: &Value) -> Result<Value> {
     match a {
+        Value::Traced(_) => autodiff::unary(autodiff::UnaryOp::Transpose, a),
         Value::Matrix(m) => Ok(Value::Matrix(Arc::new(
             m.t().as_standard_layout().into_owned(),
         ))),

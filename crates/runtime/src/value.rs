@@ -29,6 +29,8 @@ pub enum Value {
     Func(Func),
     /// Several values: a multiple result or `(a, b)`.
     Tuple(Arc<[Value]>),
+    /// A number or matrix carrying a gradient path (only inside `grad`).
+    Traced(Arc<crate::autodiff::Traced>),
 }
 
 /// A callable value.
@@ -127,6 +129,7 @@ impl Value {
         match self {
             Value::Matrix(m) => m.dim(),
             Value::Logical(m) => m.dim(),
+            Value::Traced(t) => t.value.dim(),
             Value::Str(s) => (1, s.chars().count()),
             _ => (1, 1),
         }
@@ -142,6 +145,8 @@ impl Value {
             Value::Str(_) => "string",
             Value::Func(_) => "function",
             Value::Tuple(_) => "tuple",
+            Value::Traced(t) if t.value.dim() == (1, 1) => "number",
+            Value::Traced(_) => "matrix",
         }
     }
 
@@ -155,6 +160,8 @@ impl Value {
             Value::Str(_) => "a string".into(),
             Value::Func(f) => format!("the function `{}`", f.name()),
             Value::Tuple(t) => format!("a tuple of {} values", t.len()),
+            Value::Traced(t) if t.value.dim() == (1, 1) => "a number".into(),
+            Value::Traced(t) => format!("a {} matrix", shape_str(t.value.dim())),
         }
     }
 
@@ -162,7 +169,11 @@ impl Value {
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,
-            Value::Num(_) | Value::Bool(_) | Value::Matrix(_) | Value::Logical(_)
+            Value::Num(_)
+                | Value::Bool(_)
+                | Value::Matrix(_)
+                | Value::Logical(_)
+                | Value::Traced(_)
         )
     }
 
@@ -176,6 +187,9 @@ impl Value {
                 f64::from(u8::from(*b)),
             ))),
             Value::Logical(m) => Ok(Cow::Owned(m.mapv(|b| f64::from(u8::from(b))))),
+            Value::Traced(_) => Err(RuntimeError::Domain(
+                "this operation does not carry gradients yet, so grad cannot differentiate through it".into(),
+            )),
             other => Err(RuntimeError::ty("a number or matrix", other.describe())),
         }
     }
@@ -222,6 +236,7 @@ impl Value {
             Value::Bool(b) => Ok(*b),
             Value::Matrix(m) => Ok(!m.is_empty() && m.iter().all(|x| *x != 0.0)),
             Value::Logical(m) => Ok(!m.is_empty() && m.iter().all(|b| *b)),
+            Value::Traced(t) => Ok(!t.value.is_empty() && t.value.iter().all(|x| *x != 0.0)),
             other => Err(RuntimeError::ty(
                 "a logical or a number as a condition",
                 other.describe(),

@@ -19,8 +19,10 @@ macro_rules! entry {
 }
 
 mod build;
+pub(crate) use reduce::reduce as reduce_lines;
 mod data;
 mod elementwise;
+mod gradients;
 mod io;
 mod linalg_fns;
 mod ml;
@@ -47,6 +49,9 @@ pub trait Host {
     fn clock(&mut self) -> &mut Option<Instant>;
     /// The workspace variables, sorted by name (for `who`).
     fn workspace(&self) -> Vec<(String, Value)>;
+    /// Calls a function value with one result asked (for `grad`). An error
+    /// inside it is kept by the host, which returns [`RuntimeError::Nested`].
+    fn call_function(&mut self, f: &crate::Func, args: Vec<Value>) -> Result<Value>;
 }
 
 /// A builtin's implementation: host, arguments, number of results asked.
@@ -86,6 +91,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         search::ENTRIES,
         linalg_fns::ENTRIES,
         ml::ENTRIES,
+        gradients::ENTRIES,
         data::ENTRIES,
         io::ENTRIES,
     ]
@@ -135,7 +141,40 @@ pub fn call(
             has: b.outputs,
         });
     }
+    if crate::autodiff::any_traced(args) {
+        return call_traced(b, host, args, nout);
+    }
     (b.func)(host, args, nout)
+}
+
+/// A builtin reached with traced arguments (inside `grad`): constant
+/// builtins run on the plain values; differentiable ones record their rule;
+/// the rest refuse rather than drop the gradient.
+fn call_traced(
+    b: &'static Builtin,
+    host: &mut dyn Host,
+    args: &[Value],
+    nout: usize,
+) -> Result<Value> {
+    if crate::autodiff::is_constant_builtin(b.name) {
+        let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
+        return (b.func)(host, &plain, nout);
+    }
+    if matches!(b.name, "grad" | "value_and_grad") {
+        return Err(RuntimeError::Domain(
+            "grad of a function that itself calls grad (a second derivative) is not supported"
+                .into(),
+        ));
+    }
+    if nout < 2 {
+        if let Some(result) = crate::autodiff::builtin(b.name, args) {
+            return result;
+        }
+    }
+    Err(RuntimeError::Domain(format!(
+        "`{}` does not carry gradients yet, so grad cannot differentiate through it",
+        b.name
+    )))
 }
 
 // ---- argument helpers: each marks its error with the argument's position.
@@ -246,7 +285,7 @@ mod tests {
             abs sqrt exp log log1p sin cos tan tanh floor ceil round sign max min clamp \
             sum mean prod cumsum argmax argmin std var norm dot trace det rank cond cov \
             eig svd qr chol inv pinv solve sigmoid relu softmax logsumexp one_hot mse bce cross_entropy \
-            load save dataset print printf tic toc assert error typeof who help";
+            load save dataset print printf tic toc assert error typeof who help grad value_and_grad";
         for n in names.split_whitespace() {
             assert!(lookup(n).is_some(), "missing builtin {n}");
         }

@@ -1,0 +1,242 @@
+//! `grad` against central finite differences, for every differentiable
+//! operation, with broadcasting, dimensions and indexing.
+
+use mla_eval::{Interpreter, SharedBuffer, Value};
+
+fn interp() -> Interpreter {
+    let mut mla = Interpreter::with_output(Box::new(SharedBuffer::new()));
+    mla.run(
+        "<setup>",
+        "seed(5); A = randn(3, 4); B = randn(4, 2); v = randn(3, 1); r = randn(1, 4); P = softmax(randn(5, 3)); Y = one_hot([0; 1; 2; 1; 0], [0 1 2]); t = rand(3, 1) > 0.5;",
+    )
+    .unwrap();
+    mla
+}
+
+fn matrix(v: &Value) -> (usize, usize, Vec<f64>) {
+    let (r, c) = v.shape();
+    (r, c, v.elements().unwrap())
+}
+
+fn with_element(v: &Value, k: usize, delta: f64) -> Value {
+    let (r, c, mut e) = matrix(v);
+    e[k] += delta;
+    Value::matrix(mla_runtime::value::from_column_major(r, c, e))
+}
+
+/// Checks grad(f, args…) against central differences of f.
+fn check(mla: &mut Interpreter, def: &str, args: &[&str]) {
+    mla.run("<def>", def)
+        .unwrap_or_else(|e| panic!("{def}: {e}"));
+    let values: Vec<Value> = args
+        .iter()
+        .map(|a| mla.run("<arg>", a).unwrap_or_else(|e| panic!("{a}: {e}")))
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        mla.set(&format!("arg{i}"), v.clone());
+    }
+    let arg_list: Vec<String> = (0..args.len()).map(|i| format!("arg{i}")).collect();
+    let call = format!(
+        "(ans_value, {}) = value_and_grad(f, {});",
+        (0..args.len())
+            .map(|i| format!("g{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        arg_list.join(", ")
+    );
+    mla.run("<grad>", &call)
+        .unwrap_or_else(|e| panic!("{def}: {e}"));
+    let f0 = mla.call("f", values.clone()).unwrap().to_scalar().unwrap();
+    let v0 = mla.get("ans_value").unwrap().to_scalar().unwrap();
+    assert!(
+        (f0 - v0).abs() <= 1e-12 * f0.abs().max(1.0),
+        "{def}: value {v0} vs {f0}"
+    );
+    for (i, x) in values.iter().enumerate() {
+        let g = mla.get(&format!("g{i}")).unwrap().clone();
+        assert_eq!(
+            g.shape(),
+            x.shape(),
+            "{def}: gradient {i} has the argument's shape"
+        );
+        let (_, _, ge) = matrix(&g);
+        for (k, gk) in ge.iter().enumerate() {
+            let h = 1e-6;
+            let mut plus = values.clone();
+            plus[i] = with_element(x, k, h);
+            let mut minus = values.clone();
+            minus[i] = with_element(x, k, -h);
+            let fp = mla.call("f", plus).unwrap().to_scalar().unwrap();
+            let fm = mla.call("f", minus).unwrap().to_scalar().unwrap();
+            let fd = (fp - fm) / (2.0 * h);
+            assert!(
+                (fd - gk).abs() <= 1e-5 * fd.abs().max(1.0),
+                "{def}: d/d arg{i}[{}] = {} by grad, {fd} by finite differences",
+                k + 1,
+                gk
+            );
+        }
+    }
+}
+
+#[test]
+fn arithmetic_and_broadcasting() {
+    let mut mla = interp();
+    check(
+        &mut mla,
+        "f(X, c) = sum(sum((X - mean(X)) .* c + X ./ (2 + c) - 3 * X));",
+        &["A", "r"],
+    );
+    check(
+        &mut mla,
+        "f(X, s) = sum((X .^ 2 + s .^ X) * ones(4, 1));",
+        &["A", "0.7"],
+    );
+    check(
+        &mut mla,
+        "f(X, Y) = sum(X * Y, \"all\") + trace(X' * X);",
+        &["A", "B"],
+    );
+    check(
+        &mut mla,
+        "f(x, y) = x^3 / y - (x \\ y) + -x;",
+        &["1.3", "0.4"],
+    );
+    check(
+        &mut mla,
+        "f(X) = sum(X', \"all\") + sum(mean(X, 2)) + sum(sum(X, 1));",
+        &["A"],
+    );
+}
+
+#[test]
+fn elementwise_functions() {
+    let mut mla = interp();
+    check(
+        &mut mla,
+        "f(x) = sum(exp(x) + log(x .^ 2 + 1) + sqrt(abs(x) + 1) + sin(x) .* cos(x) + tan(x / 4) + tanh(x) + log1p(x .^ 2));",
+        &["v"],
+    );
+    check(
+        &mut mla,
+        "f(x) = sum(sigmoid(3 * x) + relu(x) + clamp(x, -0.5, 0.5));",
+        &["v + 0.01"],
+    );
+}
+
+#[test]
+fn ml_losses_and_softmax() {
+    let mut mla = interp();
+    check(
+        &mut mla,
+        "f(Z) = cross_entropy(softmax(Z), Y);",
+        &["randn(5, 3)"],
+    );
+    check(
+        &mut mla,
+        "f(Z) = sum(softmax(Z, 1) .* [1 2 3; 4 5 6; 7 8 9; 1 1 1; 2 2 2], \"all\");",
+        &["randn(5, 3)"],
+    );
+    check(
+        &mut mla,
+        "f(z) = sum(softmax(z) .* [1 5 2]) + logsumexp(z);",
+        &["[0.3 -1 2]"],
+    );
+    check(
+        &mut mla,
+        "f(Z) = sum(logsumexp(Z)) + sum(logsumexp(Z, 1));",
+        &["randn(4, 3)"],
+    );
+    check(
+        &mut mla,
+        "f(w, b) = bce(sigmoid(A' * w + b), [1; 0; 1; 1]);",
+        &["v", "0.2"],
+    );
+    check(&mut mla, "f(p, y) = mse(p, y);", &["v", "v'' * 0 + 1"]);
+    check(&mut mla, "f(Q) = cross_entropy(Q, Y) + bce(Q, Y);", &["P"]);
+}
+
+#[test]
+fn vectors_norms_indexing_and_concatenation() {
+    let mut mla = interp();
+    check(
+        &mut mla,
+        "f(a, b) = dot(a, b) + norm(a) + norm(b', \"fro\");",
+        &["v", "[1; -2; 0.5]"],
+    );
+    check(
+        &mut mla,
+        "f(X) = sum(X[2, :]) + X[1, end] * X[3] + sum(X[:, [1 3]], \"all\") + sum(X[X > 0]);",
+        &["A"],
+    );
+    check(
+        &mut mla,
+        "f(a, b) = sum([a, 2 * a; b', 1 2 3] * ones(6, 1)) + sum(reshape([a'; b], 2, 3), \"all\");",
+        &["v'", "v"],
+    );
+    check(&mut mla, "f(X) = sum(sum(reshape(X, 6, 2) .^ 2));", &["A"]);
+}
+
+#[test]
+fn control_flow_and_user_functions_inside_grad() {
+    let mut mla = interp();
+    mla.run("<def>", "function y = poly(x, n)\n y = 0;\n for k = 1:n\n if k > 1\n y = y + x .^ k / k;\n else\n y = y + x;\n end\n end\nend").unwrap();
+    check(&mut mla, "f(x) = sum(poly(x, 4)) + (x[1] > 0) * 2;", &["v"]);
+    check(&mut mla, "f(x) = sum(((t) -> t .* x)(x));", &["v"]);
+}
+
+#[test]
+fn zero_gradient_for_unused_arguments_and_constants() {
+    let mut mla = interp();
+    mla.run(
+        "<1>",
+        "f(x, y) = sum(x);\n(gx, gy) = grad(f, [1 2], [3 4 5]);\nc(x) = 4;\ngc = grad(c, [1; 2]);",
+    )
+    .unwrap();
+    assert_eq!(
+        mla.get("gy").unwrap().elements().unwrap(),
+        vec![0.0, 0.0, 0.0]
+    );
+    assert_eq!(mla.get("gx").unwrap().elements().unwrap(), vec![1.0, 1.0]);
+    assert_eq!(mla.get("gc").unwrap().shape(), (2, 1));
+}
+
+#[test]
+fn unsupported_operations_refuse_instead_of_dropping_gradients() {
+    let mut mla = interp();
+    for (def, word) in [
+        ("f(X) = sum(inv(X' * X), \"all\");", "inv"),
+        ("f(X) = sum(max(X));", "max"),
+        (
+            "function s = f(X)\n Y = X;\n Y[1] = 0;\n s = sum(Y, \"all\");\nend",
+            "indexed assignment",
+        ),
+        ("f(X) = sum(X);", "returns a number"),
+    ] {
+        mla.run("<def>", def).unwrap();
+        let e = mla.run("<use>", "grad(f, A)").unwrap_err();
+        assert!(e.message.contains(word), "{def}: {}", e.message);
+    }
+    let e = mla
+        .run(
+            "<nested>",
+            "g(x) = sum(grad((y) -> sum(y .^ 2), x)); grad(g, v)",
+        )
+        .unwrap_err();
+    assert!(e.message.contains("grad"), "{}", e.message);
+}
+
+#[test]
+fn errors_inside_the_function_point_into_it() {
+    let mut mla = interp();
+    mla.run("<def>", "bad(w) = sum(A * w);").unwrap();
+    let e = mla.run("<use>", "grad(bad, [1 2])").unwrap_err();
+    assert!(
+        e.message.contains("cannot multiply 3×4 by 1×2"),
+        "{}",
+        e.message
+    );
+    assert_eq!(e.source.name, "<def>");
+    assert_eq!(e.trace[0].function, "bad");
+    assert_eq!(e.trace[0].source.name, "<use>");
+}

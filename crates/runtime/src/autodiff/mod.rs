@@ -1,0 +1,208 @@
+//! Reverse-mode automatic differentiation for `grad` and `value_and_grad`.
+//!
+//! While a function runs under `grad`, its arguments are [`Traced`] values:
+//! each operation on them computes its result as usual and records, on a
+//! shared tape, how to send a gradient back to its inputs. Afterwards the tape
+//! is walked backwards from the scalar result. Operations that have no rule
+//! refuse traced inputs with an error; none silently drops a gradient.
+
+mod rules;
+
+use crate::error::{Result, RuntimeError};
+use crate::value::Value;
+use ndarray::Array2;
+use std::sync::{Arc, Mutex};
+
+pub use rules::{binary, builtin, concat, index1, index2, is_constant_builtin, unary, UnaryOp};
+
+/// Sends the gradient of a node's output back to each of its traced inputs,
+/// in the order of [`Node::parents`].
+type Backward = Box<dyn Fn(&Array2<f64>) -> Vec<Array2<f64>> + Send + Sync>;
+
+struct Node {
+    parents: Vec<usize>,
+    backward: Option<Backward>,
+}
+
+/// The record of one `grad` evaluation.
+#[derive(Default)]
+pub struct Tape {
+    nodes: Mutex<Vec<Node>>,
+}
+
+/// A value that carries a gradient path back to the arguments of `grad`.
+pub struct Traced {
+    /// The value itself.
+    pub value: Array2<f64>,
+    /// Its node on the tape.
+    pub id: usize,
+    /// The tape it belongs to.
+    pub tape: Arc<Tape>,
+}
+
+impl std::fmt::Debug for Traced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Traced(#{}, {:?})", self.id, self.value.dim())
+    }
+}
+
+impl Tape {
+    fn push(&self, node: Node) -> usize {
+        let mut nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
+        nodes.push(node);
+        nodes.len() - 1
+    }
+}
+
+/// One input of a recorded operation: traced, or a constant.
+pub(crate) enum Input<'a> {
+    Var(&'a Traced),
+    Const(Array2<f64>),
+}
+
+impl Input<'_> {
+    pub(crate) fn value(&self) -> &Array2<f64> {
+        match self {
+            Input::Var(t) => &t.value,
+            Input::Const(c) => c,
+        }
+    }
+}
+
+/// The traced view of an operand, or its plain value.
+pub(crate) fn input(v: &Value) -> Result<Input<'_>> {
+    match v {
+        Value::Traced(t) => Ok(Input::Var(t)),
+        other => Ok(Input::Const(other.to_matrix()?.into_owned())),
+    }
+}
+
+/// Records `value = f(inputs)`; `backward(g)` returns one gradient per input
+/// (constants' gradients are computed and dropped).
+pub(crate) fn record(inputs: &[&Input<'_>], value: Array2<f64>, backward: Backward) -> Value {
+    let tape = inputs.iter().find_map(|i| match i {
+        Input::Var(t) => Some(t.tape.clone()),
+        Input::Const(_) => None,
+    });
+    let Some(tape) = tape else {
+        return Value::matrix(value);
+    };
+    let mask: Vec<Option<usize>> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::Var(t) => Some(t.id),
+            Input::Const(_) => None,
+        })
+        .collect();
+    let parents: Vec<usize> = mask.iter().flatten().copied().collect();
+    let keep: Vec<bool> = mask.iter().map(Option::is_some).collect();
+    let id = tape.push(Node {
+        parents,
+        backward: Some(Box::new(move |g| {
+            backward(g)
+                .into_iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(grad, _)| grad)
+                .collect()
+        })),
+    });
+    Value::Traced(Arc::new(Traced { value, id, tape }))
+}
+
+/// True when any of the values is traced.
+pub fn any_traced(values: &[Value]) -> bool {
+    values.iter().any(|v| matches!(v, Value::Traced(_)))
+}
+
+/// The plain value of a traced one (for conditions, printing, sizes).
+pub fn strip(v: &Value) -> Value {
+    match v {
+        Value::Traced(t) => Value::matrix(t.value.clone()),
+        Value::Tuple(items) => Value::tuple(items.iter().map(strip).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Starts a differentiation: the arguments become leaves of a fresh tape.
+pub fn leaves(args: &[Value]) -> Result<(Arc<Tape>, Vec<Value>)> {
+    let tape = Arc::new(Tape::default());
+    let mut out = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        if let Value::Traced(_) = a {
+            return Err(RuntimeError::Domain(
+                "grad of a gradient (nested grad) is not supported".into(),
+            )
+            .at_arg(i + 1));
+        }
+        if !a.is_numeric() {
+            return Err(
+                RuntimeError::ty("a number or matrix to differentiate by", a.describe())
+                    .at_arg(i + 1),
+            );
+        }
+        let value = a.to_matrix()?.into_owned();
+        let id = tape.push(Node {
+            parents: Vec::new(),
+            backward: None,
+        });
+        out.push(Value::Traced(Arc::new(Traced {
+            value,
+            id,
+            tape: tape.clone(),
+        })));
+    }
+    Ok((tape, out))
+}
+
+/// Backpropagates from the scalar `result`; returns the gradient for each of
+/// the first `n` leaves, shaped like `shapes`.
+pub fn gradients(tape: &Tape, result: &Value, shapes: &[(usize, usize)]) -> Result<Vec<Value>> {
+    let zeros = |(r, c): (usize, usize)| Value::matrix(Array2::zeros((r, c)));
+    let root = match result {
+        Value::Traced(t) if t.value.dim() == (1, 1) => t.id,
+        Value::Traced(t) => {
+            return Err(RuntimeError::Domain(format!(
+                "grad needs a function that returns a number, this one returned a {}×{} matrix",
+                t.value.nrows(),
+                t.value.ncols()
+            )))
+        }
+        // The result does not depend on the arguments: the gradient is zero.
+        v if v.shape() == (1, 1) && v.is_numeric() => {
+            return Ok(shapes.iter().map(|s| zeros(*s)).collect())
+        }
+        v => {
+            return Err(RuntimeError::Domain(format!(
+                "grad needs a function that returns a number, this one returned {}",
+                v.describe()
+            )))
+        }
+    };
+    let nodes = tape.nodes.lock().unwrap_or_else(|e| e.into_inner());
+    let mut grads: Vec<Option<Array2<f64>>> = vec![None; nodes.len()];
+    grads[root] = Some(Array2::ones((1, 1)));
+    for id in (0..=root).rev() {
+        let Some(g) = grads[id].take() else { continue };
+        let node = &nodes[id];
+        match &node.backward {
+            None => grads[id] = Some(g),
+            Some(backward) => {
+                for (parent, pg) in node.parents.iter().zip(backward(&g)) {
+                    match &mut grads[*parent] {
+                        Some(acc) => *acc += &pg,
+                        slot => *slot = Some(pg),
+                    }
+                }
+            }
+        }
+    }
+    Ok(shapes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match grads.get(i).and_then(|g| g.clone()) {
+            Some(g) => Value::matrix(g),
+            None => zeros(*s),
+        })
+        .collect())
+}

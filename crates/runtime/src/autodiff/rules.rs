@@ -1,0 +1,685 @@
+//! The derivative of each differentiable operation: how a gradient flowing
+//! into its result flows back to its inputs.
+
+use super::{input, record, Input};
+use crate::builtins::{dim_arg, Dim};
+use crate::error::{Result, RuntimeError};
+use crate::index::IndexArg;
+use crate::linalg;
+use crate::value::{from_column_major, Value};
+use ndarray::{Array2, Axis, Zip};
+
+/// Sums a broadcast gradient back down to the operand's shape.
+fn unbroadcast(g: &Array2<f64>, shape: (usize, usize)) -> Array2<f64> {
+    let mut out = g.clone();
+    if shape.0 == 1 && out.nrows() != 1 {
+        out = out.sum_axis(Axis(0)).insert_axis(Axis(0));
+    }
+    if shape.1 == 1 && out.ncols() != 1 {
+        out = out.sum_axis(Axis(1)).insert_axis(Axis(1));
+    }
+    out
+}
+
+fn zip(
+    op: &'static str,
+    a: &Array2<f64>,
+    b: &Array2<f64>,
+    f: impl Fn(f64, f64) -> f64,
+) -> Result<Array2<f64>> {
+    crate::ops::zip_with(op, a, b, f)
+}
+
+fn unsupported(what: &str) -> RuntimeError {
+    RuntimeError::Domain(format!(
+        "{what} does not carry gradients yet, so grad cannot differentiate through it"
+    ))
+}
+
+/// An infix operator with at least one traced operand.
+pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
+    let (x, y) = (input(a)?, input(b)?);
+    let (va, vb) = (x.value().clone(), y.value().clone());
+    let (sa, sb) = (va.dim(), vb.dim());
+    let scalar = |m: &Array2<f64>| m.dim() == (1, 1);
+    match op {
+        "+" => {
+            let out = zip(op, &va, &vb, |p, q| p + q)?;
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| vec![unbroadcast(g, sa), unbroadcast(g, sb)]),
+            ))
+        }
+        "-" => {
+            let out = zip(op, &va, &vb, |p, q| p - q)?;
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| vec![unbroadcast(g, sa), -unbroadcast(g, sb)]),
+            ))
+        }
+        ".*" => elem_mul(&x, &y, va, vb),
+        "*" if scalar(&va) || scalar(&vb) => elem_mul(&x, &y, va, vb),
+        "*" => {
+            if sa.1 != sb.0 {
+                return Err(RuntimeError::InnerDim {
+                    left: sa,
+                    right: sb,
+                });
+            }
+            let out = linalg::matmul(&va, &vb);
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| {
+                    vec![
+                        linalg::matmul(g, &vb.t().to_owned()),
+                        linalg::matmul(&va.t().to_owned(), g),
+                    ]
+                }),
+            ))
+        }
+        "./" => elem_div(&x, &y, va, vb),
+        "/" if scalar(&vb) => elem_div(&x, &y, va, vb),
+        "\\" if scalar(&va) => elem_div(&y, &x, vb, va),
+        ".^" => elem_pow(&x, &y, va, vb),
+        "^" if scalar(&va) && scalar(&vb) => elem_pow(&x, &y, va, vb),
+        other => Err(unsupported(&format!("`{other}` between these operands"))),
+    }
+}
+
+fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip(".*", &va, &vb, |p, q| p * q)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out,
+        Box::new(move |g| {
+            let ga = zip(".*", g, &vb, |p, q| p * q).expect("shapes broadcast");
+            let gb = zip(".*", g, &va, |p, q| p * q).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip("./", &va, &vb, |p, q| p / q)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out.clone(),
+        Box::new(move |g| {
+            let ga = zip("./", g, &vb, |p, q| p / q).expect("shapes broadcast");
+            let q = zip("./", &out, &vb, |o, d| o / d).expect("shapes broadcast");
+            let gb = zip(".*", g, &q, |p, r| -p * r).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+fn elem_pow(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip(".^", &va, &vb, f64::powf)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out.clone(),
+        Box::new(move |g| {
+            let da = zip(".^", &va, &vb, |p, q| {
+                if q == 0.0 {
+                    0.0
+                } else {
+                    q * p.powf(q - 1.0)
+                }
+            })
+            .expect("shapes broadcast");
+            let ga = zip(".*", g, &da, |p, q| p * q).expect("shapes broadcast");
+            let db = zip(
+                ".^",
+                &out,
+                &va,
+                |o, p| if o == 0.0 { 0.0 } else { o * p.ln() },
+            )
+            .expect("shapes broadcast");
+            let gb = zip(".*", g, &db, |p, q| p * q).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+/// Prefix, postfix and elementwise one-argument operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `x'`
+    Transpose,
+}
+
+/// A unary operator on a traced operand.
+pub fn unary(op: UnaryOp, a: &Value) -> Result<Value> {
+    let x = input(a)?;
+    let v = x.value().clone();
+    match op {
+        UnaryOp::Neg => Ok(record(&[&x], -&v, Box::new(|g| vec![-g]))),
+        UnaryOp::Transpose => Ok(record(
+            &[&x],
+            v.t().as_standard_layout().into_owned(),
+            Box::new(|g| vec![g.t().as_standard_layout().into_owned()]),
+        )),
+    }
+}
+
+/// `f(x)` elementwise with derivative `d(x, f(x))`.
+fn elementwise(x: &Input<'_>, f: fn(f64) -> f64, d: fn(f64, f64) -> f64) -> Value {
+    let v = x.value().clone();
+    let out = v.mapv(f);
+    let saved = out.clone();
+    record(
+        &[x],
+        out,
+        Box::new(move |g| {
+            let mut dv = Zip::from(&v).and(&saved).map_collect(|a, o| d(*a, *o));
+            dv *= g;
+            vec![dv]
+        }),
+    )
+}
+
+fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Builtins whose result does not depend differentiably on their arguments
+/// (sizes, builders, comparisons-like, printing): they run on plain values.
+pub fn is_constant_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "size"
+            | "rows"
+            | "cols"
+            | "numel"
+            | "length"
+            | "isempty"
+            | "zeros"
+            | "ones"
+            | "eye"
+            | "fill"
+            | "rand"
+            | "randn"
+            | "seed"
+            | "linspace"
+            | "typeof"
+            | "print"
+            | "printf"
+            | "disp"
+            | "fprintf"
+            | "sprintf"
+            | "assert"
+            | "error"
+            | "argmax"
+            | "argmin"
+            | "one_hot"
+            | "find"
+            | "tic"
+            | "toc"
+            | "isnan"
+            | "isinf"
+            | "any"
+            | "all"
+            | "floor"
+            | "ceil"
+            | "round"
+            | "sign"
+            | "who"
+            | "help"
+            | "dataset"
+            | "load"
+            | "save"
+            | "mod"
+    )
+}
+
+fn lanes_dim(args: &[Value], m: &Array2<f64>) -> Result<Option<Axis>> {
+    // softmax / logsumexp: a vector as a whole, a matrix row by row.
+    match args.get(1) {
+        None if m.nrows() == 1 || m.ncols() == 1 => Ok(None),
+        None => Ok(Some(Axis(1))),
+        Some(v) => match v.to_scalar() {
+            Ok(1.0) => Ok(Some(Axis(0))),
+            Ok(2.0) => Ok(Some(Axis(1))),
+            _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
+        },
+    }
+}
+
+fn softmax_of(m: &Array2<f64>, lanes: Option<Axis>) -> Array2<f64> {
+    let mut out = m.clone();
+    let norm = |mut lane: ndarray::ArrayViewMut1<f64>| {
+        let max = lane.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        lane.mapv_inplace(|x| (x - max).exp());
+        let s = lane.sum();
+        lane.mapv_inplace(|x| x / s);
+    };
+    match lanes {
+        None => {
+            let max = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            out.mapv_inplace(|x| (x - max).exp());
+            let s = out.sum();
+            out.mapv_inplace(|x| x / s);
+        }
+        // lanes along Axis(1) are the rows
+        Some(Axis(1)) => out.axis_iter_mut(Axis(0)).for_each(norm),
+        Some(_) => out.axis_iter_mut(Axis(1)).for_each(norm),
+    }
+    out
+}
+
+/// Sums `m` over each lane (keeping the lane's shape for broadcasting).
+fn lane_sums(m: &Array2<f64>, lanes: Option<Axis>) -> Array2<f64> {
+    match lanes {
+        None => Array2::from_elem((1, 1), m.sum()),
+        Some(Axis(1)) => m.sum_axis(Axis(1)).insert_axis(Axis(1)),
+        Some(_) => m.sum_axis(Axis(0)).insert_axis(Axis(0)),
+    }
+}
+
+fn same_shape(name: &str, a: &Array2<f64>, b: &Array2<f64>) -> Result<()> {
+    if a.dim() != b.dim() {
+        return Err(RuntimeError::Shape(format!(
+            "{name} needs its two arguments the same shape, got {}×{} and {}×{}",
+            a.nrows(),
+            a.ncols(),
+            b.nrows(),
+            b.ncols()
+        )));
+    }
+    Ok(())
+}
+
+fn clamped_ln(x: f64) -> f64 {
+    x.ln().max(-100.0)
+}
+
+/// d/dx of `clamped_ln` (zero where the clamp holds).
+fn d_clamped_ln(x: f64) -> f64 {
+    if x.ln() > -100.0 {
+        1.0 / x
+    } else {
+        0.0
+    }
+}
+
+/// A builtin called with traced arguments: `Some` when it has a rule.
+pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
+    let first = match args.first().map(input) {
+        Some(Ok(x)) => x,
+        _ => return None,
+    };
+    let one = |f: fn(f64) -> f64, d: fn(f64, f64) -> f64| Some(Ok(elementwise(&first, f, d)));
+    match name {
+        "exp" => one(f64::exp, |_, o| o),
+        "log" => one(f64::ln, |a, _| 1.0 / a),
+        "sqrt" => one(f64::sqrt, |_, o| 0.5 / o),
+        "abs" => one(f64::abs, |a, _| {
+            if a > 0.0 {
+                1.0
+            } else if a < 0.0 {
+                -1.0
+            } else {
+                0.0
+            }
+        }),
+        "sin" => one(f64::sin, |a, _| a.cos()),
+        "cos" => one(f64::cos, |a, _| -a.sin()),
+        "tan" => one(f64::tan, |_, o| 1.0 + o * o),
+        "tanh" => one(f64::tanh, |_, o| 1.0 - o * o),
+        "log1p" => one(f64::ln_1p, |a, _| 1.0 / (1.0 + a)),
+        "sigmoid" => one(sigmoid, |_, o| o * (1.0 - o)),
+        "relu" => one(
+            |x| if x > 0.0 { x } else { 0.0 },
+            |a, _| if a > 0.0 { 1.0 } else { 0.0 },
+        ),
+        "sum" | "mean" => Some(reduction(name, &first, args)),
+        "softmax" => Some(softmax(&first, args)),
+        "logsumexp" => Some(logsumexp(&first, args)),
+        "mse" | "bce" | "cross_entropy" => Some(loss(name, &first, args)),
+        "dot" => Some(dot(&first, args)),
+        "norm" => Some(norm(&first, args)),
+        "trace" => Some(trace(&first)),
+        "reshape" => Some(reshape(&first, args)),
+        "clamp" => Some(clamp(&first, args)),
+        _ => None,
+    }
+}
+
+fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let v = x.value().clone();
+    let dim = if v.dim() == (0, 0) && args.len() < 2 {
+        Dim::All
+    } else {
+        dim_arg(args, 1, &v)?
+    };
+    let count = match dim {
+        Dim::All => v.len(),
+        Dim::Rows => v.nrows(),
+        Dim::Cols => v.ncols(),
+    } as f64;
+    let mean = name == "mean";
+    let out = crate::builtins::reduce_lines(&v, dim, move |l| {
+        let s: f64 = l.iter().sum();
+        if mean {
+            s / l.len() as f64
+        } else {
+            s
+        }
+    });
+    let shape = v.dim();
+    Ok(record(
+        &[x],
+        out,
+        Box::new(move |g| {
+            let mut full = g
+                .broadcast(shape)
+                .expect("a reduction broadcasts back")
+                .to_owned();
+            if mean {
+                full /= count;
+            }
+            vec![full]
+        }),
+    ))
+}
+
+fn softmax(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let lanes = lanes_dim(args, x.value())?;
+    let y = softmax_of(x.value(), lanes);
+    let saved = y.clone();
+    Ok(record(
+        &[x],
+        y,
+        Box::new(move |g| {
+            let gy = g * &saved;
+            let s = lane_sums(&gy, lanes);
+            vec![&gy - &(&saved * &s)]
+        }),
+    ))
+}
+
+fn logsumexp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let lanes = lanes_dim(args, x.value())?;
+    let p = softmax_of(x.value(), lanes);
+    let v = x.value();
+    let lse = |lane: ndarray::ArrayView1<f64>| {
+        let max = lane.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !max.is_finite() {
+            return max;
+        }
+        max + lane.iter().map(|a| (a - max).exp()).sum::<f64>().ln()
+    };
+    let out = match lanes {
+        None => {
+            let flat =
+                Array2::from_shape_vec((1, v.len()), v.iter().copied().collect()).expect("1×n");
+            Array2::from_elem((1, 1), lse(flat.row(0)))
+        }
+        Some(Axis(1)) => {
+            Array2::from_shape_vec((v.nrows(), 1), v.axis_iter(Axis(0)).map(lse).collect())
+                .expect("n×1")
+        }
+        Some(_) => Array2::from_shape_vec((1, v.ncols()), v.axis_iter(Axis(1)).map(lse).collect())
+            .expect("1×n"),
+    };
+    Ok(record(&[x], out, Box::new(move |g| vec![&p * g])))
+}
+
+fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let y = input(&args[1]).map_err(|e| e.at_arg(1))?;
+    let (vp, vy) = (p.value().clone(), y.value().clone());
+    same_shape(name, &vp, &vy)?;
+    let name = match name {
+        "mse" => "mse",
+        "bce" => "bce",
+        _ => "cross_entropy",
+    };
+    let n = match name {
+        "cross_entropy" => vp.nrows() as f64,
+        _ => vp.len() as f64,
+    };
+    let (out, backward): (f64, super::Backward) = match name {
+        "mse" => {
+            let d = &vp - &vy;
+            let out = d.iter().map(|x| x * x).sum::<f64>() / n;
+            (
+                out,
+                Box::new(move |g| {
+                    let gp = &d * (2.0 * g[[0, 0]] / n);
+                    vec![gp.clone(), -gp]
+                }),
+            )
+        }
+        "bce" => {
+            let out = Zip::from(&vp).and(&vy).fold(0.0, |acc, p, y| {
+                acc - (y * clamped_ln(*p) + (1.0 - y) * clamped_ln(1.0 - p))
+            }) / n;
+            (
+                out,
+                Box::new(move |g| {
+                    let s = g[[0, 0]] / n;
+                    let gp = Zip::from(&vp).and(&vy).map_collect(|p, y| {
+                        s * (-y * d_clamped_ln(*p) + (1.0 - y) * d_clamped_ln(1.0 - p))
+                    });
+                    let gy = vp.mapv(|p| s * (clamped_ln(1.0 - p) - clamped_ln(p)));
+                    vec![gp, gy]
+                }),
+            )
+        }
+        _ => {
+            let out = Zip::from(&vp).and(&vy).fold(0.0, |acc, p, y| {
+                if *y == 0.0 {
+                    acc
+                } else {
+                    acc - y * clamped_ln(*p)
+                }
+            }) / n;
+            (
+                out,
+                Box::new(move |g| {
+                    let s = g[[0, 0]] / n;
+                    let gp = Zip::from(&vp).and(&vy).map_collect(|p, y| {
+                        if *y == 0.0 {
+                            0.0
+                        } else {
+                            -s * y * d_clamped_ln(*p)
+                        }
+                    });
+                    let gy = vp.mapv(|p| -s * clamped_ln(p));
+                    vec![gp, gy]
+                }),
+            )
+        }
+    };
+    Ok(record(&[p, &y], Array2::from_elem((1, 1), out), backward))
+}
+
+fn is_vector(m: &Array2<f64>) -> bool {
+    m.nrows() == 1 || m.ncols() == 1
+}
+
+fn dot(a: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let b = input(&args[1]).map_err(|e| e.at_arg(1))?;
+    let (va, vb) = (a.value().clone(), b.value().clone());
+    if !(is_vector(&va) && is_vector(&vb) && va.len() == vb.len()) {
+        return Err(unsupported("dot of matrices"));
+    }
+    let out: f64 = va.iter().zip(vb.iter()).map(|(x, y)| x * y).sum();
+    Ok(record(
+        &[a, &b],
+        Array2::from_elem((1, 1), out),
+        Box::new(move |g| {
+            let s = g[[0, 0]];
+            let ga = Array2::from_shape_vec(va.dim(), vb.iter().map(|x| s * x).collect())
+                .expect("same length");
+            let gb = Array2::from_shape_vec(vb.dim(), va.iter().map(|x| s * x).collect())
+                .expect("same length");
+            vec![ga, gb]
+        }),
+    ))
+}
+
+fn norm(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let v = x.value().clone();
+    let fro = matches!(args.get(1), Some(Value::Str(s)) if &**s == "fro");
+    let two = match args.get(1) {
+        None => true,
+        Some(p) => p.to_scalar() == Ok(2.0),
+    };
+    if !(fro || (two && is_vector(&v))) {
+        return Err(unsupported(
+            "this norm (only the 2-norm of a vector and \"fro\")",
+        ));
+    }
+    let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
+    Ok(record(
+        &[x],
+        Array2::from_elem((1, 1), n),
+        Box::new(move |g| {
+            let s = if n == 0.0 { 0.0 } else { g[[0, 0]] / n };
+            vec![v.mapv(|a| a * s)]
+        }),
+    ))
+}
+
+fn trace(x: &Input<'_>) -> Result<Value> {
+    let v = x.value();
+    if v.nrows() != v.ncols() {
+        return Err(RuntimeError::NotSquare {
+            what: "trace",
+            shape: v.dim(),
+        });
+    }
+    let n = v.nrows();
+    Ok(record(
+        &[x],
+        Array2::from_elem((1, 1), v.diag().sum()),
+        Box::new(move |g| vec![Array2::eye(n) * g[[0, 0]]]),
+    ))
+}
+
+fn column_major(m: &Array2<f64>) -> Vec<f64> {
+    m.t().iter().copied().collect()
+}
+
+fn reshape(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let v = x.value().clone();
+    let (m, n) = crate::builtins::size_args(args, 1)?;
+    if m * n != v.len() {
+        return Err(RuntimeError::Shape(format!(
+            "cannot reshape {} elements into {m}×{n}",
+            v.len()
+        )));
+    }
+    let shape = v.dim();
+    let out = from_column_major(m, n, column_major(&v));
+    Ok(record(
+        &[x],
+        out,
+        Box::new(move |g| vec![from_column_major(shape.0, shape.1, column_major(g))]),
+    ))
+}
+
+fn clamp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+    let lo = args[1].to_scalar().map_err(|e| e.at_arg(1))?;
+    let hi = args[2].to_scalar().map_err(|e| e.at_arg(2))?;
+    let v = x.value().clone();
+    let out = v.mapv(|a| a.clamp(lo.min(hi), hi.max(lo)));
+    Ok(record(
+        &[x],
+        out,
+        Box::new(move |g| {
+            vec![Zip::from(g)
+                .and(&v)
+                .map_collect(|g, a| if *a >= lo && *a <= hi { *g } else { 0.0 })]
+        }),
+    ))
+}
+
+/// The column-major position of every element, to find where an indexing
+/// result's elements came from.
+fn positions(shape: (usize, usize)) -> Value {
+    let (r, c) = shape;
+    let _ = c;
+    Value::matrix(Array2::from_shape_fn(shape, |(i, j)| (j * r + i) as f64))
+}
+
+fn scatter(shape: (usize, usize), pos: &Value, g: &Array2<f64>) -> Array2<f64> {
+    let mut out = Array2::zeros(shape);
+    let rows = shape.0.max(1);
+    let pos = pos
+        .to_matrix()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|_| Array2::zeros((0, 0)));
+    for (p, gv) in pos.iter().zip(g.iter()) {
+        let k = *p as usize;
+        out[[k % rows, k / rows]] += gv;
+    }
+    out
+}
+
+fn gather(x: &Input<'_>, pick: impl Fn(&Value) -> Result<Value>) -> Result<Value> {
+    let v = x.value().clone();
+    let shape = v.dim();
+    let out = pick(&Value::matrix(v))?.to_matrix()?.into_owned();
+    let pos = pick(&positions(shape))?;
+    Ok(record(
+        &[x],
+        out,
+        Box::new(move |g| vec![scatter(shape, &pos, g)]),
+    ))
+}
+
+/// `x[k]` on a traced `x`.
+pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    let t = input(x)?;
+    gather(&t, |v| crate::index::index1(v, k))
+}
+
+/// `x[i, j]` on a traced `x`.
+pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    let t = input(x)?;
+    gather(&t, |v| crate::index::index2(v, r, c))
+}
+
+/// Block concatenation with traced blocks: `blocks` are placed at their
+/// (row, column) offsets in a matrix of `shape`.
+pub fn concat(blocks: &[(Value, usize, usize)], shape: (usize, usize)) -> Result<Value> {
+    let inputs: Vec<Input<'_>> = blocks
+        .iter()
+        .map(|(v, _, _)| input(v))
+        .collect::<Result<_>>()?;
+    let mut out = Array2::zeros(shape);
+    let mut places = Vec::with_capacity(blocks.len());
+    for (inp, (_, r0, c0)) in inputs.iter().zip(blocks) {
+        let v = inp.value();
+        let (h, w) = v.dim();
+        out.slice_mut(ndarray::s![*r0..r0 + h, *c0..c0 + w])
+            .assign(v);
+        places.push((*r0, *c0, h, w));
+    }
+    let refs: Vec<&Input<'_>> = inputs.iter().collect();
+    Ok(record(
+        &refs,
+        out,
+        Box::new(move |g| {
+            places
+                .iter()
+                .map(|(r0, c0, h, w)| g.slice(ndarray::s![*r0..r0 + h, *c0..c0 + w]).to_owned())
+                .collect()
+        }),
+    ))
+}

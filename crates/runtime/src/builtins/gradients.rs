@@ -1,0 +1,47 @@
+//! `grad` and `value_and_grad`: reverse-mode automatic differentiation of a
+//! function at given arguments (see `crate::autodiff`).
+
+use super::{Builtin, Host, VARIADIC};
+use crate::autodiff;
+use crate::error::{Result, RuntimeError};
+use crate::value::Value;
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("gradients"; "grad", 2, VARIADIC, VARIADIC, "grad(f, x1, …, xk)", "the gradient of the scalar f(x1, …, xk) with respect to each argument (one value for k = 1, else a tuple), by reverse-mode automatic differentiation", grad),
+    entry!("gradients"; "value_and_grad", 2, VARIADIC, VARIADIC, "value_and_grad(f, x1, …, xk)", "(value, g1, …, gk): f(x1, …, xk) and its gradient with respect to each argument", value_and_grad),
+];
+
+fn run(host: &mut dyn Host, args: &[Value]) -> Result<(Value, Vec<Value>)> {
+    let f = match &args[0] {
+        Value::Func(f) => f.clone(),
+        other => {
+            return Err(RuntimeError::ty("a function to differentiate", other.describe()).at_arg(0))
+        }
+    };
+    let xs = &args[1..];
+    let shapes: Vec<(usize, usize)> = xs.iter().map(Value::shape).collect();
+    let (tape, leaves) = autodiff::leaves(xs)?;
+    let result = host.call_function(&f, leaves)?;
+    let result = match result {
+        Value::Tuple(items) if !items.is_empty() => items[0].clone(),
+        other => other,
+    };
+    let grads = autodiff::gradients(&tape, &result, &shapes)?;
+    Ok((autodiff::strip(&result), grads))
+}
+
+fn grad(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let (_, mut grads) = run(host, args)?;
+    Ok(if grads.len() == 1 {
+        grads.pop().expect("one gradient")
+    } else {
+        Value::tuple(grads)
+    })
+}
+
+fn value_and_grad(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+    let (value, grads) = run(host, args)?;
+    let mut out = vec![value];
+    out.extend(grads);
+    Ok(Value::tuple(out))
+}
