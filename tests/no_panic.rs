@@ -86,7 +86,9 @@ const TOKENS: &[&str] = &[
     "\"%d\"",
     "one_hot",
     "cumsum",
-    "std", "grad", "value_and_grad",
+    "std",
+    "grad",
+    "value_and_grad",
 ];
 
 /// A small deterministic generator (xorshift) so failures reproduce.

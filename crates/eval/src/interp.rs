@@ -44,6 +44,7 @@ pub struct Interpreter {
     pub(crate) frames: Vec<Frame>,
     pub(crate) rng: Rng,
     pub(crate) clock: Option<Instant>,
+    pub(crate) figure: Option<mla_runtime::plot::Figure>,
     pub(crate) out: Box<dyn Write + Send>,
     pub(crate) limits: Limits,
     /// Sizes of the dimensions being indexed, innermost last, for `end`.
@@ -76,6 +77,7 @@ impl Interpreter {
             frames: Vec::new(),
             rng: Rng::default(),
             clock: None,
+            figure: None,
             out,
             limits: Limits::default(),
             end_stack: Vec::new(),
@@ -208,6 +210,10 @@ impl mla_runtime::Host for Interpreter {
 
     fn clock(&mut self) -> &mut Option<Instant> {
         &mut self.clock
+    }
+
+    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
+        &mut self.figure
     }
 
     fn call_function(

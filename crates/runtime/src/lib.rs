@@ -10,6 +10,7 @@ pub mod files;
 pub mod index;
 pub mod linalg;
 pub mod ops;
+pub mod plot;
 pub mod printf;
 pub mod rng;
 pub mod value;

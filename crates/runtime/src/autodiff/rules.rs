@@ -242,6 +242,11 @@ pub fn is_constant_builtin(name: &str) -> bool {
             | "load"
             | "save"
             | "mod"
+            | "plot"
+            | "scatter"
+            | "hist"
+            | "heatmap"
+            | "savefig"
     )
 }
 

@@ -26,6 +26,7 @@ mod gradients;
 mod io;
 mod linalg_fns;
 mod ml;
+mod plots;
 mod reduce;
 mod search;
 mod shape;
@@ -47,6 +48,8 @@ pub trait Host {
     fn rng(&mut self) -> &mut Rng;
     /// The `tic` clock.
     fn clock(&mut self) -> &mut Option<Instant>;
+    /// The last figure drawn (for `savefig`).
+    fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
     /// The workspace variables, sorted by name (for `who`).
     fn workspace(&self) -> Vec<(String, Value)>;
     /// Calls a function value with one result asked (for `grad`). An error
@@ -93,6 +96,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         ml::ENTRIES,
         gradients::ENTRIES,
         data::ENTRIES,
+        plots::ENTRIES,
         io::ENTRIES,
     ]
     .into_iter()
@@ -285,7 +289,8 @@ mod tests {
             abs sqrt exp log log1p sin cos tan tanh floor ceil round sign max min clamp \
             sum mean prod cumsum argmax argmin std var norm dot trace det rank cond cov \
             eig svd qr chol inv pinv solve sigmoid relu softmax logsumexp one_hot mse bce cross_entropy \
-            load save dataset print printf tic toc assert error typeof who help grad value_and_grad";
+            load save dataset print printf tic toc assert error typeof who help grad value_and_grad \
+            plot scatter hist heatmap savefig";
         for n in names.split_whitespace() {
             assert!(lookup(n).is_some(), "missing builtin {n}");
         }

@@ -1,0 +1,155 @@
+//! Plots: `plot`, `scatter`, `hist` and `heatmap` draw a [`Figure`] in the
+//! terminal; `savefig` writes the last one as SVG or PNG.
+
+mod png;
+mod scene;
+mod svg;
+mod text;
+
+use crate::error::{Result, RuntimeError};
+use ndarray::Array2;
+
+pub use text::render as render_text;
+
+/// What was last plotted, kept by the host for `savefig`.
+#[derive(Clone, Debug)]
+pub enum Figure {
+    /// Lines through (x, y) points; one series per column of y.
+    Lines {
+        /// Shared x coordinates.
+        x: Vec<f64>,
+        /// One y series per line.
+        ys: Vec<Vec<f64>>,
+    },
+    /// Points, optionally coloured by a group id per point.
+    Scatter {
+        /// x coordinates.
+        x: Vec<f64>,
+        /// y coordinates.
+        y: Vec<f64>,
+        /// Group of each point.
+        groups: Option<Vec<f64>>,
+    },
+    /// A histogram: bin edges (one more than counts) and counts.
+    Hist {
+        /// Bin edges, ascending.
+        edges: Vec<f64>,
+        /// Count per bin.
+        counts: Vec<usize>,
+    },
+    /// A matrix as a grid of shades.
+    Heatmap {
+        /// The values.
+        m: Array2<f64>,
+    },
+}
+
+/// The smallest and largest finite values, widened when they are equal.
+pub(crate) fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if lo == hi {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.5 };
+        return (lo - pad, hi + pad);
+    }
+    (lo, hi)
+}
+
+/// Short axis label: `12.5`, `0.001`, `1.2e+06`.
+pub(crate) fn label(v: f64) -> String {
+    crate::display::format_g(v, 4)
+}
+
+/// A histogram of `data` with `bins` equal bins over its finite range.
+pub fn histogram(data: &[f64], bins: usize) -> Figure {
+    let (lo, hi) = range(data.iter().copied());
+    let width = (hi - lo) / bins as f64;
+    let edges: Vec<f64> = (0..=bins).map(|i| lo + width * i as f64).collect();
+    let mut counts = vec![0usize; bins];
+    for &v in data.iter().filter(|v| v.is_finite()) {
+        let k = (((v - lo) / width) as usize).min(bins - 1);
+        counts[k] += 1;
+    }
+    Figure::Hist { edges, counts }
+}
+
+/// Writes `fig` to `path` as SVG or PNG, by the extension.
+pub fn save(fig: &Figure, path: &str) -> Result<()> {
+    let lower = path.to_ascii_lowercase();
+    let bytes = if lower.ends_with(".svg") {
+        svg::render(&scene::build(fig)).into_bytes()
+    } else if lower.ends_with(".png") {
+        png::render(&scene::build(fig))
+    } else {
+        return Err(RuntimeError::Domain(format!(
+            "savefig writes .svg or .png files; `{path}` has neither extension"
+        ))
+        .at_arg(0));
+    };
+    std::fs::write(path, bytes).map_err(|e| {
+        RuntimeError::Io {
+            path: path.into(),
+            reason: e.to_string(),
+        }
+        .at_arg(0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure() -> Figure {
+        Figure::Scatter {
+            x: vec![1.0, 2.0, 3.0, 4.0],
+            y: vec![1.0, 4.0, 9.0, 16.0],
+            groups: Some(vec![0.0, 0.0, 1.0, 1.0]),
+        }
+    }
+
+    #[test]
+    fn svg_holds_every_point_and_the_axes() {
+        let svg = svg::render(&scene::build(&figure()));
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        // four points and two legend markers
+        assert_eq!(svg.matches("<circle").count(), 6);
+        assert!(svg.contains(">16</text>") && svg.contains(">1</text>"));
+    }
+
+    #[test]
+    fn png_decodes_at_the_canvas_size_with_coloured_points() {
+        let bytes = png::render(&scene::build(&figure()));
+        let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().expect("a valid PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("one frame");
+        assert_eq!((info.width, info.height), (640, 480));
+        let colours: std::collections::HashSet<&[u8]> = buf.chunks(3).collect();
+        assert!(
+            colours.contains(&scene::PALETTE[0][..]) && colours.contains(&scene::PALETTE[1][..])
+        );
+    }
+
+    #[test]
+    fn histogram_counts_every_finite_value() {
+        let Figure::Hist { edges, counts } = histogram(&[1.0, 2.0, 2.0, 3.0, f64::NAN, 10.0], 3)
+        else {
+            panic!("a histogram")
+        };
+        assert_eq!(counts, vec![4, 0, 1]);
+        assert_eq!(edges.len(), 4);
+        assert_eq!((edges[0], edges[3]), (1.0, 10.0));
+    }
+
+    #[test]
+    fn save_refuses_unknown_extensions() {
+        assert!(save(&figure(), "plot.jpg").is_err());
+    }
+}
