@@ -2,7 +2,7 @@
 //! into its result flows back to its inputs.
 
 use super::{input, record, Input};
-use crate::builtins::{dim_arg, Dim};
+use crate::builtins::{clamped_ln, dim_arg, Dim};
 use crate::error::{Result, RuntimeError};
 use crate::index::IndexArg;
 use crate::linalg;
@@ -186,15 +186,6 @@ fn elementwise(x: &Input<'_>, f: fn(f64) -> f64, d: fn(f64, f64) -> f64) -> Valu
     )
 }
 
-fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
 /// Builtins whose result does not depend differentiably on their arguments
 /// (sizes, builders, comparisons-like, printing): they run on plain values.
 pub fn is_constant_builtin(name: &str) -> bool {
@@ -307,10 +298,6 @@ fn same_shape(name: &str, a: &Array2<f64>, b: &Array2<f64>) -> Result<()> {
     Ok(())
 }
 
-fn clamped_ln(x: f64) -> f64 {
-    x.ln().max(-100.0)
-}
-
 /// d/dx of `clamped_ln` (zero where the clamp holds).
 fn d_clamped_ln(x: f64) -> f64 {
     if x.ln() > -100.0 {
@@ -345,7 +332,7 @@ pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
         "tan" => one(f64::tan, |_, o| 1.0 + o * o),
         "tanh" => one(f64::tanh, |_, o| 1.0 - o * o),
         "log1p" => one(f64::ln_1p, |a, _| 1.0 / (1.0 + a)),
-        "sigmoid" => one(sigmoid, |_, o| o * (1.0 - o)),
+        "sigmoid" => one(crate::builtins::sigmoid_fn, |_, o| o * (1.0 - o)),
         "relu" => one(
             |x| if x > 0.0 { x } else { 0.0 },
             |a, _| if a > 0.0 { 1.0 } else { 0.0 },

@@ -17,7 +17,8 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy),
 ];
 
-fn sig(x: f64) -> f64 {
+/// The logistic function, without overflow for large |x|.
+pub(crate) fn sig(x: f64) -> f64 {
     if x >= 0.0 {
         1.0 / (1.0 + (-x).exp())
     } else {
@@ -143,7 +144,8 @@ fn mse(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     ))
 }
 
-fn clamped_ln(x: f64) -> f64 {
+/// `ln x` clamped at -100, as PyTorch's losses do.
+pub(crate) fn clamped_ln(x: f64) -> f64 {
     x.ln().max(-100.0)
 }
 

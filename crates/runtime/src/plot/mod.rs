@@ -61,6 +61,30 @@ pub(crate) fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo, hi)
 }
 
+/// `m` shrunk to at most `rows`×`cols` by averaging blocks of cells (the
+/// finite ones; NaN where a block has none).
+pub(crate) fn downsample(m: &Array2<f64>, rows: usize, cols: usize) -> Array2<f64> {
+    let (r_in, c_in) = m.dim();
+    let (r_out, c_out) = (r_in.min(rows), c_in.min(cols));
+    Array2::from_shape_fn((r_out, c_out), |(r, c)| {
+        let (r0, r1) = (
+            r * r_in / r_out,
+            ((r + 1) * r_in / r_out).max(r * r_in / r_out + 1),
+        );
+        let (c0, c1) = (
+            c * c_in / c_out,
+            ((c + 1) * c_in / c_out).max(c * c_in / c_out + 1),
+        );
+        let block = m.slice(ndarray::s![r0..r1, c0..c1]);
+        let finite: Vec<f64> = block.iter().copied().filter(|v| v.is_finite()).collect();
+        if finite.is_empty() {
+            f64::NAN
+        } else {
+            finite.iter().sum::<f64>() / finite.len() as f64
+        }
+    })
+}
+
 /// Short axis label: `12.5`, `0.001`, `1.2e+06`.
 pub(crate) fn label(v: f64) -> String {
     crate::display::format_g(v, 4)

@@ -273,37 +273,25 @@ fn heatmap(m: &Array2<f64>, shapes: &mut Vec<Shape>) {
         return;
     }
     let (lo, hi) = range(m.iter().copied());
-    let (r_out, c_out) = (rows.min(200), cols.min(200));
+    let small = super::downsample(m, 200, 200);
+    let (r_out, c_out) = small.dim();
     let (cw, ch) = (
         (W - LEFT - RIGHT) / c_out as f64,
         (H - TOP - BOTTOM) / r_out as f64,
     );
-    for r in 0..r_out {
-        let (r0, r1) = (
-            r * rows / r_out,
-            ((r + 1) * rows / r_out).max(r * rows / r_out + 1),
-        );
-        for c in 0..c_out {
-            let (c0, c1) = (
-                c * cols / c_out,
-                ((c + 1) * cols / c_out).max(c * cols / c_out + 1),
-            );
-            let block = m.slice(ndarray::s![r0..r1, c0..c1]);
-            let finite: Vec<f64> = block.iter().copied().filter(|v| v.is_finite()).collect();
-            let color = if finite.is_empty() {
-                [255, 255, 255]
-            } else {
-                let mean = finite.iter().sum::<f64>() / finite.len() as f64;
-                shade((mean - lo) / (hi - lo))
-            };
-            shapes.push(Shape::Rect {
-                x: LEFT + c as f64 * cw,
-                y: TOP + r as f64 * ch,
-                w: cw,
-                h: ch,
-                color,
-            });
-        }
+    for ((r, c), &mean) in small.indexed_iter() {
+        let color = if mean.is_nan() {
+            [255, 255, 255]
+        } else {
+            shade((mean - lo) / (hi - lo))
+        };
+        shapes.push(Shape::Rect {
+            x: LEFT + c as f64 * cw,
+            y: TOP + r as f64 * ch,
+            w: cw,
+            h: ch,
+            color,
+        });
     }
     shapes.push(Shape::Text {
         x: LEFT,

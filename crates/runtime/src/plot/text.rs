@@ -193,29 +193,19 @@ fn heatmap(m: &Array2<f64>) -> String {
     if rows == 0 || cols == 0 {
         return "(empty matrix)\n".into();
     }
-    let (r_out, c_out) = (rows.min(HEIGHT * 2), cols.min(WIDTH / 2));
+    let small = super::downsample(m, HEIGHT * 2, WIDTH / 2);
+    let (r_out, c_out) = small.dim();
     // Small matrices get bigger cells, so that a 4×4 is still readable.
     let cell_w = (WIDTH / c_out).clamp(2, 8);
     let cell_h = (HEIGHT / r_out).clamp(1, 3);
     let (lo, hi) = range(m.iter().copied());
     let mut out = String::new();
-    for r in 0..r_out {
+    for row in small.rows() {
         let mut line = String::new();
-        let (r0, r1) = (
-            r * rows / r_out,
-            ((r + 1) * rows / r_out).max(r * rows / r_out + 1),
-        );
-        for c in 0..c_out {
-            let (c0, c1) = (
-                c * cols / c_out,
-                ((c + 1) * cols / c_out).max(c * cols / c_out + 1),
-            );
-            let block = m.slice(ndarray::s![r0..r1, c0..c1]);
-            let finite: Vec<f64> = block.iter().copied().filter(|v| v.is_finite()).collect();
-            let ch = if finite.is_empty() {
+        for &mean in row {
+            let ch = if mean.is_nan() {
                 '?'
             } else {
-                let mean = finite.iter().sum::<f64>() / finite.len() as f64;
                 let t = ((mean - lo) / (hi - lo)).clamp(0.0, 1.0);
                 SHADES[((t * (SHADES.len() - 1) as f64).round() as usize).min(SHADES.len() - 1)]
             };
