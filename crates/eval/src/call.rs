@@ -115,6 +115,7 @@ impl Interpreter {
     }
 
     fn enter(&mut self, vars: Vars, span: Span) -> Result<()> {
+        self.check_interrupt(span)?;
         if self.frames.len() >= self.limits.max_call_depth {
             return Err(self
                 .err(

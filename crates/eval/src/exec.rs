@@ -141,6 +141,7 @@ impl Interpreter {
             }
             StmtKind::While { cond, body } => {
                 while self.condition(cond)? {
+                    self.check_interrupt(stmt.span)?;
                     match self.exec_block(body, last)? {
                         Flow::Break => break,
                         Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -187,6 +188,7 @@ impl Interpreter {
         if let ExprKind::Range { start, step, stop } = &iter.kind {
             let (a, s, n) = self.range_parts(start, step.as_deref(), stop, iter.span)?;
             for i in 0..n {
+                self.check_interrupt(iter.span)?;
                 let x = a + s * i as f64;
                 self.set_var(&var.text, Value::Num(x));
                 match self.exec_block(body, last)? {
@@ -230,6 +232,7 @@ impl Interpreter {
             }
         };
         for item in items {
+            self.check_interrupt(iter.span)?;
             self.set_var(&var.text, item);
             match self.exec_block(body, last)? {
                 Flow::Break => break,

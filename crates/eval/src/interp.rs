@@ -6,6 +6,7 @@ use crate::source::Source;
 use mla_parser::Span;
 use mla_runtime::{Rng, Value};
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -55,6 +56,9 @@ pub struct Interpreter {
     pub(crate) call_span: Span,
     /// An error raised inside a function that a builtin called back.
     pub(crate) pending_error: Option<EvalError>,
+    /// Set (by a Ctrl-C handler, say) to stop the running program at the
+    /// next loop iteration or call.
+    pub(crate) interrupt: Arc<AtomicBool>,
     entries: usize,
 }
 
@@ -84,6 +88,7 @@ impl Interpreter {
             source: Source::new("<none>", ""),
             call_span: Span::default(),
             pending_error: None,
+            interrupt: Arc::new(AtomicBool::new(false)),
             entries: 0,
         }
     }
@@ -102,7 +107,7 @@ impl Interpreter {
     pub fn run(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
         self.entries += 1;
         let source = Source::new(name, text);
-        let stack = self.limits.stack_bytes;
+        let stack = usable_stack(self.limits.stack_bytes);
         std::thread::scope(|scope| {
             let handle = std::thread::Builder::new()
                 .stack_size(stack)
@@ -126,7 +131,25 @@ impl Interpreter {
         })
     }
 
+    /// A flag that stops the running program with an "interrupted" error
+    /// when set; `run` clears it when it starts.
+    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
+        self.interrupt.clone()
+    }
+
+    /// An error if the interrupt flag was raised (checked in loops and calls).
+    pub(crate) fn check_interrupt(&self, span: Span) -> Result<(), EvalError> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Err(
+                EvalError::new("mla::interrupted", "interrupted", span, &self.source)
+                    .with_help("every variable assigned before the interruption is kept"),
+            );
+        }
+        Ok(())
+    }
+
     fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
+        self.interrupt.store(false, Ordering::Relaxed);
         let program =
             mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
         let saved = std::mem::replace(&mut self.source, source.clone());
@@ -237,6 +260,27 @@ impl mla_runtime::Host for Interpreter {
             .collect();
         vars.sort_by(|a, b| a.0.cmp(&b.0));
         vars
+    }
+}
+
+/// The stack size to evaluate with: `wanted`, or 64 MiB where the system
+/// refuses to reserve that much (found out once per process).
+fn usable_stack(wanted: usize) -> usize {
+    static REFUSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let refused = *REFUSED.get_or_init(|| {
+        std::thread::Builder::new()
+            .stack_size(wanted)
+            .spawn(|| {})
+            .and_then(|h| {
+                h.join()
+                    .map_err(|_| std::io::Error::other("probe thread panicked"))
+            })
+            .is_err()
+    });
+    if refused {
+        wanted.min(64 << 20)
+    } else {
+        wanted
     }
 }
 

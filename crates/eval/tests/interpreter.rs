@@ -181,3 +181,24 @@ fn printing_with_tuples_and_no_value_calls() {
     assert!(mla.run("<1>", "x = printf(\"hi\\n\")").is_err());
     assert_eq!(out.take(), "hi\n");
 }
+
+#[test]
+fn an_interrupt_stops_a_runaway_loop_and_keeps_the_workspace() {
+    let (mut mla, _) = interp();
+    mla.run("<1>", "kept = 42;").unwrap();
+    let flag = mla.interrupt_flag();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let e = mla
+        .run("<2>", "n = 0;\nwhile true\n n += 1;\nend")
+        .unwrap_err();
+    stopper.join().unwrap();
+    assert_eq!(e.code, "mla::interrupted");
+    assert_eq!(num(&mla, "kept"), 42.0);
+    assert!(num(&mla, "n") > 0.0);
+    // the next entry runs normally
+    mla.run("<3>", "m = 1;").unwrap();
+    assert_eq!(num(&mla, "m"), 1.0);
+}

@@ -20,6 +20,14 @@ pub fn run() -> ExitCode {
         env!("CARGO_PKG_VERSION")
     );
     let mut mla = Interpreter::new();
+    // Ctrl-C while a program runs stops it and keeps the workspace; at the
+    // prompt, the line editor sees Ctrl-C itself and clears the line.
+    let flag = mla.interrupt_flag();
+    if let Err(e) =
+        ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+    {
+        eprintln!("mla: Ctrl-C will end the session ({e})");
+    }
     let mut pending = String::new();
     loop {
         let prompt = if pending.is_empty() { "mla> " } else { "...> " };
