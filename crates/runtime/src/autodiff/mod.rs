@@ -6,14 +6,18 @@
 //! is walked backwards from the scalar result. Operations that have no rule
 //! refuse traced inputs with an error; none silently drops a gradient.
 
-mod rules;
+mod functions;
+mod operators;
+mod structure;
 
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::Array2;
 use std::sync::{Arc, Mutex};
 
-pub use rules::{binary, builtin, concat, index1, index2, is_constant_builtin, unary, UnaryOp};
+pub use functions::{builtin, is_constant_builtin};
+pub use operators::{binary, unary, UnaryOp};
+pub use structure::{concat, index1, index2};
 
 /// Sends the gradient of a node's output back to each of its traced inputs,
 /// in the order of [`Node::parents`].

@@ -1,0 +1,185 @@
+//! Derivatives of the operators: `+ - .* ./ .^ * / \\ ^`, unary minus and
+//! transpose, and the elementwise-function helper the builtins use.
+
+use super::{input, record, Input};
+use crate::error::{Result, RuntimeError};
+use crate::linalg;
+use crate::value::Value;
+use ndarray::{Array2, Axis, Zip};
+
+/// Sums a broadcast gradient back down to the operand's shape.
+pub(super) fn unbroadcast(g: &Array2<f64>, shape: (usize, usize)) -> Array2<f64> {
+    let mut out = g.clone();
+    if shape.0 == 1 && out.nrows() != 1 {
+        out = out.sum_axis(Axis(0)).insert_axis(Axis(0));
+    }
+    if shape.1 == 1 && out.ncols() != 1 {
+        out = out.sum_axis(Axis(1)).insert_axis(Axis(1));
+    }
+    out
+}
+
+pub(super) fn zip(
+    op: &'static str,
+    a: &Array2<f64>,
+    b: &Array2<f64>,
+    f: impl Fn(f64, f64) -> f64,
+) -> Result<Array2<f64>> {
+    crate::ops::zip_with(op, a, b, f)
+}
+
+pub(super) fn unsupported(what: &str) -> RuntimeError {
+    RuntimeError::Domain(format!(
+        "{what} does not carry gradients yet, so grad cannot differentiate through it"
+    ))
+}
+
+/// An infix operator with at least one traced operand.
+pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
+    let (x, y) = (input(a)?, input(b)?);
+    let (va, vb) = (x.value().clone(), y.value().clone());
+    let (sa, sb) = (va.dim(), vb.dim());
+    let scalar = |m: &Array2<f64>| m.dim() == (1, 1);
+    match op {
+        "+" => {
+            let out = zip(op, &va, &vb, |p, q| p + q)?;
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| vec![unbroadcast(g, sa), unbroadcast(g, sb)]),
+            ))
+        }
+        "-" => {
+            let out = zip(op, &va, &vb, |p, q| p - q)?;
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| vec![unbroadcast(g, sa), -unbroadcast(g, sb)]),
+            ))
+        }
+        ".*" => elem_mul(&x, &y, va, vb),
+        "*" if scalar(&va) || scalar(&vb) => elem_mul(&x, &y, va, vb),
+        "*" => {
+            if sa.1 != sb.0 {
+                return Err(RuntimeError::InnerDim {
+                    left: sa,
+                    right: sb,
+                });
+            }
+            let out = linalg::matmul(&va, &vb);
+            Ok(record(
+                &[&x, &y],
+                out,
+                Box::new(move |g| {
+                    vec![
+                        linalg::matmul(g, &vb.t().to_owned()),
+                        linalg::matmul(&va.t().to_owned(), g),
+                    ]
+                }),
+            ))
+        }
+        "./" => elem_div(&x, &y, va, vb),
+        "/" if scalar(&vb) => elem_div(&x, &y, va, vb),
+        "\\" if scalar(&va) => elem_div(&y, &x, vb, va),
+        ".^" => elem_pow(&x, &y, va, vb),
+        "^" if scalar(&va) && scalar(&vb) => elem_pow(&x, &y, va, vb),
+        other => Err(unsupported(&format!("`{other}` between these operands"))),
+    }
+}
+
+fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip(".*", &va, &vb, |p, q| p * q)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out,
+        Box::new(move |g| {
+            let ga = zip(".*", g, &vb, |p, q| p * q).expect("shapes broadcast");
+            let gb = zip(".*", g, &va, |p, q| p * q).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip("./", &va, &vb, |p, q| p / q)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out.clone(),
+        Box::new(move |g| {
+            let ga = zip("./", g, &vb, |p, q| p / q).expect("shapes broadcast");
+            let q = zip("./", &out, &vb, |o, d| o / d).expect("shapes broadcast");
+            let gb = zip(".*", g, &q, |p, r| -p * r).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+fn elem_pow(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+    let out = zip(".^", &va, &vb, f64::powf)?;
+    let (sa, sb) = (va.dim(), vb.dim());
+    Ok(record(
+        &[x, y],
+        out.clone(),
+        Box::new(move |g| {
+            let da = zip(".^", &va, &vb, |p, q| {
+                if q == 0.0 {
+                    0.0
+                } else {
+                    q * p.powf(q - 1.0)
+                }
+            })
+            .expect("shapes broadcast");
+            let ga = zip(".*", g, &da, |p, q| p * q).expect("shapes broadcast");
+            let db = zip(
+                ".^",
+                &out,
+                &va,
+                |o, p| if o == 0.0 { 0.0 } else { o * p.ln() },
+            )
+            .expect("shapes broadcast");
+            let gb = zip(".*", g, &db, |p, q| p * q).expect("shapes broadcast");
+            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+        }),
+    ))
+}
+
+/// Prefix, postfix and elementwise one-argument operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `x'`
+    Transpose,
+}
+
+/// A unary operator on a traced operand.
+pub fn unary(op: UnaryOp, a: &Value) -> Result<Value> {
+    let x = input(a)?;
+    let v = x.value().clone();
+    match op {
+        UnaryOp::Neg => Ok(record(&[&x], -&v, Box::new(|g| vec![-g]))),
+        UnaryOp::Transpose => Ok(record(
+            &[&x],
+            v.t().as_standard_layout().into_owned(),
+            Box::new(|g| vec![g.t().as_standard_layout().into_owned()]),
+        )),
+    }
+}
+
+/// `f(x)` elementwise with derivative `d(x, f(x))`.
+pub(super) fn elementwise(x: &Input<'_>, f: fn(f64) -> f64, d: fn(f64, f64) -> f64) -> Value {
+    let v = x.value().clone();
+    let out = v.mapv(f);
+    let saved = out.clone();
+    record(
+        &[x],
+        out,
+        Box::new(move |g| {
+            let mut dv = Zip::from(&v).and(&saved).map_collect(|a, o| d(*a, *o));
+            dv *= g;
+            vec![dv]
+        }),
+    )
+}

@@ -1,0 +1,83 @@
+//! Derivatives of the operations that move elements: indexing and block
+//! concatenation.
+
+use super::{input, record, Input};
+use crate::error::Result;
+use crate::index::IndexArg;
+use crate::value::Value;
+use ndarray::Array2;
+
+/// The column-major position of every element, to find where an indexing
+/// result's elements came from.
+fn positions(shape: (usize, usize)) -> Value {
+    let (r, c) = shape;
+    let _ = c;
+    Value::matrix(Array2::from_shape_fn(shape, |(i, j)| (j * r + i) as f64))
+}
+
+fn scatter(shape: (usize, usize), pos: &Value, g: &Array2<f64>) -> Array2<f64> {
+    let mut out = Array2::zeros(shape);
+    let rows = shape.0.max(1);
+    let pos = pos
+        .to_matrix()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|_| Array2::zeros((0, 0)));
+    for (p, gv) in pos.iter().zip(g.iter()) {
+        let k = *p as usize;
+        out[[k % rows, k / rows]] += gv;
+    }
+    out
+}
+
+fn gather(x: &Input<'_>, pick: impl Fn(&Value) -> Result<Value>) -> Result<Value> {
+    let v = x.value().clone();
+    let shape = v.dim();
+    let out = pick(&Value::matrix(v))?.to_matrix()?.into_owned();
+    let pos = pick(&positions(shape))?;
+    Ok(record(
+        &[x],
+        out,
+        Box::new(move |g| vec![scatter(shape, &pos, g)]),
+    ))
+}
+
+/// `x[k]` on a traced `x`.
+pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    let t = input(x)?;
+    gather(&t, |v| crate::index::index1(v, k))
+}
+
+/// `x[i, j]` on a traced `x`.
+pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    let t = input(x)?;
+    gather(&t, |v| crate::index::index2(v, r, c))
+}
+
+/// Block concatenation with traced blocks: `blocks` are placed at their
+/// (row, column) offsets in a matrix of `shape`.
+pub fn concat(blocks: &[(Value, usize, usize)], shape: (usize, usize)) -> Result<Value> {
+    let inputs: Vec<Input<'_>> = blocks
+        .iter()
+        .map(|(v, _, _)| input(v))
+        .collect::<Result<_>>()?;
+    let mut out = Array2::zeros(shape);
+    let mut places = Vec::with_capacity(blocks.len());
+    for (inp, (_, r0, c0)) in inputs.iter().zip(blocks) {
+        let v = inp.value();
+        let (h, w) = v.dim();
+        out.slice_mut(ndarray::s![*r0..r0 + h, *c0..c0 + w])
+            .assign(v);
+        places.push((*r0, *c0, h, w));
+    }
+    let refs: Vec<&Input<'_>> = inputs.iter().collect();
+    Ok(record(
+        &refs,
+        out,
+        Box::new(move |g| {
+            places
+                .iter()
+                .map(|(r0, c0, h, w)| g.slice(ndarray::s![*r0..r0 + h, *c0..c0 + w]).to_owned())
+                .collect()
+        }),
+    ))
+}
