@@ -263,7 +263,8 @@ impl Interpreter {
         span: Span,
     ) -> Result<(f64, f64, usize)> {
         let scalar = |me: &mut Self, e: &Expr, what: &str| -> Result<f64> {
-            let v = me.eval(e)?;
+            // Range bounds carry no gradient.
+            let v = mla_runtime::autodiff::strip(&me.eval(e)?);
             v.to_scalar().map_err(|_| {
                 me.err(
                     "mla::type",

@@ -183,6 +183,11 @@ fn control_flow_and_user_functions_inside_grad() {
     mla.run("<def>", "function y = poly(x, n)\n y = 0;\n for k = 1:n\n if k > 1\n y = y + x .^ k / k;\n else\n y = y + x;\n end\n end\nend").unwrap();
     check(&mut mla, "f(x) = sum(poly(x, 4)) + (x[1] > 0) * 2;", &["v"]);
     check(&mut mla, "f(x) = sum(((t) -> t .* x)(x));", &["v"]);
+    check(
+        &mut mla,
+        "function s = f(x)\n s = 0;\n for k = 1:x[1]\n s = s + x[2] * k;\n end\nend",
+        &["[3.2 0.5]"],
+    );
 }
 
 #[test]
