@@ -126,9 +126,17 @@ fn interpreter() -> Interpreter {
 
 #[test]
 fn random_token_soups() {
-    let mut gen = Gen(0x9E37_79B9_7F4A_7C15);
+    let seed: u64 = std::env::var("MLA_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let mut gen = Gen(seed);
     let mut mla = interpreter();
-    for _ in 0..3000 {
+    let rounds: usize = std::env::var("MLA_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    for _ in 0..rounds {
         let len = 1 + (gen.next() % 12) as usize;
         let src: Vec<&str> = (0..len)
             .map(|_| TOKENS[(gen.next() % TOKENS.len() as u64) as usize])
@@ -270,4 +278,26 @@ fn deeply_nested_input_is_refused() {
     check(&mut mla, &format!("x = {}1", "-".repeat(100_000)));
     check(&mut mla, &format!("x = {}1", "2^".repeat(50_000)));
     check(&mut mla, &"if 1\n".repeat(5000));
+}
+
+#[test]
+fn random_characters_never_panic_the_parser() {
+    const CHARS: &[u8] = b" \n\t;,:()[]{}'\"#.+-*/\\^<>=!&|~@$%_0123456789abcdefxyzEe";
+    let rounds: usize = std::env::var("MLA_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let mut gen = Gen(0xD1B5_4A32_D192_ED03);
+    for _ in 0..rounds {
+        let len = (gen.next() % 24) as usize;
+        let src: String = (0..len)
+            .map(|_| CHARS[(gen.next() % CHARS.len() as u64) as usize] as char)
+            .collect();
+        if let Err(e) = mla::parse(&src) {
+            let _ = mla::render_plain(&mla::EvalError::from_parse(
+                e,
+                &mla::Source::new("<fuzz>", src.as_str()),
+            ));
+        }
+    }
 }
