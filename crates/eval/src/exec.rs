@@ -72,6 +72,16 @@ impl Interpreter {
         }
     }
 
+    /// A bare expression's value becomes `ans` (unless it is no value) and
+    /// is shown as `ans = …`.
+    fn answer(&mut self, stmt: &Stmt, v: Value) -> Value {
+        if !is_nothing(&v) {
+            self.set_var(&Arc::from("ans"), v.clone());
+            self.show(stmt, "ans", &v);
+        }
+        v
+    }
+
     fn exec_stmt(&mut self, stmt: &Stmt, last: &mut Value) -> Result<Flow> {
         match &stmt.kind {
             StmtKind::Expr(e) => {
@@ -90,20 +100,12 @@ impl Interpreter {
                             Value::Tuple(items) if !items.is_empty() => items[0].clone(),
                             other => other,
                         };
-                        if !is_nothing(&v) {
-                            self.scope_mut().insert("ans".into(), v.clone());
-                            self.show(stmt, "ans", &v);
-                        }
-                        *last = v;
+                        *last = self.answer(stmt, v);
                         return Ok(Flow::Normal);
                     }
                 }
                 let v = self.eval_statement_expr(e)?;
-                if !is_nothing(&v) {
-                    self.scope_mut().insert("ans".into(), v.clone());
-                    self.show(stmt, "ans", &v);
-                }
-                *last = v;
+                *last = self.answer(stmt, v);
             }
             StmtKind::Assign {
                 target,
