@@ -91,6 +91,8 @@ impl ParseError {
         } else if rest.starts_with('=') && !rest.starts_with("==") {
             message = "unexpected `=` inside an expression".into();
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
+        } else if rest.starts_with('%') {
+            hint = "comments start with `#` in MLA".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {
             hint = "MLA has no braces: matrices use `[ ]`, blocks end with `end`".into();
         } else if rest.starts_with('(') && src[..pos].ends_with([' ', '\t']) {
@@ -140,7 +142,7 @@ fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
                     "for" => stack.push(("for", start)),
                     "while" => stack.push(("while", start)),
                     "function" => stack.push(("function", start)),
-                    "end" if depth == 0 => {
+                    "end" | "endif" | "endfor" | "endwhile" | "endfunction" if depth == 0 => {
                         stack.pop();
                     }
                     _ => {}

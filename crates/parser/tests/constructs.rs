@@ -118,3 +118,15 @@ fn comments_separators_and_continuations() {
     (= z (+ 1 2))
     ");
 }
+
+#[test]
+fn matlab_and_octave_spellings() {
+    insta::assert_snapshot!(ast("~a\nx ~= y\nif a\n b = 1;\nendif\nfor i = 1:2\nendfor\nwhile c\nendwhile\nfunction f()\nendfunction"), @r"
+    (! a)
+    (!= x y)
+    (if a [(= b 1);])
+    (for i (: 1 2) [])
+    (while c [])
+    (function f () [])
+    ");
+}
