@@ -316,10 +316,17 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
         return Ok(from_faer(x.as_ref()));
     }
     require_finite("solve", a)?;
-    if m > n && rank(a)? == n {
-        let f = to_faer(a).qr();
-        let x = f.solve_lstsq(to_faer(b));
-        return Ok(from_faer(x.as_ref()));
+    if m > n {
+        // Column-pivoted QR reveals the rank on R's diagonal (descending in
+        // magnitude), so a full-rank tall system is solved without an SVD.
+        let f = sized(work(a), || to_faer(a).col_piv_qr());
+        let r = f.thin_R();
+        let top = r[(0, 0)].abs();
+        let tol = m as f64 * f64::EPSILON * top;
+        if top > 0.0 && (0..n).all(|i| r[(i, i)].abs() > tol) {
+            let x = f.solve_lstsq(to_faer(b));
+            return Ok(from_faer(x.as_ref()));
+        }
     }
     Ok(matmul(&pinv(a)?, b))
 }
@@ -416,6 +423,10 @@ mod tests {
         let x = solve(&a, &b).unwrap();
         // numpy.linalg.lstsq(a, b)[0]
         assert!(close(&x, &array![[0.666_666_666_666_666_7], [0.5]], 1e-12));
+        // rank deficient and tall: the minimum-norm solution, as numpy.linalg.lstsq
+        let d = array![[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]];
+        let x = solve(&d, &array![[1.0], [2.0], [3.0]]).unwrap();
+        assert!(close(&x, &array![[0.2], [0.4]], 1e-12), "{x}");
         let w = array![[1.0, 1.0]];
         let x = solve(&w, &array![[2.0]]).unwrap();
         assert!(close(&x, &array![[1.0], [1.0]], 1e-12));
