@@ -10,9 +10,9 @@ use ndarray::Array2;
 /// The column-major position of every element, to find where an indexing
 /// result's elements came from.
 fn positions(shape: (usize, usize)) -> Value {
-    let (r, c) = shape;
-    let _ = c;
-    Value::matrix(Array2::from_shape_fn(shape, |(i, j)| (j * r + i) as f64))
+    Value::matrix(Array2::from_shape_fn(shape, |(i, j)| {
+        (j * shape.0 + i) as f64
+    }))
 }
 
 fn scatter(shape: (usize, usize), pos: &Value, g: &Array2<f64>) -> Array2<f64> {

@@ -109,7 +109,10 @@ pub fn save(fig: &Figure, path: &str) -> Result<()> {
     let bytes = if lower.ends_with(".svg") {
         svg::render(&scene::build(fig)).into_bytes()
     } else if lower.ends_with(".png") {
-        png::render(&scene::build(fig))
+        png::render(&scene::build(fig)).ok_or_else(|| RuntimeError::Io {
+            path: path.into(),
+            reason: "the PNG encoder failed".into(),
+        })?
     } else {
         return Err(RuntimeError::Domain(format!(
             "savefig writes .svg or .png files; `{path}` has neither extension"
@@ -149,7 +152,7 @@ mod tests {
 
     #[test]
     fn png_decodes_at_the_canvas_size_with_coloured_points() {
-        let bytes = png::render(&scene::build(&figure()));
+        let bytes = png::render(&scene::build(&figure())).expect("encodes");
         let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
         let mut reader = decoder.read_info().expect("a valid PNG");
         let mut buf = vec![0; reader.output_buffer_size().expect("size")];

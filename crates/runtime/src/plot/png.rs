@@ -96,7 +96,8 @@ fn glyph(c: char) -> Option<[u8; 7]> {
     })
 }
 
-pub(crate) fn render(scene: &Scene) -> Vec<u8> {
+/// The scene as PNG bytes; `None` only if the encoder fails.
+pub(crate) fn render(scene: &Scene) -> Option<Vec<u8>> {
     let (w, h) = (scene.width as usize, scene.height as usize);
     let mut canvas = Canvas {
         w,
@@ -123,12 +124,9 @@ pub(crate) fn render(scene: &Scene) -> Vec<u8> {
         let mut enc = ::png::Encoder::new(&mut out, scene.width, scene.height);
         enc.set_color(::png::ColorType::Rgb);
         enc.set_depth(::png::BitDepth::Eight);
-        match enc.write_header() {
-            Ok(mut writer) => {
-                let _ = writer.write_image_data(&canvas.px);
-            }
-            Err(_) => return Vec::new(),
-        }
+        let mut writer = enc.write_header().ok()?;
+        writer.write_image_data(&canvas.px).ok()?;
+        writer.finish().ok()?;
     }
-    out
+    Some(out)
 }
