@@ -51,6 +51,7 @@ fn code(e: &RuntimeError) -> &'static str {
         Singular { .. } | Domain(_) => "mla::math",
         TooLarge { .. } => "mla::memory",
         Io { .. } | Csv { .. } => "mla::io",
+        OutputClosed => "mla::output-closed",
         User(_) => "mla::user",
         Assertion(_) => "mla::assert",
         Arg { .. } | Nested => "mla::call",

@@ -79,6 +79,8 @@ fn run_source(name: &str, code: &str) -> ExitCode {
     let mut mla = Interpreter::new();
     match mla.run(name, code) {
         Ok(_) => ExitCode::SUCCESS,
+        // `mla run.mla | head`: the reader has what it wanted.
+        Err(e) if e.code == "mla::output-closed" => ExitCode::SUCCESS,
         Err(e) => {
             let text = if std::io::stderr().is_terminal() {
                 render_color(&e)

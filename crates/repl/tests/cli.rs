@@ -123,3 +123,34 @@ fn the_repl_keeps_variables_after_errors_and_continues_blocks() {
     assert!(stdout.contains("i=1") && stdout.contains("i=2"), "{stdout}");
     assert!(stdout.contains("a=7"), "{stdout}");
 }
+
+#[test]
+fn a_closed_pipe_ends_the_script_quietly() {
+    use std::io::Read;
+    let mut child = mla()
+        .args(["-e", "for i = 1:10000000\n printf(\"%d\\n\", i);\nend"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 2];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    assert_eq!(&first, b"1\n");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -116,6 +116,8 @@ pub enum RuntimeError {
         /// What was wrong.
         reason: String,
     },
+    /// The output went away (a closed pipe, as in `mla run.mla | head`).
+    OutputClosed,
     /// Raised by `error(msg)`.
     User(String),
     /// Raised by a failing `assert`.
@@ -229,6 +231,7 @@ impl fmt::Display for RuntimeError {
                 column,
                 reason,
             } => write!(f, "{path}: line {line}, column {column}: {reason}"),
+            OutputClosed => f.write_str("the output was closed"),
             User(msg) => f.write_str(msg),
             Assertion(msg) => write!(f, "assertion failed: {msg}"),
             Nested => f.write_str("an error inside a function called by a builtin"),
@@ -238,6 +241,20 @@ impl fmt::Display for RuntimeError {
 }
 
 impl std::error::Error for RuntimeError {}
+
+impl RuntimeError {
+    /// The error for a failed write to the program's output.
+    pub fn output(e: &std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            RuntimeError::OutputClosed
+        } else {
+            RuntimeError::Io {
+                path: "<output>".into(),
+                reason: e.to_string(),
+            }
+        }
+    }
+}
 
 /// Results of runtime operations.
 pub type Result<T> = std::result::Result<T, RuntimeError>;

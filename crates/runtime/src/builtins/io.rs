@@ -26,10 +26,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 fn write(host: &mut dyn Host, text: &str) -> Result<()> {
     host.out()
         .write_all(text.as_bytes())
-        .map_err(|e| RuntimeError::Io {
-            path: "<output>".into(),
-            reason: e.to_string(),
-        })
+        .map_err(|e| RuntimeError::output(&e))
 }
 
 fn print(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {

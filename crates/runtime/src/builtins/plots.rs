@@ -18,10 +18,7 @@ fn show(host: &mut dyn Host, fig: Figure) -> Result<Value> {
     *host.figure() = Some(fig);
     host.out()
         .write_all(text.as_bytes())
-        .map_err(|e| RuntimeError::Io {
-            path: "<output>".into(),
-            reason: e.to_string(),
-        })?;
+        .map_err(|e| RuntimeError::output(&e))?;
     Ok(Value::Tuple(Vec::new().into()))
 }
 
