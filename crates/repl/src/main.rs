@@ -76,7 +76,13 @@ fn real_main() -> ExitCode {
 }
 
 fn run_source(name: &str, code: &str) -> ExitCode {
-    let mut mla = Interpreter::new();
+    // A terminal sees each line as it is printed; a pipe or file gets
+    // buffered output (flushed when the script ends or fails).
+    let mut mla = if std::io::stdout().is_terminal() {
+        Interpreter::new()
+    } else {
+        Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
+    };
     match mla.run(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.
