@@ -3,7 +3,7 @@
 
 use super::operators::{elementwise, unsupported};
 use super::{input, record, Input};
-use crate::builtins::{clamped_ln, dim_arg, Dim};
+use crate::builtins::{clamped_ln, dim_arg, lines, logsumexp_of, softmax_of, Dim, Lines};
 use crate::error::{Result, RuntimeError};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
@@ -63,47 +63,12 @@ pub fn is_constant_builtin(name: &str) -> bool {
     )
 }
 
-fn lanes_dim(args: &[Value], m: &Array2<f64>) -> Result<Option<Axis>> {
-    // softmax / logsumexp: a vector as a whole, a matrix row by row.
-    match args.get(1) {
-        None if m.nrows() == 1 || m.ncols() == 1 => Ok(None),
-        None => Ok(Some(Axis(1))),
-        Some(v) => match v.to_scalar() {
-            Ok(1.0) => Ok(Some(Axis(0))),
-            Ok(2.0) => Ok(Some(Axis(1))),
-            _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
-        },
-    }
-}
-
-fn softmax_of(m: &Array2<f64>, lanes: Option<Axis>) -> Array2<f64> {
-    let mut out = m.clone();
-    let norm = |mut lane: ndarray::ArrayViewMut1<f64>| {
-        let max = lane.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        lane.mapv_inplace(|x| (x - max).exp());
-        let s = lane.sum();
-        lane.mapv_inplace(|x| x / s);
-    };
-    match lanes {
-        None => {
-            let max = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            out.mapv_inplace(|x| (x - max).exp());
-            let s = out.sum();
-            out.mapv_inplace(|x| x / s);
-        }
-        // lanes along Axis(1) are the rows
-        Some(Axis(1)) => out.axis_iter_mut(Axis(0)).for_each(norm),
-        Some(_) => out.axis_iter_mut(Axis(1)).for_each(norm),
-    }
-    out
-}
-
-/// Sums `m` over each lane (keeping the lane's shape for broadcasting).
-fn lane_sums(m: &Array2<f64>, lanes: Option<Axis>) -> Array2<f64> {
-    match lanes {
-        None => Array2::from_elem((1, 1), m.sum()),
-        Some(Axis(1)) => m.sum_axis(Axis(1)).insert_axis(Axis(1)),
-        Some(_) => m.sum_axis(Axis(0)).insert_axis(Axis(0)),
+/// Sums `m` over each line (keeping the line's shape for broadcasting).
+fn line_sums(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
+    match lines {
+        Lines::Whole => Array2::from_elem((1, 1), m.sum()),
+        Lines::Rows => m.sum_axis(Axis(1)).insert_axis(Axis(1)),
+        Lines::Cols => m.sum_axis(Axis(0)).insert_axis(Axis(0)),
     }
 }
 
@@ -211,44 +176,24 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn softmax(x: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let lanes = lanes_dim(args, x.value())?;
-    let y = softmax_of(x.value(), lanes);
+    let lines = lines(args, x.value())?;
+    let y = softmax_of(x.value(), lines);
     let saved = y.clone();
     Ok(record(
         &[x],
         y,
         Box::new(move |g| {
             let gy = g * &saved;
-            let s = lane_sums(&gy, lanes);
+            let s = line_sums(&gy, lines);
             vec![&gy - &(&saved * &s)]
         }),
     ))
 }
 
 fn logsumexp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let lanes = lanes_dim(args, x.value())?;
-    let p = softmax_of(x.value(), lanes);
-    let v = x.value();
-    let lse = |lane: ndarray::ArrayView1<f64>| {
-        let max = lane.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        if !max.is_finite() {
-            return max;
-        }
-        max + lane.iter().map(|a| (a - max).exp()).sum::<f64>().ln()
-    };
-    let out = match lanes {
-        None => {
-            let flat =
-                Array2::from_shape_vec((1, v.len()), v.iter().copied().collect()).expect("1×n");
-            Array2::from_elem((1, 1), lse(flat.row(0)))
-        }
-        Some(Axis(1)) => {
-            Array2::from_shape_vec((v.nrows(), 1), v.axis_iter(Axis(0)).map(lse).collect())
-                .expect("n×1")
-        }
-        Some(_) => Array2::from_shape_vec((1, v.ncols()), v.axis_iter(Axis(1)).map(lse).collect())
-            .expect("1×n"),
-    };
+    let lines = lines(args, x.value())?;
+    let p = softmax_of(x.value(), lines);
+    let out = logsumexp_of(x.value(), lines);
     Ok(record(&[x], out, Box::new(move |g| vec![&p * g])))
 }
 

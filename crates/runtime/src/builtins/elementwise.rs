@@ -33,7 +33,8 @@ unary! {
     "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element";
 }
 
-fn map(args: &[Value], f: fn(f64) -> f64) -> Result<Value> {
+/// `f` applied to each element of the first argument (a number stays a number).
+pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
         _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
@@ -55,14 +56,7 @@ fn clamp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
             "clamp needs lo <= hi, got lo = {lo} and hi = {hi}"
         )));
     }
-    map_closure(args, |x| if x.is_nan() { x } else { x.clamp(lo, hi) })
-}
-
-fn map_closure(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
-    match &args[0] {
-        Value::Num(x) => Ok(Value::Num(f(*x))),
-        _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
-    }
+    map(args, |x| if x.is_nan() { x } else { x.clamp(lo, hi) })
 }
 
 fn modulo(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {

@@ -28,34 +28,26 @@ pub(crate) fn sig(x: f64) -> f64 {
 }
 
 fn sigmoid(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    match &args[0] {
-        Value::Num(x) => Ok(Value::Num(sig(*x))),
-        _ => Ok(Value::matrix(mat(args, 0)?.mapv(sig))),
-    }
+    super::elementwise::map(args, sig)
 }
 
 fn relu(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let f = |x: f64| {
-        if x > 0.0 || x.is_nan() {
-            x
-        } else {
-            0.0
-        }
-    };
-    match &args[0] {
-        Value::Num(x) => Ok(Value::Num(f(*x))),
-        _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
-    }
+    super::elementwise::map(args, |x| if x > 0.0 || x.is_nan() { x } else { 0.0 })
 }
 
 /// Which lines softmax and logsumexp work along.
-enum Lines {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// The matrix as one vector.
     Whole,
+    /// Each row (samples are rows: the default for a matrix).
     Rows,
+    /// Each column.
     Cols,
 }
 
-fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
+/// A vector as a whole, a matrix row by row, or the dimension in `args[1]`.
+pub(crate) fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
     match args.get(1) {
         None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
         None => Ok(Lines::Rows),
@@ -75,39 +67,34 @@ fn lse(v: impl Iterator<Item = f64> + Clone) -> f64 {
     max + v.map(|x| (x - max).exp()).sum::<f64>().ln()
 }
 
+/// log(sum(exp(.))) of each line: 1×1, n×1 (rows) or 1×n (columns).
+pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
+    let per =
+        |axis: Axis| -> Vec<f64> { m.axis_iter(axis).map(|l| lse(l.iter().copied())).collect() };
+    match lines {
+        Lines::Whole => Array2::from_elem((1, 1), lse(m.iter().copied())),
+        Lines::Rows => Array2::from_shape_vec((m.nrows(), 1), per(Axis(0))).expect("n×1"),
+        Lines::Cols => Array2::from_shape_vec((1, m.ncols()), per(Axis(1))).expect("1×n"),
+    }
+}
+
+/// exp(z - logsumexp(z)) along each line, so nothing overflows.
+pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
+    let l = logsumexp_of(m, lines);
+    let full = l.broadcast(m.dim()).expect("one value per line broadcasts");
+    ndarray::Zip::from(m)
+        .and(&full)
+        .map_collect(|x, l| (x - l).exp())
+}
+
 fn softmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let m = mat(args, 0)?;
-    let mut out = m.into_owned();
-    let norm = |mut lane: ndarray::ArrayViewMut1<f64>| {
-        let l = lse(lane.iter().copied());
-        lane.mapv_inplace(|x| (x - l).exp());
-    };
-    match lines(args, &out)? {
-        Lines::Whole => {
-            let l = lse(out.iter().copied());
-            out.mapv_inplace(|x| (x - l).exp());
-        }
-        Lines::Rows => out.axis_iter_mut(Axis(0)).for_each(norm),
-        Lines::Cols => out.axis_iter_mut(Axis(1)).for_each(norm),
-    }
-    Ok(Value::matrix(out))
+    Ok(Value::matrix(softmax_of(&m, lines(args, &m)?)))
 }
 
 fn logsumexp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let m = mat(args, 0)?;
-    Ok(match lines(args, &m)? {
-        Lines::Whole => Value::Num(lse(m.iter().copied())),
-        Lines::Rows => Value::column(
-            m.axis_iter(Axis(0))
-                .map(|r| lse(r.iter().copied()))
-                .collect(),
-        ),
-        Lines::Cols => Value::row(
-            m.axis_iter(Axis(1))
-                .map(|c| lse(c.iter().copied()))
-                .collect(),
-        ),
-    })
+    Ok(Value::matrix(logsumexp_of(&m, lines(args, &m)?)))
 }
 
 fn one_hot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {

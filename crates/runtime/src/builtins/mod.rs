@@ -19,7 +19,7 @@ macro_rules! entry {
 }
 
 mod build;
-pub(crate) use ml::{clamped_ln, sig as sigmoid_fn};
+pub(crate) use ml::{clamped_ln, lines, logsumexp_of, sig as sigmoid_fn, softmax_of, Lines};
 pub(crate) use reduce::reduce as reduce_lines;
 mod data;
 mod elementwise;
