@@ -10,7 +10,7 @@
 //! ```
 
 pub use mla_eval::{
-    render_color, render_plain, EvalError, Interpreter, Limits, SharedBuffer, Source,
+    render_color, render_plain, ErrorKind, EvalError, Interpreter, Limits, SharedBuffer, Source,
 };
 pub use mla_parser::{parse, ParseError, Program};
 pub use mla_runtime::{ndarray, Func, RuntimeError, Value};

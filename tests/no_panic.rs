@@ -105,7 +105,7 @@ impl Gen {
 
 fn check(mla: &mut Interpreter, src: &str) {
     if let Err(e) = mla.run("<fuzz>", src) {
-        assert_ne!(e.code, "mla::internal", "panic on {src:?}");
+        assert_ne!(e.kind(), mla::ErrorKind::Internal, "panic on {src:?}");
         let _ = mla::render_plain(&e);
     }
 }

@@ -1,125 +1,214 @@
-//! Calls: builtins through the table, user functions and lambdas with their
-//! own scopes, the depth limit and the call chain in errors.
+//! Calls: builtins through the registry, user functions and lambdas in
+//! frames of slots on the value stack, the depth limit and the call chain in
+//! errors.
+//!
+//! A user function's arguments are evaluated straight into its frame: the
+//! call allocates nothing but the stack's growth, which is kept between
+//! calls. Builtins get their arguments in a small inline vector.
 
 use crate::callable::{Lambda, UserFunction};
-use crate::error::{EvalError, TraceFrame};
+use crate::error::{ErrorKind, EvalError, TraceFrame};
 use crate::exec::{nothing, Flow};
-use crate::interp::{Frame, Interpreter, Vars};
-use mla_parser::{Expr, ExprKind, Name, Span};
+use crate::interp::{Ctx, Interpreter};
+use crate::resolved::{FnProto, LambdaProto, RExpr, RKind};
+use crate::source::Source;
+use mla_parser::{Name, Span};
 use mla_runtime::{builtins, Func, RuntimeError, Value};
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 type Result<T> = std::result::Result<T, EvalError>;
 
+/// Arguments of a builtin call: most calls have four or fewer.
+type Args = SmallVec<[Value; 4]>;
+
+/// Where a call's arguments came from, to place argument errors.
+#[derive(Clone, Copy)]
+enum ArgsAt<'a> {
+    /// Written in the source.
+    Exprs(&'a [RExpr]),
+    /// Values handed over (a callback or the embedding API): errors go to
+    /// the call site.
+    CallSite,
+}
+
+impl ArgsAt<'_> {
+    fn span(self, i: usize, call: Span) -> Span {
+        match self {
+            ArgsAt::Exprs(e) => e.get(i).map_or(call, |a| a.span),
+            ArgsAt::CallSite => call,
+        }
+    }
+}
+
+/// A user function as the evaluator runs it.
+enum Callee {
+    Named(Arc<FnProto>),
+    Lambda(Arc<LambdaProto>, Func),
+}
+
+fn callee(f: &Func) -> Option<Callee> {
+    let Func::User(u) = f else { return None };
+    let any = u.as_any();
+    if let Some(uf) = any.downcast_ref::<UserFunction>() {
+        return Some(Callee::Named(uf.0.clone()));
+    }
+    any.downcast_ref::<Lambda>()
+        .map(|l| Callee::Lambda(l.proto.clone(), f.clone()))
+}
+
 impl Interpreter {
     pub(crate) fn eval_call(
         &mut self,
-        callee: &Expr,
-        args: &[Expr],
+        cx: &Ctx,
+        callee_expr: &RExpr,
+        args: &[RExpr],
         nout: usize,
         span: Span,
     ) -> Result<Value> {
-        let f = match &callee.kind {
-            ExprKind::Ident(name) => match self.lookup_var(name) {
+        let f = match callee_expr.kind {
+            RKind::Var(v) => match self.var_ref(cx, v) {
                 Some(Value::Func(f)) => f.clone(),
                 Some(other) => {
                     let other = other.clone();
-                    return Err(self.not_callable(name, &other, span, args));
+                    return Err(Self::not_callable(
+                        cx,
+                        &Self::var_name(cx, v),
+                        &other,
+                        span,
+                        args,
+                    ));
                 }
-                None => match builtins::lookup(name) {
-                    Some(b) => Func::Builtin(b),
-                    None => return Err(self.unknown_name(name, callee.span)),
+                None => match self.fallback(cx, v, callee_expr.span) {
+                    Ok(Value::Func(f)) => f,
+                    _ => {
+                        let name = Self::var_name(cx, v);
+                        return Err(self.unknown_name(cx, &name, callee_expr.span));
+                    }
                 },
             },
-            _ => match self.eval(callee)? {
+            _ => match self.eval(cx, callee_expr)? {
                 Value::Func(f) => f,
                 other => {
-                    return Err(self.err(
-                        "mla::type",
+                    return Err(cx.err(
+                        ErrorKind::Type,
                         format!("{} cannot be called", other.describe()),
-                        callee.span,
+                        callee_expr.span,
                     ))
                 }
             },
         };
-        let values = args
-            .iter()
-            .map(|a| self.eval(a))
-            .collect::<Result<Vec<_>>>()?;
-        let arg_spans: Vec<Span> = args.iter().map(|a| a.span).collect();
-        self.call_value(&f, values, &arg_spans, nout, span)
+        match callee(&f) {
+            Some(Callee::Named(proto)) => {
+                check_arity(cx, &proto.name, &proto.params, args.len(), span)?;
+                let base = self.push_args(cx, args)?;
+                self.run_named(cx, &proto, base, nout, span)
+            }
+            Some(Callee::Lambda(proto, f)) => {
+                check_arity(cx, "<lambda>", &proto.params, args.len(), span)?;
+                let base = self.push_args(cx, args)?;
+                self.run_lambda(cx, &proto, &f, base, nout, span)
+            }
+            None => {
+                let mut values = Args::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(cx, a)?);
+                }
+                self.call_builtin(cx, &f, &values, ArgsAt::Exprs(args), nout, span)
+            }
+        }
     }
 
-    /// Calls a function value; `arg_spans` place argument errors.
-    pub(crate) fn call_value(
-        &mut self,
-        f: &Func,
-        args: Vec<Value>,
-        arg_spans: &[Span],
-        nout: usize,
-        span: Span,
-    ) -> Result<Value> {
-        match f {
-            Func::Builtin(b) => {
-                let saved_span = std::mem::replace(&mut self.call_span, span);
-                let result = builtins::call(b, self, &args, nout);
-                self.call_span = saved_span;
-                result.map_err(|e| {
-                    if let RuntimeError::Nested = e.inner() {
-                        if let Some(inner) = self.pending_error.take() {
-                            return inner;
-                        }
-                    }
-                    let at = match &e {
-                        RuntimeError::Arg { index, .. } => {
-                            arg_spans.get(*index).copied().unwrap_or(span)
-                        }
-                        _ => span,
-                    };
-                    let err = self.runtime_err(e.clone(), at);
-                    match e {
-                        RuntimeError::Arity { .. } => {
-                            err.with_help(format!("{}: {}", b.signature, b.doc))
-                        }
-                        _ => err,
-                    }
-                })
-            }
-            Func::User(u) => {
-                if let Some(uf) = u.as_any().downcast_ref::<UserFunction>() {
-                    self.call_function(uf, args, nout, span)
-                } else if let Some(l) = u.as_any().downcast_ref::<Lambda>() {
-                    self.call_lambda(l, args, nout, span)
-                } else {
-                    Err(self.err("mla::type", "this function cannot be called here", span))
+    /// Evaluates arguments onto the value stack; their slots become the
+    /// parameters of the frame that starts at the returned base.
+    fn push_args(&mut self, cx: &Ctx, args: &[RExpr]) -> Result<usize> {
+        let base = self.stack.len();
+        for a in args {
+            match self.eval(cx, a) {
+                Ok(v) => self.stack.push(Some(v)),
+                Err(e) => {
+                    self.stack.truncate(base);
+                    return Err(e);
                 }
             }
         }
+        Ok(base)
     }
 
-    fn check_arity(&self, name: &str, params: &[Name], given: usize, span: Span) -> Result<()> {
-        if params.len() != given {
-            let list: Vec<&str> = params.iter().map(|p| &*p.text).collect();
-            return Err(self.err(
-                "mla::call",
-                format!(
-                    "`{name}` takes {} argument{} ({}), but was given {given}",
-                    params.len(),
-                    if params.len() == 1 { "" } else { "s" },
-                    list.join(", ")
-                ),
-                span,
-            ));
+    /// Calls a function value with argument values (callbacks, commands and
+    /// the embedding API).
+    pub(crate) fn call_value(
+        &mut self,
+        cx: &Ctx,
+        f: &Func,
+        args: Vec<Value>,
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
+        match callee(f) {
+            Some(Callee::Named(proto)) => {
+                check_arity(cx, &proto.name, &proto.params, args.len(), span)?;
+                let base = self.stack.len();
+                self.stack.extend(args.into_iter().map(Some));
+                self.run_named(cx, &proto, base, nout, span)
+            }
+            Some(Callee::Lambda(proto, f)) => {
+                check_arity(cx, "<lambda>", &proto.params, args.len(), span)?;
+                let base = self.stack.len();
+                self.stack.extend(args.into_iter().map(Some));
+                self.run_lambda(cx, &proto, &f, base, nout, span)
+            }
+            None => self.call_builtin(cx, f, &args, ArgsAt::CallSite, nout, span),
         }
-        Ok(())
     }
 
-    fn enter(&mut self, vars: Vars, span: Span) -> Result<()> {
-        self.check_interrupt(span)?;
-        if self.frames.len() >= self.limits.max_call_depth {
-            return Err(self
+    fn call_builtin(
+        &mut self,
+        cx: &Ctx,
+        f: &Func,
+        args: &[Value],
+        at: ArgsAt,
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
+        let Func::Builtin(b) = f else {
+            return Err(cx.err(ErrorKind::Type, "this function cannot be called here", span));
+        };
+        let mut host = BuiltinHost {
+            me: self,
+            cx,
+            span,
+            pending: None,
+        };
+        let result = builtins::call(b, &mut host, args, nout);
+        let b: &mla_runtime::Builtin = b;
+        let pending = host.pending.take();
+        result.map_err(|e| {
+            if let RuntimeError::Nested = e.inner() {
+                if let Some(inner) = pending {
+                    return inner;
+                }
+            }
+            let place = match &e {
+                RuntimeError::Arg { index, .. } => at.span(*index, span),
+                _ => span,
+            };
+            let err = cx.runtime_err(e.clone(), place);
+            match e {
+                RuntimeError::Arity { .. } => err.with_help(format!("{}: {}", b.signature, b.doc)),
+                _ => err,
+            }
+        })
+    }
+
+    /// Counts a call in and checks the limits.
+    #[inline]
+    fn enter(&mut self, cx: &Ctx, span: Span) -> Result<()> {
+        self.check_interrupt(cx, span)?;
+        if self.depth >= self.limits.max_call_depth {
+            return Err(cx
                 .err(
-                    "mla::recursion",
+                    ErrorKind::Recursion,
                     format!(
                         "calls are nested more than {} deep",
                         self.limits.max_call_depth
@@ -128,160 +217,251 @@ impl Interpreter {
                 )
                 .with_help("a recursive function needs a case that stops the recursion"));
         }
-        self.frames.push(Frame { vars });
+        self.depth += 1;
         Ok(())
     }
 
-    /// Runs a body in a new frame with `source` as the current source, and
-    /// always leaves the frame, error or not.
-    fn in_frame<T>(
+    /// Leaves a frame, error or not, and names the call in an error's chain.
+    fn leave<T>(
         &mut self,
-        vars: Vars,
-        source: &Arc<crate::source::Source>,
+        cx: &Ctx,
+        base: usize,
         name: &str,
         span: Span,
-        body: impl FnOnce(&mut Self) -> Result<T>,
+        result: Result<T>,
     ) -> Result<T> {
-        self.enter(vars, span)?;
-        let caller_source = std::mem::replace(&mut self.source, source.clone());
-        let saved_end = std::mem::take(&mut self.end_stack);
-        let result = body(self);
-        self.end_stack = saved_end;
-        self.source = caller_source;
-        self.frames.pop();
+        self.depth -= 1;
+        self.stack.truncate(base);
         result.map_err(|mut e| {
             e.trace.push(TraceFrame {
                 function: name.to_string(),
                 call_site: span,
-                source: self.source.clone(),
+                source: cx.source.clone(),
             });
             e
         })
     }
 
-    fn call_function(
+    /// Runs a named function whose arguments are on the stack from `base`.
+    fn run_named(
         &mut self,
-        f: &UserFunction,
-        args: Vec<Value>,
+        cx: &Ctx,
+        proto: &FnProto,
+        base: usize,
         nout: usize,
         span: Span,
     ) -> Result<Value> {
-        let def = f.def.clone();
-        self.check_arity(&def.name.text, &def.params, args.len(), span)?;
-        let vars: Vars = def
-            .params
-            .iter()
-            .map(|p| p.text.clone())
-            .zip(args)
-            .collect();
-        let name = def.name.text.clone();
-        self.in_frame(vars, &f.source, &name, span, |me| {
-            let mut last = nothing();
-            let flow = me.exec_block(&def.body, &mut last)?;
-            if !def.outputs.is_empty() {
-                if nout > def.outputs.len() {
-                    return Err(me.too_many(&name, nout, def.outputs.len(), span));
-                }
-                let frame = me.frames.last().expect("in a frame");
-                let mut outs = Vec::new();
-                for o in def.outputs.iter().take(nout.max(1)) {
-                    match frame.vars.get(&o.text) {
-                        Some(v) => outs.push(v.clone()),
-                        None => {
-                            return Err(me.err(
-                                "mla::results",
-                                format!("`{name}` ended without assigning its output `{}`", o.text),
-                                o.span,
-                            ))
-                        }
+        if let Err(e) = self.enter(cx, span) {
+            self.stack.truncate(base);
+            return Err(e);
+        }
+        self.stack.resize(base + proto.slots.len(), None);
+        let fcx = Ctx {
+            base,
+            slots: &proto.slots,
+            source: &proto.source,
+            end: None,
+            top: false,
+        };
+        let result = self.function_body(&fcx, proto, nout, span);
+        let v = self.leave(cx, base, &proto.name, span, result)?;
+        check_results(cx, &proto.name, v, nout, span)
+    }
+
+    fn function_body(
+        &mut self,
+        fcx: &Ctx,
+        proto: &FnProto,
+        nout: usize,
+        span: Span,
+    ) -> Result<Value> {
+        let mut last = nothing();
+        let flow = self.exec_block(fcx, &proto.body, &mut last)?;
+        if !proto.outputs.is_empty() {
+            if nout > proto.outputs.len() {
+                return Err(too_many(fcx, &proto.name, nout, proto.outputs.len(), span));
+            }
+            let mut outs = Vec::new();
+            for (slot, o) in proto.outputs.iter().take(nout.max(1)) {
+                match &self.stack[fcx.base + *slot as usize] {
+                    Some(v) => outs.push(v.clone()),
+                    None => {
+                        return Err(fcx.err(
+                            ErrorKind::Results,
+                            format!(
+                                "`{}` ended without assigning its output `{}`",
+                                proto.name, o.text
+                            ),
+                            o.span,
+                        ))
                     }
                 }
-                return Ok(if outs.len() == 1 {
-                    outs.pop().expect("one")
-                } else {
-                    Value::tuple(outs)
-                });
             }
-            Ok(match flow {
-                Flow::Return(Some(v)) => v,
-                Flow::Return(None) => nothing(),
-                _ => last,
-            })
-        })
-        .and_then(|v| self.check_results(&name, v, nout, span))
-    }
-
-    fn too_many(&self, name: &str, asked: usize, has: usize, span: Span) -> EvalError {
-        self.runtime_err(
-            RuntimeError::TooManyOutputs {
-                name: name.into(),
-                asked,
-                has,
-            },
-            span,
-        )
-    }
-
-    fn check_results(&self, name: &str, v: Value, nout: usize, span: Span) -> Result<Value> {
-        let has = match &v {
-            Value::Tuple(items) => items.len(),
-            _ => 1,
-        };
-        if nout > 1 && has < nout {
-            return Err(self.too_many(name, nout, has, span));
+            return Ok(if outs.len() == 1 {
+                outs.pop().expect("one")
+            } else {
+                Value::tuple(outs)
+            });
         }
-        Ok(v)
+        Ok(match flow {
+            Flow::Return(Some(v)) => v,
+            Flow::Return(None) => nothing(),
+            _ => last,
+        })
     }
 
-    fn call_lambda(
+    /// Runs a lambda whose arguments are on the stack from `base`; its
+    /// captured values fill the slots after them.
+    fn run_lambda(
         &mut self,
-        l: &Lambda,
-        args: Vec<Value>,
+        cx: &Ctx,
+        proto: &LambdaProto,
+        f: &Func,
+        base: usize,
         nout: usize,
         span: Span,
     ) -> Result<Value> {
-        self.check_arity("<lambda>", &l.params, args.len(), span)?;
-        let mut vars = l.captured.clone();
-        for (p, a) in l.params.iter().zip(args) {
-            vars.insert(p.text.clone(), a);
+        if let Err(e) = self.enter(cx, span) {
+            self.stack.truncate(base);
+            return Err(e);
         }
-        let body = l.body.clone();
-        self.in_frame(vars, &l.source, "<lambda>", span, |me| {
-            me.eval_multi(&body, nout)
-        })
-        .and_then(|v| self.check_results("<lambda>", v, nout, span))
+        if let Some(l) = f.user().and_then(|u| u.as_any().downcast_ref::<Lambda>()) {
+            self.stack.extend(l.captured.iter().cloned());
+        }
+        let fcx = Ctx {
+            base,
+            slots: &proto.slots,
+            source: &proto.source,
+            end: None,
+            top: false,
+        };
+        let result = self.eval_multi(&fcx, &proto.body, nout);
+        let v = self.leave(cx, base, "<lambda>", span, result)?;
+        check_results(cx, "<lambda>", v, nout, span)
     }
 
-    /// A lambda captures the locals of the function it is created in.
-    pub(crate) fn make_lambda(&self, params: &[Name], body: &Arc<Expr>) -> Value {
-        let captured = self
-            .frames
-            .last()
-            .map(|f| f.vars.clone())
-            .unwrap_or_default();
+    /// A lambda copies the enclosing locals it uses when it is created.
+    pub(crate) fn make_lambda(&self, cx: &Ctx, proto: &Arc<LambdaProto>) -> Value {
+        let captured = proto
+            .captures
+            .iter()
+            .map(|&s| self.stack[cx.base + s as usize].clone())
+            .collect();
         Value::Func(Func::User(Arc::new(Lambda {
-            params: params.to_vec(),
-            body: body.clone(),
+            proto: proto.clone(),
             captured,
-            source: self.source.clone(),
         })))
     }
 
     /// Calls a workspace function or builtin by name (for embedders).
     pub fn call(&mut self, name: &str, args: Vec<Value>) -> Result<Value> {
+        static SOURCE: std::sync::LazyLock<Arc<Source>> =
+            std::sync::LazyLock::new(|| Source::new("<call>", ""));
+        let cx = Ctx {
+            base: 0,
+            slots: &crate::resolved::Slots::default(),
+            source: &SOURCE,
+            end: None,
+            top: false,
+        };
         let span = Span::default();
-        let f = match self.globals.get(name) {
+        let f = match self.get(name) {
             Some(Value::Func(f)) => f.clone(),
-            _ => match builtins::lookup(name) {
-                Some(b) => Func::Builtin(b),
-                None => return Err(self.unknown_name(name, span)),
+            _ => match self.registry.get(name) {
+                Some(f) => f,
+                None => return Err(self.unknown_name(&cx, name, span)),
             },
         };
-        let spans = vec![span; args.len()];
-        let v = self.call_value(&f, args, &spans, 1, span)?;
+        self.stack.clear();
+        self.depth = 0;
+        let v = self.call_value(&cx, &f, args, 1, span)?;
         Ok(match v {
             Value::Tuple(items) if !items.is_empty() => items[0].clone(),
             other => other,
         })
+    }
+}
+
+fn check_arity(cx: &Ctx, name: &str, params: &[Name], given: usize, span: Span) -> Result<()> {
+    if params.len() != given {
+        let list: Vec<&str> = params.iter().map(|p| &*p.text).collect();
+        return Err(cx.err(
+            ErrorKind::Call,
+            format!(
+                "`{name}` takes {} argument{} ({}), but was given {given}",
+                params.len(),
+                if params.len() == 1 { "" } else { "s" },
+                list.join(", ")
+            ),
+            span,
+        ));
+    }
+    Ok(())
+}
+
+fn too_many(cx: &Ctx, name: &str, asked: usize, has: usize, span: Span) -> EvalError {
+    cx.runtime_err(
+        RuntimeError::TooManyOutputs {
+            name: name.into(),
+            asked,
+            has,
+        },
+        span,
+    )
+}
+
+fn check_results(cx: &Ctx, name: &str, v: Value, nout: usize, span: Span) -> Result<Value> {
+    let has = match &v {
+        Value::Tuple(items) => items.len(),
+        _ => 1,
+    };
+    if nout > 1 && has < nout {
+        return Err(too_many(cx, name, nout, has, span));
+    }
+    Ok(v)
+}
+
+/// What a builtin sees of the interpreter during one call: the call's own
+/// context travels with it, so nothing is saved in the interpreter.
+struct BuiltinHost<'a, 'c> {
+    me: &'a mut Interpreter,
+    cx: &'a Ctx<'c>,
+    span: Span,
+    pending: Option<EvalError>,
+}
+
+impl mla_runtime::Host for BuiltinHost<'_, '_> {
+    fn out(&mut self) -> &mut dyn std::io::Write {
+        &mut self.me.out
+    }
+
+    fn rng(&mut self) -> &mut mla_runtime::Rng {
+        &mut self.me.rng
+    }
+
+    fn clock(&mut self) -> &mut Option<std::time::Instant> {
+        &mut self.me.clock
+    }
+
+    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
+        &mut self.me.figure
+    }
+
+    fn call_function(&mut self, f: &Func, args: Vec<Value>) -> mla_runtime::Result<Value> {
+        self.me
+            .call_value(self.cx, f, args, 1, self.span)
+            .map_err(|e| {
+                self.pending = Some(e);
+                RuntimeError::Nested
+            })
+    }
+
+    fn workspace(&self) -> Vec<(String, Value)> {
+        self.me
+            .ws
+            .variables()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 }

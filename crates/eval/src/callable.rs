@@ -1,24 +1,20 @@
 //! User-defined functions and lambdas as runtime function values.
 
-use crate::interp::Vars;
-use crate::source::Source;
-use mla_parser::{Expr, FunctionDef, Name};
-use mla_runtime::UserFunc;
+use crate::resolved::{FnProto, LambdaProto};
+use mla_parser::Name;
+use mla_runtime::{UserFunc, Value};
 use std::any::Any;
 use std::sync::Arc;
 
 /// A named function: `function f(a) … end` or `f(a) = e`.
-pub(crate) struct UserFunction {
-    pub def: Arc<FunctionDef>,
-    pub source: Arc<Source>,
-}
+pub(crate) struct UserFunction(pub Arc<FnProto>);
 
-/// An anonymous function with the values it captured.
+/// An anonymous function with the values it captured, one per captured
+/// slot (`None` where the enclosing local was not yet assigned: the name
+/// then reads the workspace when the lambda runs).
 pub(crate) struct Lambda {
-    pub params: Vec<Name>,
-    pub body: Arc<Expr>,
-    pub captured: Vars,
-    pub source: Arc<Source>,
+    pub proto: Arc<LambdaProto>,
+    pub captured: Box<[Option<Value>]>,
 }
 
 fn param_list(params: &[Name]) -> String {
@@ -31,15 +27,11 @@ fn param_list(params: &[Name]) -> String {
 
 impl UserFunc for UserFunction {
     fn name(&self) -> &str {
-        &self.def.name.text
+        &self.0.name
     }
 
     fn describe(&self) -> String {
-        format!(
-            "function {}({})",
-            self.def.name.text,
-            param_list(&self.def.params)
-        )
+        format!("function {}({})", self.0.name, param_list(&self.0.params))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -53,12 +45,14 @@ impl UserFunc for Lambda {
     }
 
     fn describe(&self) -> String {
+        let span = self.proto.body.span;
         let body = self
+            .proto
             .source
             .text
-            .get(self.body.span.start as usize..self.body.span.end as usize)
+            .get(span.start as usize..span.end as usize)
             .unwrap_or("…");
-        format!("({}) -> {}", param_list(&self.params), body)
+        format!("({}) -> {}", param_list(&self.proto.params), body)
     }
 
     fn as_any(&self) -> &dyn Any {

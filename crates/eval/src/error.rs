@@ -7,6 +7,79 @@ use mla_parser::{line_col, ParseError, Span};
 use std::fmt;
 use std::sync::Arc;
 
+/// What kind of error an [`EvalError`] is. Programs (the `mla` command,
+/// embedders, tests) match on this; the stable code string shown in
+/// diagnostics (`mla::shape`, …) is derived from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The text does not parse, or a construct stands where it cannot.
+    Syntax,
+    /// A name that is not defined.
+    Name,
+    /// A value of the wrong kind (a string where a number belongs, …).
+    Type,
+    /// Shapes that do not fit together.
+    Shape,
+    /// An index out of range or malformed.
+    Index,
+    /// A call with the wrong arguments.
+    Call,
+    /// More or fewer results than a call gives.
+    Results,
+    /// A singular matrix, a value outside a function's domain.
+    Math,
+    /// An allocation over the limit.
+    Memory,
+    /// A file that cannot be read or written.
+    Io,
+    /// The output was closed by its reader (`mla run.mla | head`).
+    OutputClosed,
+    /// Raised by the program itself with `error(…)`.
+    User,
+    /// A failed `assert`.
+    Assert,
+    /// `break`, `continue` or `return` where it has no meaning.
+    Flow,
+    /// Calls nested deeper than the limit.
+    Recursion,
+    /// Stopped by the interrupt flag (Ctrl-C).
+    Interrupted,
+    /// A bug in MLA itself.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The stable code shown in diagnostics.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Syntax => "mla::syntax",
+            ErrorKind::Name => "mla::name",
+            ErrorKind::Type => "mla::type",
+            ErrorKind::Shape => "mla::shape",
+            ErrorKind::Index => "mla::index",
+            ErrorKind::Call => "mla::call",
+            ErrorKind::Results => "mla::results",
+            ErrorKind::Math => "mla::math",
+            ErrorKind::Memory => "mla::memory",
+            ErrorKind::Io => "mla::io",
+            ErrorKind::OutputClosed => "mla::output-closed",
+            ErrorKind::User => "mla::user",
+            ErrorKind::Assert => "mla::assert",
+            ErrorKind::Flow => "mla::flow",
+            ErrorKind::Recursion => "mla::recursion",
+            ErrorKind::Interrupted => "mla::interrupted",
+            ErrorKind::Internal => "mla::internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// One call in the chain that led to an error.
 #[derive(Clone, Debug)]
 pub struct TraceFrame {
@@ -28,8 +101,8 @@ pub struct EvalError(Box<ErrorDetails>);
 pub struct ErrorDetails {
     /// What went wrong.
     pub message: String,
-    /// A stable code: `mla::syntax`, `mla::shape`, `mla::name`, …
-    pub code: &'static str,
+    /// What kind of error it is.
+    pub kind: ErrorKind,
     /// Where; the first label is the primary one.
     pub labels: Vec<(Span, String)>,
     /// A hint, if there is a useful one.
@@ -46,14 +119,14 @@ pub struct ErrorDetails {
 impl EvalError {
     /// An error at one span.
     pub fn new(
-        code: &'static str,
+        kind: ErrorKind,
         message: impl Into<String>,
         span: Span,
         source: &Arc<Source>,
     ) -> Self {
         EvalError(Box::new(ErrorDetails {
             message: message.into(),
-            code,
+            kind,
             labels: vec![(span, "here".into())],
             help: None,
             source: source.clone(),
@@ -65,7 +138,7 @@ impl EvalError {
 
     /// A syntax error in `source`.
     pub fn from_parse(e: ParseError, source: &Arc<Source>) -> Self {
-        let mut err = EvalError::new("mla::syntax", e.message.clone(), e.span, source);
+        let mut err = EvalError::new(ErrorKind::Syntax, e.message.clone(), e.span, source);
         err.help = (!e.hint.is_empty()).then(|| e.hint.clone());
         err.incomplete = e.is_incomplete();
         err
@@ -89,6 +162,16 @@ impl EvalError {
     pub fn and_label(mut self, span: Span, text: impl Into<String>) -> Self {
         self.labels.push((span, text.into()));
         self
+    }
+
+    /// What kind of error it is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable code string (`mla::shape`, …), derived from the kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
     }
 
     /// The primary span.
@@ -126,7 +209,7 @@ impl std::error::Error for EvalError {}
 
 impl Diagnostic for EvalError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(self.kind.code()))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

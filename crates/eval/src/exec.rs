@@ -2,9 +2,10 @@
 //! the display of results.
 
 use crate::callable::UserFunction;
-use crate::error::EvalError;
-use crate::interp::Interpreter;
-use mla_parser::{AssignOp, BinOp, Expr, ExprKind, Name, Stmt, StmtKind};
+use crate::error::{ErrorKind, EvalError};
+use crate::interp::{Ctx, Interpreter};
+use crate::resolved::{RExpr, RKind, RProgram, RStmt, RStmtKind, Var};
+use mla_parser::{AssignOp, BinOp, Name, Span};
 use mla_runtime::{Func, IndexArg, Value};
 use std::sync::Arc;
 
@@ -31,21 +32,40 @@ pub(crate) fn is_nothing(v: &Value) -> bool {
 }
 
 impl Interpreter {
-    pub(crate) fn exec_program(&mut self, body: &[Stmt]) -> Result<Value> {
+    /// Runs top-level code. Functions defined at its top level are defined
+    /// before its first statement runs, so a script may call a function
+    /// defined further down (as MATLAB's local functions in scripts).
+    pub(crate) fn exec_program(&mut self, program: &RProgram) -> Result<Value> {
+        let cx = Ctx {
+            base: 0,
+            slots: &crate::resolved::Slots::default(),
+            source: &program.source,
+            end: None,
+            top: true,
+        };
+        let mut hoisted = Vec::new();
+        for stmt in &program.body {
+            if let RStmtKind::Function { var, proto } = &stmt.kind {
+                if !hoisted.contains(var) {
+                    hoisted.push(*var);
+                    self.define(&cx, *var, proto);
+                }
+            }
+        }
         let mut last = nothing();
-        for stmt in body {
-            match self.exec_stmt(stmt, &mut last)? {
+        for stmt in &program.body {
+            match self.exec_stmt(&cx, stmt, &mut last)? {
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => {
-                    return Err(self.err(
-                        "mla::flow",
+                    return Err(cx.err(
+                        ErrorKind::Flow,
                         "`break` and `continue` belong inside a loop",
                         stmt.span,
                     ))
                 }
                 Flow::Return(_) => {
-                    return Err(self.err(
-                        "mla::flow",
+                    return Err(cx.err(
+                        ErrorKind::Flow,
                         "`return` belongs inside a function",
                         stmt.span,
                     ))
@@ -55,9 +75,19 @@ impl Interpreter {
         Ok(last)
     }
 
-    pub(crate) fn exec_block(&mut self, body: &[Stmt], last: &mut Value) -> Result<Flow> {
+    fn define(&mut self, cx: &Ctx, var: Var, proto: &Arc<crate::resolved::FnProto>) {
+        let f = UserFunction(proto.clone());
+        self.assign_var(cx, var, Value::Func(Func::User(Arc::new(f))));
+    }
+
+    pub(crate) fn exec_block(
+        &mut self,
+        cx: &Ctx,
+        body: &[RStmt],
+        last: &mut Value,
+    ) -> Result<Flow> {
         for stmt in body {
-            match self.exec_stmt(stmt, last)? {
+            match self.exec_stmt(cx, stmt, last)? {
                 Flow::Normal => {}
                 other => return Ok(other),
             }
@@ -66,49 +96,35 @@ impl Interpreter {
     }
 
     /// Results are shown at top level only; function bodies run silently.
-    fn show(&mut self, stmt: &Stmt, name: &str, v: &Value) {
-        if !stmt.quiet && self.at_top_level() && !is_nothing(v) {
+    fn show(&mut self, cx: &Ctx, stmt: &RStmt, name: &str, v: &Value) {
+        if !stmt.quiet && cx.top && !is_nothing(v) {
             self.display(name, v);
         }
     }
 
     /// A bare expression's value becomes `ans` (unless it is no value) and
     /// is shown as `ans = …`.
-    fn answer(&mut self, stmt: &Stmt, v: Value) -> Value {
+    fn answer(&mut self, cx: &Ctx, stmt: &RStmt, ans: Var, v: Value) -> Value {
         if !is_nothing(&v) {
-            self.set_var(&Arc::from("ans"), v.clone());
-            self.show(stmt, "ans", &v);
+            self.assign_var(cx, ans, v.clone());
+            self.show(cx, stmt, "ans", &v);
         }
         v
     }
 
-    fn exec_stmt(&mut self, stmt: &Stmt, last: &mut Value) -> Result<Flow> {
+    fn exec_stmt(&mut self, cx: &Ctx, stmt: &RStmt, last: &mut Value) -> Result<Flow> {
         match &stmt.kind {
-            StmtKind::Expr(e) => {
-                // `x` alone shows `x = …` and leaves `ans` alone, as in MATLAB.
-                if let ExprKind::Ident(name) = &e.kind {
-                    if let Some(v) = self.lookup_var(name).cloned() {
-                        self.show(stmt, name, &v);
-                        *last = v;
-                        return Ok(Flow::Normal);
-                    }
-                    // `tic`, `toc`, `who`, `help` work as commands, as in MATLAB.
-                    if let Some(b) = mla_runtime::builtins::lookup(name).filter(|b| b.min_args == 0)
-                    {
-                        let v = self.call_value(&Func::Builtin(b), Vec::new(), &[], 1, e.span)?;
-                        let v = match v {
-                            Value::Tuple(items) if !items.is_empty() => items[0].clone(),
-                            other => other,
-                        };
-                        *last = self.answer(stmt, v);
-                        return Ok(Flow::Normal);
-                    }
+            RStmtKind::Expr { expr, ans } => {
+                if let RKind::Var(var) = expr.kind {
+                    return self.name_statement(cx, stmt, expr, var, *ans, last);
                 }
-                let v = self.eval_statement_expr(e)?;
-                *last = self.answer(stmt, v);
+                let v = self.eval_statement_expr(cx, expr)?;
+                *last = self.answer(cx, stmt, *ans, v);
             }
-            StmtKind::Assign {
+            RStmtKind::Assign {
                 target,
+                name,
+                target_span,
                 indices,
                 op,
                 value,
@@ -116,67 +132,113 @@ impl Interpreter {
                 // Holding the previous result would share the storage about to
                 // be written; a number is a placeholder that costs nothing.
                 *last = Value::Num(0.0);
-                let v = self.assign(target, indices.as_deref(), *op, value, stmt)?;
-                *last = v;
+                match indices {
+                    None => {
+                        let v = self.assign(cx, *target, name, *op, value, stmt)?;
+                        *last = v;
+                    }
+                    Some(ix) => {
+                        let v = self.assign_indexed(
+                            cx,
+                            *target,
+                            name,
+                            *target_span,
+                            ix,
+                            *op,
+                            value,
+                            stmt,
+                        )?;
+                        *last = v;
+                    }
+                }
             }
-            StmtKind::Destructure { targets, value } => {
-                let v = self.eval_multi(value, targets.len())?;
-                let items = self.split_results(v, targets.len(), value)?;
-                for (t, item) in targets.iter().zip(items) {
-                    self.scope_mut().insert(t.text.clone(), item.clone());
-                    self.show(stmt, &t.text, &item);
+            RStmtKind::Destructure { targets, value } => {
+                let v = self.eval_multi(cx, value, targets.len())?;
+                let items = self.split_results(cx, v, targets.len(), value)?;
+                for ((var, name), item) in targets.iter().zip(items) {
+                    self.assign_var(cx, *var, item.clone());
+                    self.show(cx, stmt, &name.text, &item);
                 }
                 *last = nothing();
             }
-            StmtKind::If {
+            RStmtKind::If {
                 branches,
                 otherwise,
             } => {
                 for (cond, body) in branches {
-                    if self.condition(cond)? {
-                        return self.exec_block(body, last);
+                    if self.condition(cx, cond)? {
+                        return self.exec_block(cx, body, last);
                     }
                 }
                 if let Some(body) = otherwise {
-                    return self.exec_block(body, last);
+                    return self.exec_block(cx, body, last);
                 }
             }
-            StmtKind::While { cond, body } => {
-                while self.condition(cond)? {
-                    self.check_interrupt(stmt.span)?;
-                    match self.exec_block(body, last)? {
+            RStmtKind::While { cond, body } => {
+                while self.condition(cx, cond)? {
+                    self.check_interrupt(cx, stmt.span)?;
+                    match self.exec_block(cx, body, last)? {
                         Flow::Break => break,
                         Flow::Return(v) => return Ok(Flow::Return(v)),
                         Flow::Normal | Flow::Continue => {}
                     }
                 }
             }
-            StmtKind::For { var, iter, body } => return self.exec_for(var, iter, body, last),
-            StmtKind::Break => return Ok(Flow::Break),
-            StmtKind::Continue => return Ok(Flow::Continue),
-            StmtKind::Return(e) => {
+            RStmtKind::For { var, iter, body } => return self.exec_for(cx, *var, iter, body, last),
+            RStmtKind::Break => return Ok(Flow::Break),
+            RStmtKind::Continue => return Ok(Flow::Continue),
+            RStmtKind::Return(e) => {
                 let v = match e {
-                    Some(e) => Some(self.eval_value_or_tuple(e)?),
+                    Some(e) => Some(self.eval_value_or_tuple(cx, e)?),
                     None => None,
                 };
                 return Ok(Flow::Return(v));
             }
-            StmtKind::Function(def) => {
-                let f = UserFunction {
-                    def: def.clone(),
-                    source: self.source.clone(),
-                };
-                self.scope_mut()
-                    .insert(def.name.text.clone(), Value::Func(Func::User(Arc::new(f))));
+            RStmtKind::Function { var, proto } => {
+                self.define(cx, *var, proto);
                 *last = nothing();
             }
         }
         Ok(Flow::Normal)
     }
 
-    pub(crate) fn condition(&mut self, e: &Expr) -> Result<bool> {
-        let v = self.eval(e)?;
-        v.truthy().map_err(|err| self.runtime_err(err, e.span))
+    /// `x` alone shows `x = …` and leaves `ans` alone, as in MATLAB; `tic`,
+    /// `toc`, `who`, `help` work as commands.
+    #[inline(never)]
+    fn name_statement(
+        &mut self,
+        cx: &Ctx,
+        stmt: &RStmt,
+        expr: &RExpr,
+        var: Var,
+        ans: Var,
+        last: &mut Value,
+    ) -> Result<Flow> {
+        if let Some(v) = self.var_ref(cx, var).cloned() {
+            self.show(cx, stmt, &Self::var_name(cx, var), &v);
+            *last = v;
+            return Ok(Flow::Normal);
+        }
+        let v = match self.fallback(cx, var, expr.span)? {
+            Value::Func(f) if f.builtin().is_some_and(|b| b.min_args == 0) => {
+                match self.call_value(cx, &f, Vec::new(), 1, expr.span)? {
+                    Value::Tuple(items) if !items.is_empty() => items[0].clone(),
+                    other => other,
+                }
+            }
+            other => other,
+        };
+        *last = self.answer(cx, stmt, ans, v);
+        Ok(Flow::Normal)
+    }
+
+    pub(crate) fn condition(&mut self, cx: &Ctx, e: &RExpr) -> Result<bool> {
+        let v = self.eval(cx, e)?;
+        match v {
+            Value::Bool(b) => Ok(b),
+            Value::Num(x) => Ok(x != 0.0),
+            v => v.truthy().map_err(|err| cx.runtime_err(err, e.span)),
+        }
     }
 
     // Kept out of line so `exec_stmt`, the hottest function of the
@@ -184,19 +246,19 @@ impl Interpreter {
     #[inline(never)]
     fn exec_for(
         &mut self,
-        var: &Name,
-        iter: &Expr,
-        body: &[Stmt],
+        cx: &Ctx,
+        var: Var,
+        iter: &RExpr,
+        body: &[RStmt],
         last: &mut Value,
     ) -> Result<Flow> {
         // A range is walked without building it.
-        if let ExprKind::Range { start, step, stop } = &iter.kind {
-            let (a, s, n) = self.range_parts(start, step.as_deref(), stop, iter.span)?;
+        if let RKind::Range { start, step, stop } = &iter.kind {
+            let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, iter.span)?;
             for i in 0..n {
-                self.check_interrupt(iter.span)?;
-                let x = a + s * i as f64;
-                self.set_var(&var.text, Value::Num(x));
-                match self.exec_block(body, last)? {
+                self.check_interrupt(cx, iter.span)?;
+                self.assign_var(cx, var, Value::Num(a + s * i as f64));
+                match self.exec_block(cx, body, last)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),
                     Flow::Normal | Flow::Continue => {}
@@ -204,12 +266,12 @@ impl Interpreter {
             }
             return Ok(Flow::Normal);
         }
-        let v = self.eval(iter)?;
+        let v = self.eval(cx, iter)?;
         let (rows, cols) = v.shape();
         let items: Box<dyn Iterator<Item = Value> + '_> = match &v {
             Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(v.clone())),
             Value::Matrix(_) | Value::Logical(_) if rows == 1 => {
-                let elems = v.elements().map_err(|e| self.runtime_err(e, iter.span))?;
+                let elems = v.elements().map_err(|e| cx.runtime_err(e, iter.span))?;
                 Box::new(elems.into_iter().map(Value::Num))
             }
             Value::Matrix(_) | Value::Logical(_) => {
@@ -220,16 +282,16 @@ impl Interpreter {
                         &IndexArg::All,
                         &IndexArg::Val(Value::Num((j + 1) as f64)),
                     )
-                    .map_err(|e| self.runtime_err(e, iter.span))?;
+                    .map_err(|e| cx.runtime_err(e, iter.span))?;
                     cols_v.push(c);
                 }
                 Box::new(cols_v.into_iter())
             }
             Value::Tuple(items) => Box::new(items.iter().cloned()),
             other => {
-                return Err(self
+                return Err(cx
                     .err(
-                        "mla::type",
+                        ErrorKind::Type,
                         format!("cannot loop over {}", other.describe()),
                         iter.span,
                     )
@@ -237,9 +299,9 @@ impl Interpreter {
             }
         };
         for item in items {
-            self.check_interrupt(iter.span)?;
-            self.set_var(&var.text, item);
-            match self.exec_block(body, last)? {
+            self.check_interrupt(cx, iter.span)?;
+            self.assign_var(cx, var, item);
+            match self.exec_block(cx, body, last)? {
                 Flow::Break => break,
                 Flow::Return(v) => return Ok(Flow::Return(v)),
                 Flow::Normal | Flow::Continue => {}
@@ -248,92 +310,106 @@ impl Interpreter {
         Ok(Flow::Normal)
     }
 
-    // Out of line for the same reason as `exec_for`.
-    #[inline(never)]
+    /// `x = e` and `x op= e`.
     fn assign(
         &mut self,
-        target: &Name,
-        indices: Option<&[Expr]>,
+        cx: &Ctx,
+        target: Var,
+        name: &Name,
         op: AssignOp,
-        value: &Expr,
-        stmt: &Stmt,
+        value: &RExpr,
+        stmt: &RStmt,
     ) -> Result<Value> {
-        let Some(indices) = indices else {
-            let rhs = self.eval(value)?;
-            let new = match op.binary() {
-                None => rhs,
-                Some(bin) => {
-                    let old = self.read_name(target)?;
-                    self.binary_values(bin, &old, &rhs, target.span, value.span, stmt.span)?
-                }
-            };
-            self.set_var(&target.text, new.clone());
-            self.show(stmt, &target.text, &new);
-            return Ok(new);
+        let rhs = self.eval(cx, value)?;
+        let new = match op.binary() {
+            None => rhs,
+            Some(bin) => {
+                let old = self.read(cx, target, name.span)?;
+                self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?
+            }
         };
-        let Some(shape) = self.lookup_var(&target.text).map(Value::shape) else {
-            return Err(self
+        if cx.top && !stmt.quiet {
+            self.show(cx, stmt, &name.text, &new);
+        }
+        self.assign_var(cx, target, new.clone());
+        Ok(new)
+    }
+
+    // Out of line for the same reason as `exec_for`.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn assign_indexed(
+        &mut self,
+        cx: &Ctx,
+        target: Var,
+        name: &Name,
+        target_span: Span,
+        indices: &[RExpr],
+        op: AssignOp,
+        value: &RExpr,
+        stmt: &RStmt,
+    ) -> Result<Value> {
+        let Some(shape) = self.var_ref(cx, target).map(Value::shape) else {
+            return Err(cx
                 .err(
-                    "mla::name",
-                    format!("`{}` is not defined, so it cannot be assigned into", target.text),
-                    target.span,
+                    ErrorKind::Name,
+                    format!("`{}` is not defined, so it cannot be assigned into", name.text),
+                    name.span,
                 )
                 .with_help(format!(
                     "create it first, e.g. `{} = zeros(m, n)`; indexed assignment never grows a matrix",
-                    target.text
+                    name.text
                 )));
         };
-        let args = self.index_args(shape, indices)?;
-        let mut rhs = self.eval(value)?;
+        let args = self.index_args(cx, shape, indices)?;
+        let mut rhs = self.eval(cx, value)?;
         if let Some(bin) = op.binary() {
-            let current = self.lookup_var(&target.text).expect("checked above");
-            let old = self.index_value(current, &args, stmt.span)?;
-            rhs = self.binary_values(bin, &old, &rhs, target.span, value.span, stmt.span)?;
+            let current = self.var_ref(cx, target).expect("checked above");
+            let old = cx.index_value(current, &args, stmt.span)?;
+            rhs = self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?;
         }
         // A function's copy of a workspace matrix becomes a local first; then
         // the write happens in place, copying storage only when it is shared.
-        if !self.scope_mut().contains_key(&target.text) {
-            let outer = self
-                .lookup_var(&target.text)
-                .cloned()
-                .expect("checked above");
-            self.scope_mut().insert(target.text.clone(), outer);
-        }
-        let slot = self
-            .scope_mut()
-            .get_mut(&target.text)
-            .expect("the variable is in this scope");
+        let Some(slot) = self.var_slot(cx, target).as_mut() else {
+            return Err(cx.err(
+                ErrorKind::Name,
+                format!("`{}` was cleared while its index was computed", name.text),
+                name.span,
+            ));
+        };
         let result = match args.as_slice() {
             [k] => mla_runtime::index::assign1(slot, k, &rhs),
             [r, c] => mla_runtime::index::assign2(slot, r, c, &rhs),
             _ => unreachable!("index_args checks the count"),
         };
+        if let Err(e) = result {
+            return Err(cx
+                .runtime_err(e, target_span)
+                .and_label(value.span, rhs.describe()));
+        }
         let new = slot.clone();
-        result.map_err(|e| {
-            let last = indices.last().map_or(target.span, |i| i.span);
-            let close = self.source.text[last.end as usize..]
-                .find(']')
-                .map_or(last.end as usize, |i| last.end as usize + i + 1);
-            let lhs = mla_parser::Span::new(target.span.start as usize, close);
-            self.runtime_err(e, lhs)
-                .and_label(value.span, rhs.describe())
-        })?;
-        self.show(stmt, &target.text, &new);
+        self.show(cx, stmt, &name.text, &new);
         Ok(new)
     }
 
-    pub(crate) fn split_results(&self, v: Value, n: usize, at: &Expr) -> Result<Vec<Value>> {
+    pub(crate) fn split_results(
+        &self,
+        cx: &Ctx,
+        v: Value,
+        n: usize,
+        at: &RExpr,
+    ) -> Result<Vec<Value>> {
         match v {
             Value::Tuple(items) if items.len() >= n => Ok(items[..n].to_vec()),
-            Value::Tuple(items) => Err(self.err(
-                "mla::results",
+            Value::Tuple(items) => Err(cx.err(
+                ErrorKind::Results,
                 format!("{n} results were asked for, but this gives {}", items.len()),
                 at.span,
             )),
             single if n == 1 => Ok(vec![single]),
-            single => Err(self
+            single => Err(cx
                 .err(
-                    "mla::results",
+                    ErrorKind::Results,
                     format!(
                         "{n} results were asked for, but this gives 1 ({})",
                         single.describe()
@@ -345,17 +421,19 @@ impl Interpreter {
     }
 
     /// A compound assignment's operator applied to two values.
+    #[allow(clippy::too_many_arguments)]
     fn binary_values(
         &mut self,
+        cx: &Ctx,
         op: BinOp,
         lhs: &Value,
         rhs: &Value,
-        lspan: mla_parser::Span,
-        rspan: mla_parser::Span,
-        span: mla_parser::Span,
+        lspan: Span,
+        rspan: Span,
+        span: Span,
     ) -> Result<Value> {
         crate::expr::apply_binary(op, lhs, rhs).map_err(|e| {
-            self.runtime_err(e, span)
+            cx.runtime_err(e, span)
                 .and_label(lspan, lhs.describe())
                 .and_label(rspan, rhs.describe())
         })

@@ -1,11 +1,12 @@
 //! Expressions: names, operators, indexing, ranges and the mapping of runtime
 //! errors to spans.
 
-use crate::error::{suggest, EvalError};
+use crate::error::{ErrorKind, EvalError};
 use crate::exec::is_nothing;
-use crate::interp::Interpreter;
-use mla_parser::{BinOp, Expr, ExprKind, Name, Span, UnOp};
-use mla_runtime::{builtins, ops, IndexArg, RuntimeError, Value};
+use crate::interp::{Ctx, Interpreter};
+use crate::resolved::{RExpr, RKind};
+use mla_parser::{BinOp, Span, UnOp};
+use mla_runtime::{ops, IndexArg, RuntimeError, Value};
 
 type Result<T> = std::result::Result<T, EvalError>;
 
@@ -40,32 +41,53 @@ pub(crate) fn apply_binary(
     }
 }
 
-/// A stable code for each kind of runtime error.
-fn code(e: &RuntimeError) -> &'static str {
+/// An operator between two numbers, without a call into the runtime. Gives
+/// what `apply_binary` gives for two numbers, except `^` (whose scalar rules
+/// live in `ops::power`).
+#[inline(always)]
+fn scalar_binary(op: BinOp, x: f64, y: f64) -> Option<Value> {
+    Some(match op {
+        BinOp::Add => Value::Num(x + y),
+        BinOp::Sub => Value::Num(x - y),
+        BinOp::Mul | BinOp::ElemMul => Value::Num(x * y),
+        BinOp::Div | BinOp::ElemDiv => Value::Num(x / y),
+        BinOp::Lt => Value::Bool(x < y),
+        BinOp::Le => Value::Bool(x <= y),
+        BinOp::Gt => Value::Bool(x > y),
+        BinOp::Ge => Value::Bool(x >= y),
+        BinOp::Eq => Value::Bool(x == y),
+        BinOp::Ne => Value::Bool(x != y),
+        _ => return None,
+    })
+}
+
+/// The kind of each runtime error.
+fn kind(e: &RuntimeError) -> ErrorKind {
     use RuntimeError::*;
     match e.inner() {
-        Broadcast { .. } | InnerDim { .. } | Shape(_) | NotSquare { .. } => "mla::shape",
-        IndexOutOfRange { .. } | BadIndex(_) => "mla::index",
-        Type { .. } => "mla::type",
-        Arity { .. } | TooManyOutputs { .. } => "mla::call",
-        Singular { .. } | Domain(_) => "mla::math",
-        TooLarge { .. } => "mla::memory",
-        Io { .. } | Csv { .. } => "mla::io",
-        OutputClosed => "mla::output-closed",
-        User(_) => "mla::user",
-        Assertion(_) => "mla::assert",
-        Arg { .. } | Nested => "mla::call",
+        Broadcast { .. } | InnerDim { .. } | Shape(_) | NotSquare { .. } => ErrorKind::Shape,
+        IndexOutOfRange { .. } | BadIndex(_) => ErrorKind::Index,
+        Type { .. } => ErrorKind::Type,
+        Arity { .. } | TooManyOutputs { .. } => ErrorKind::Call,
+        Singular { .. } | Domain(_) => ErrorKind::Math,
+        TooLarge { .. } => ErrorKind::Memory,
+        Io { .. } | Csv { .. } => ErrorKind::Io,
+        OutputClosed => ErrorKind::OutputClosed,
+        User(_) => ErrorKind::User,
+        Assertion(_) => ErrorKind::Assert,
+        Arg { .. } | Nested => ErrorKind::Call,
     }
 }
 
-impl Interpreter {
-    pub(crate) fn err(&self, code: &'static str, msg: impl Into<String>, span: Span) -> EvalError {
-        EvalError::new(code, msg, span, &self.source)
+impl Ctx<'_> {
+    /// An error in the running code's source.
+    pub(crate) fn err(&self, kind: ErrorKind, msg: impl Into<String>, span: Span) -> EvalError {
+        EvalError::new(kind, msg, span, self.source)
     }
 
     /// A runtime error placed at `span`.
     pub(crate) fn runtime_err(&self, e: RuntimeError, span: Span) -> EvalError {
-        let err = self.err(code(&e), e.to_string(), span);
+        let err = self.err(kind(&e), e.to_string(), span);
         match e.inner() {
             RuntimeError::Broadcast { .. } => err.with_help(
                 "elementwise operands must have equal sizes, or size 1 in a dimension to broadcast",
@@ -81,23 +103,40 @@ impl Interpreter {
         }
     }
 
+    pub(crate) fn index_value(
+        &self,
+        target: &Value,
+        args: &[IndexArg],
+        span: Span,
+    ) -> Result<Value> {
+        let r = match args {
+            [k] => mla_runtime::index::index1(target, k),
+            [i, j] => mla_runtime::index::index2(target, i, j),
+            _ => unreachable!("index_args checks the count"),
+        };
+        r.map_err(|e| self.runtime_err(e, span))
+    }
+}
+
+impl Interpreter {
     /// One value: a call asked for one result gives its first.
-    pub(crate) fn eval(&mut self, e: &Expr) -> Result<Value> {
-        let v = self.eval_inner(e, 1)?;
+    #[inline]
+    pub(crate) fn eval(&mut self, cx: &Ctx, e: &RExpr) -> Result<Value> {
+        let v = self.eval_inner(cx, e, 1)?;
         match v {
-            Value::Tuple(items) if matches!(e.kind, ExprKind::Call { .. }) => match items.first() {
+            Value::Tuple(items) if matches!(e.kind, RKind::Call { .. }) => match items.first() {
                 Some(first) => Ok(first.clone()),
-                None => Err(self.err("mla::results", "this call gives no value", e.span)),
+                None => Err(cx.err(ErrorKind::Results, "this call gives no value", e.span)),
             },
             other => Ok(other),
         }
     }
 
     /// A bare expression statement: calls may give nothing (printf).
-    pub(crate) fn eval_statement_expr(&mut self, e: &Expr) -> Result<Value> {
-        let v = self.eval_inner(e, 1)?;
+    pub(crate) fn eval_statement_expr(&mut self, cx: &Ctx, e: &RExpr) -> Result<Value> {
+        let v = self.eval_inner(cx, e, 1)?;
         match v {
-            Value::Tuple(items) if matches!(e.kind, ExprKind::Call { .. }) => {
+            Value::Tuple(items) if matches!(e.kind, RKind::Call { .. }) => {
                 Ok(items.first().cloned().unwrap_or_else(crate::exec::nothing))
             }
             other => Ok(other),
@@ -105,89 +144,67 @@ impl Interpreter {
     }
 
     /// A `return` value: a tuple literal stays a tuple.
-    pub(crate) fn eval_value_or_tuple(&mut self, e: &Expr) -> Result<Value> {
-        if let ExprKind::Tuple(_) = e.kind {
-            self.eval_inner(e, 1)
+    pub(crate) fn eval_value_or_tuple(&mut self, cx: &Ctx, e: &RExpr) -> Result<Value> {
+        if let RKind::Tuple(_) = e.kind {
+            self.eval_inner(cx, e, 1)
         } else {
-            self.eval(e)
+            self.eval(cx, e)
         }
     }
 
     /// Up to `nout` results (a tuple when more than one).
-    pub(crate) fn eval_multi(&mut self, e: &Expr, nout: usize) -> Result<Value> {
-        self.eval_inner(e, nout)
+    pub(crate) fn eval_multi(&mut self, cx: &Ctx, e: &RExpr, nout: usize) -> Result<Value> {
+        self.eval_inner(cx, e, nout)
     }
 
-    pub(crate) fn read_name(&self, name: &Name) -> Result<Value> {
-        self.resolve(&name.text, name.span)
-    }
-
-    fn resolve(&self, name: &str, span: Span) -> Result<Value> {
-        if let Some(v) = self.lookup_var(name) {
-            return Ok(v.clone());
-        }
-        if let Some(b) = builtins::lookup(name) {
-            return Ok(Value::Func(mla_runtime::Func::Builtin(b)));
-        }
-        if let Some(x) = builtins::constant(name) {
-            return Ok(Value::Num(x));
-        }
-        Err(self.unknown_name(name, span))
-    }
-
-    pub(crate) fn unknown_name(&self, name: &str, span: Span) -> EvalError {
-        let mut candidates: Vec<&str> = self.globals.keys().map(|k| &**k).collect();
-        if let Some(f) = self.frames.last() {
-            candidates.extend(f.vars.keys().map(|k| &**k));
-        }
-        candidates.extend(builtins::BUILTINS.iter().map(|b| b.name));
-        candidates.extend(["pi", "e", "Inf", "NaN", "eps"]);
-        let err = self.err("mla::name", format!("`{name}` is not defined"), span);
-        match suggest(name, candidates.into_iter()) {
-            Some(s) => err.with_help(format!("did you mean `{s}`?")),
-            None => err,
-        }
-    }
-
-    fn eval_inner(&mut self, e: &Expr, nout: usize) -> Result<Value> {
+    fn eval_inner(&mut self, cx: &Ctx, e: &RExpr, nout: usize) -> Result<Value> {
         match &e.kind {
-            ExprKind::Number(x) => Ok(Value::Num(*x)),
-            ExprKind::Str(s) => Ok(Value::Str(s.clone())),
-            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
-            ExprKind::Ident(name) => self.resolve(name, e.span),
-            ExprKind::End => match self.end_stack.last() {
-                Some(n) => Ok(Value::Num(*n)),
-                None => Err(self.err(
-                    "mla::syntax",
+            RKind::Num(x) => Ok(Value::Num(*x)),
+            RKind::Var(v) => self.read(cx, *v, e.span),
+            RKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => self.binary(cx, *op, *op_span, lhs, rhs),
+            RKind::Call { callee, args } => self.eval_call(cx, callee, args, nout, e.span),
+            RKind::Index { target, indices } => self.eval_index(cx, target, indices, e.span),
+            RKind::Str(s) => Ok(Value::Str(s.clone())),
+            RKind::Bool(b) => Ok(Value::Bool(*b)),
+            RKind::End => match cx.end {
+                Some(n) => Ok(Value::Num(n)),
+                None => Err(cx.err(
+                    ErrorKind::Syntax,
                     "`end` stands for a size only inside an index, like X[end, 1]",
                     e.span,
                 )),
             },
-            ExprKind::Colon => Err(self.err(
-                "mla::syntax",
+            RKind::Colon => Err(cx.err(
+                ErrorKind::Syntax,
                 "a lone `:` only means \"all\" inside an index",
                 e.span,
             )),
-            ExprKind::Matrix(rows) => self.matrix_literal(rows, e.span),
-            ExprKind::Tuple(items) => {
+            RKind::Matrix(rows) => self.matrix_literal(cx, rows, e.span),
+            RKind::Tuple(items) => {
                 let vals = items
                     .iter()
-                    .map(|i| self.eval(i))
+                    .map(|i| self.eval(cx, i))
                     .collect::<Result<Vec<_>>>()?;
                 Ok(Value::tuple(vals))
             }
-            ExprKind::Range { start, step, stop } => {
-                let (a, s, n) = self.range_parts(start, step.as_deref(), stop, e.span)?;
+            RKind::Range { start, step, stop } => {
+                let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, e.span)?;
                 Ok(Value::matrix(ndarray::Array2::from_shape_fn(
                     (1, n),
                     |(_, i)| a + s * i as f64,
                 )))
             }
-            ExprKind::Unary { op, operand } => {
-                let v = self.eval(operand)?;
-                let r = match op {
-                    UnOp::Neg => ops::neg(&v),
-                    UnOp::Pos => {
+            RKind::Unary { op, operand } => {
+                let v = self.eval(cx, operand)?;
+                let r = match (op, &v) {
+                    (UnOp::Neg, Value::Num(x)) => return Ok(Value::Num(-x)),
+                    (UnOp::Neg, _) => ops::neg(&v),
+                    (UnOp::Pos, _) => {
                         if v.is_numeric() {
                             Ok(v.clone())
                         } else {
@@ -197,44 +214,82 @@ impl Interpreter {
                             ))
                         }
                     }
-                    UnOp::Not => ops::not(&v),
-                    UnOp::Transpose => ops::transpose(&v),
+                    (UnOp::Not, _) => ops::not(&v),
+                    (UnOp::Transpose, _) => ops::transpose(&v),
                 };
-                r.map_err(|err| self.runtime_err(err, e.span))
+                r.map_err(|err| cx.runtime_err(err, e.span))
             }
-            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
-            ExprKind::Call { callee, args } => self.eval_call(callee, args, nout, e.span),
-            ExprKind::Index { target, indices } => {
-                let t = self.eval(target)?;
-                if let Value::Func(f) = &t {
-                    return Err(self
-                        .err(
-                            "mla::type",
-                            format!("`{}` is a function and cannot be indexed", f.name()),
-                            e.span,
-                        )
-                        .with_help(format!("call it with parentheses: {}(…)", f.name())));
-                }
-                let args = self.index_args(t.shape(), indices)?;
-                self.index_value(&t, &args, e.span)
-            }
-            ExprKind::Lambda { params, body } => Ok(self.make_lambda(params, body)),
+            RKind::Lambda(proto) => Ok(self.make_lambda(cx, proto)),
         }
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, span: Span) -> Result<Value> {
+    fn eval_index(
+        &mut self,
+        cx: &Ctx,
+        target: &RExpr,
+        indices: &[RExpr],
+        span: Span,
+    ) -> Result<Value> {
+        // `x[i]` of a variable reads it in place rather than cloning it.
+        if let (RKind::Var(v), [ix]) = (&target.kind, indices) {
+            let plain = !matches!(ix.kind, RKind::Colon);
+            if let (true, Some(Value::Matrix(_))) = (plain, self.var_ref(cx, *v)) {
+                let len = self
+                    .var_ref(cx, *v)
+                    .map_or(0, |t| t.shape().0 * t.shape().1);
+                let inner = Ctx {
+                    end: Some(len as f64),
+                    ..*cx
+                };
+                let k = self.eval(&inner, ix)?;
+                if let Some(t) = self.var_ref(cx, *v) {
+                    let k = IndexArg::Val(mla_runtime::autodiff::strip(&k));
+                    return cx.index_value(t, std::slice::from_ref(&k), span);
+                }
+            }
+        }
+        let t = self.eval(cx, target)?;
+        if let Value::Func(f) = &t {
+            return Err(cx
+                .err(
+                    ErrorKind::Type,
+                    format!("`{}` is a function and cannot be indexed", f.name()),
+                    span,
+                )
+                .with_help(format!("call it with parentheses: {}(…)", f.name())));
+        }
+        let args = self.index_args(cx, t.shape(), indices)?;
+        cx.index_value(&t, &args, span)
+    }
+
+    fn binary(
+        &mut self,
+        cx: &Ctx,
+        op: BinOp,
+        op_span: Span,
+        lhs: &RExpr,
+        rhs: &RExpr,
+    ) -> Result<Value> {
         if let BinOp::AndAlso | BinOp::OrElse = op {
-            let l = self.condition(lhs)?;
+            let l = self.condition(cx, lhs)?;
             if (op == BinOp::AndAlso && !l) || (op == BinOp::OrElse && l) {
                 return Ok(Value::Bool(l));
             }
-            return Ok(Value::Bool(self.condition(rhs)?));
+            return Ok(Value::Bool(self.condition(cx, rhs)?));
         }
-        let a = self.eval(lhs)?;
-        let b = self.eval(rhs)?;
+        let a = self.eval(cx, lhs)?;
+        // A number literal on the right is read without a value round trip.
+        let b = match rhs.kind {
+            RKind::Num(y) => Value::Num(y),
+            _ => self.eval(cx, rhs)?,
+        };
+        if let (Value::Num(x), Value::Num(y)) = (&a, &b) {
+            if let Some(v) = scalar_binary(op, *x, *y) {
+                return Ok(v);
+            }
+        }
         apply_binary(op, &a, &b).map_err(|err| {
-            let op_span = self.operator_span(op, lhs.span, rhs.span).unwrap_or(span);
-            let mut e = self.runtime_err(err, op_span);
+            let mut e = cx.runtime_err(err, op_span);
             if !matches!(a, Value::Num(_)) || !matches!(b, Value::Num(_)) {
                 e = e
                     .and_label(lhs.span, a.describe())
@@ -244,31 +299,25 @@ impl Interpreter {
         })
     }
 
-    /// The operator token between two operands, found in the source text.
-    fn operator_span(&self, op: BinOp, l: Span, r: Span) -> Option<Span> {
-        let text = self.source.text.get(l.end as usize..r.start as usize)?;
-        let sym = op.symbol();
-        let at = text
-            .find(sym)
-            .or_else(|| (op == BinOp::Ne).then(|| text.find("~=")).flatten())?;
-        let start = l.end as usize + at;
-        Some(Span::new(start, start + sym.len()))
-    }
-
     /// Start, step and count of a range; refuses ranges too large to build.
     pub(crate) fn range_parts(
         &mut self,
-        start: &Expr,
-        step: Option<&Expr>,
-        stop: &Expr,
+        cx: &Ctx,
+        start: &RExpr,
+        step: Option<&RExpr>,
+        stop: &RExpr,
         span: Span,
     ) -> Result<(f64, f64, usize)> {
-        let scalar = |me: &mut Self, e: &Expr, what: &str| -> Result<f64> {
+        let scalar = |me: &mut Self, e: &RExpr, what: &str| -> Result<f64> {
+            let v = me.eval(cx, e)?;
+            if let Value::Num(x) = v {
+                return Ok(x);
+            }
             // Range bounds carry no gradient.
-            let v = mla_runtime::autodiff::strip(&me.eval(e)?);
+            let v = mla_runtime::autodiff::strip(&v);
             v.to_scalar().map_err(|_| {
-                me.err(
-                    "mla::type",
+                cx.err(
+                    ErrorKind::Type,
                     format!(
                         "the {what} of a range must be a number, got {}",
                         v.describe()
@@ -284,8 +333,8 @@ impl Interpreter {
         };
         let b = scalar(self, stop, "end")?;
         if a.is_nan() || s.is_nan() || b.is_nan() {
-            return Err(self.err(
-                "mla::math",
+            return Err(cx.err(
+                ErrorKind::Math,
                 "a range cannot start, step or end at NaN",
                 span,
             ));
@@ -295,7 +344,7 @@ impl Interpreter {
         }
         let count = ((b - a) / s * (1.0 + 1e-12)).floor() + 1.0;
         if !count.is_finite() || count > mla_runtime::MAX_ELEMENTS as f64 {
-            return Err(self.runtime_err(
+            return Err(cx.runtime_err(
                 RuntimeError::TooLarge {
                     rows: 1.0,
                     cols: count,
@@ -309,16 +358,17 @@ impl Interpreter {
     /// Evaluates index expressions with `end` bound to the right size.
     pub(crate) fn index_args(
         &mut self,
+        cx: &Ctx,
         (r, c): mla_runtime::Shape,
-        indices: &[Expr],
+        indices: &[RExpr],
     ) -> Result<Vec<IndexArg>> {
-        let sizes: Vec<f64> = match indices.len() {
-            1 => vec![(r * c) as f64],
-            2 => vec![r as f64, c as f64],
+        let sizes: [f64; 2] = match indices.len() {
+            1 => [(r * c) as f64, 0.0],
+            2 => [r as f64, c as f64],
             n => {
                 let span = indices[0].span.to(indices[n - 1].span);
-                return Err(self.err(
-                    "mla::index",
+                return Err(cx.err(
+                    ErrorKind::Index,
                     format!("matrices take one index (linear) or two (row, column), got {n}"),
                     span,
                 ));
@@ -326,52 +376,43 @@ impl Interpreter {
         };
         let mut out = Vec::with_capacity(indices.len());
         for (ix, size) in indices.iter().zip(sizes) {
-            if let ExprKind::Colon = ix.kind {
+            if let RKind::Colon = ix.kind {
                 out.push(IndexArg::All);
                 continue;
             }
-            self.end_stack.push(size);
-            let v = self.eval(ix);
-            self.end_stack.pop();
+            let inner = Ctx {
+                end: Some(size),
+                ..*cx
+            };
+            let v = self.eval(&inner, ix)?;
             // Indices carry no gradient.
-            out.push(IndexArg::Val(mla_runtime::autodiff::strip(&v?)));
+            out.push(IndexArg::Val(match v {
+                Value::Num(_) => v,
+                v => mla_runtime::autodiff::strip(&v),
+            }));
         }
         Ok(out)
     }
 
-    pub(crate) fn index_value(
-        &self,
-        target: &Value,
-        args: &[IndexArg],
-        span: Span,
-    ) -> Result<Value> {
-        let r = match args {
-            [k] => mla_runtime::index::index1(target, k),
-            [i, j] => mla_runtime::index::index2(target, i, j),
-            _ => unreachable!("index_args checks the count"),
-        };
-        r.map_err(|e| self.runtime_err(e, span))
-    }
-
     /// Error for `X(1, 2)` when X is not a function.
     pub(crate) fn not_callable(
-        &self,
+        cx: &Ctx,
         name: &str,
         v: &Value,
         span: Span,
-        args: &[Expr],
+        args: &[RExpr],
     ) -> EvalError {
         let inside = args
             .first()
             .zip(args.last())
             .and_then(|(a, b)| {
-                self.source
+                cx.source
                     .text
                     .get(a.span.start as usize..b.span.end as usize)
             })
             .unwrap_or("…");
-        let err = self.err(
-            "mla::type",
+        let err = cx.err(
+            ErrorKind::Type,
             format!("`{name}` is {}, not a function", v.describe()),
             span,
         );

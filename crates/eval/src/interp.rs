@@ -1,18 +1,40 @@
-//! The interpreter: the workspace, the call stack of local scopes, output,
-//! limits, and the entry points `run` and `call`.
+//! The interpreter: the workspace, the value stack that holds the slots of
+//! running functions, output, limits, and the entry points `run` and `call`.
 
-use crate::error::EvalError;
+use crate::error::{ErrorKind, EvalError};
+use crate::names;
+use crate::resolved::Slots;
 use crate::source::Source;
+use crate::workspace::Workspace;
 use mla_parser::Span;
-use mla_runtime::{Rng, Value};
+use mla_runtime::{builtins, Func, Rng, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Variables of one scope.
-/// Variables of one scope (Fx hashing: names are short and trusted).
-pub(crate) type Vars = rustc_hash::FxHashMap<Arc<str>, Value>;
+/// The functions an interpreter can call by name.
+#[derive(Default)]
+pub struct Registry;
+
+impl Registry {
+    /// The function called `name`.
+    pub fn get(&self, name: &str) -> Option<Func> {
+        builtins::lookup(name).map(Func::Builtin)
+    }
+
+    /// The constant called `name`.
+    pub fn constant(&self, name: &str) -> Option<f64> {
+        builtins::constant(name)
+    }
+
+    /// Every name it knows.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = builtins::BUILTINS.iter().map(|b| b.name).collect();
+        v.extend(["pi", "e", "Inf", "NaN", "eps"]);
+        v
+    }
+}
 
 /// Limits that keep a runaway script from taking the process down.
 #[derive(Clone, Copy, Debug)]
@@ -32,30 +54,38 @@ impl Default for Limits {
     }
 }
 
-/// One function activation.
-pub(crate) struct Frame {
-    pub vars: Vars,
+/// What the code being evaluated runs in: its frame's slots on the value
+/// stack, the source its spans point into, and the size `end` stands for.
+/// Passed down explicitly, so a call saves and restores nothing.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    /// Where the frame's slots start on the value stack.
+    pub base: usize,
+    /// The frame's slot names (empty at top level).
+    pub slots: &'a Slots,
+    /// The source of the code running.
+    pub source: &'a Arc<Source>,
+    /// The size of the dimension being indexed, inside an index.
+    pub end: Option<f64>,
+    /// Top-level code shows results and writes the workspace.
+    pub top: bool,
 }
 
 /// Runs MLA programs. The workspace survives between `run` calls and
 /// errors: statements before a failure keep their effects, as in MATLAB,
 /// and nothing is lost.
 pub struct Interpreter {
-    pub(crate) globals: Vars,
-    pub(crate) frames: Vec<Frame>,
+    pub(crate) ws: Workspace,
+    pub(crate) registry: Registry,
+    /// The slots of every running function, innermost frame last.
+    pub(crate) stack: Vec<Option<Value>>,
+    /// How many calls are running.
+    pub(crate) depth: usize,
     pub(crate) rng: Rng,
     pub(crate) clock: Option<Instant>,
     pub(crate) figure: Option<mla_runtime::plot::Figure>,
     pub(crate) out: Box<dyn Write + Send>,
     pub(crate) limits: Limits,
-    /// Sizes of the dimensions being indexed, innermost last, for `end`.
-    pub(crate) end_stack: Vec<f64>,
-    /// The source of the code being evaluated now.
-    pub(crate) source: Arc<Source>,
-    /// Where the builtin being run was called (for functions it calls back).
-    pub(crate) call_span: Span,
-    /// An error raised inside a function that a builtin called back.
-    pub(crate) pending_error: Option<EvalError>,
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
@@ -77,17 +107,15 @@ impl Interpreter {
     /// An interpreter that prints to `out`.
     pub fn with_output(out: Box<dyn Write + Send>) -> Self {
         Interpreter {
-            globals: Vars::default(),
-            frames: Vec::new(),
+            ws: Workspace::default(),
+            registry: Registry,
+            stack: Vec::new(),
+            depth: 0,
             rng: Rng::default(),
             clock: None,
             figure: None,
             out,
             limits: Limits::default(),
-            end_stack: Vec::new(),
-            source: Source::new("<none>", ""),
-            call_span: Span::default(),
-            pending_error: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             entries: 0,
         }
@@ -115,14 +143,14 @@ impl Interpreter {
             match handle {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(EvalError::new(
-                        "mla::internal",
+                        ErrorKind::Internal,
                         "internal error: the evaluator panicked (please report this)",
                         Span::default(),
                         &source,
                     ))
                 }),
                 Err(e) => Err(EvalError::new(
-                    "mla::internal",
+                    ErrorKind::Internal,
                     format!("cannot start the evaluation thread: {e}"),
                     Span::default(),
                     &source,
@@ -138,10 +166,11 @@ impl Interpreter {
     }
 
     /// An error if the interrupt flag was raised (checked in loops and calls).
-    pub(crate) fn check_interrupt(&self, span: Span) -> Result<(), EvalError> {
+    #[inline]
+    pub(crate) fn check_interrupt(&self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
         if self.interrupt.load(Ordering::Relaxed) {
             return Err(
-                EvalError::new("mla::interrupted", "interrupted", span, &self.source)
+                EvalError::new(ErrorKind::Interrupted, "interrupted", span, cx.source)
                     .with_help("every variable assigned before the interruption is kept"),
             );
         }
@@ -150,13 +179,12 @@ impl Interpreter {
 
     fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
         self.interrupt.store(false, Ordering::Relaxed);
-        let program =
+        let parsed =
             mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
-        let saved = std::mem::replace(&mut self.source, source.clone());
-        self.frames.clear();
-        self.end_stack.clear();
-        let result = self.exec_program(&program.body);
-        self.source = saved;
+        let program = crate::resolve::program(&parsed, source);
+        self.stack.clear();
+        self.depth = 0;
+        let result = self.exec_program(&program);
         let _ = self.out.flush();
         result
     }
@@ -168,98 +196,26 @@ impl Interpreter {
 
     /// A workspace variable.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.globals.get(name)
+        self.ws.get(names::find(name)?)
     }
 
     /// Sets a workspace variable (embedding: hand data to scripts).
     pub fn set(&mut self, name: &str, value: Value) {
-        self.globals.insert(name.into(), value);
+        self.ws.set(names::intern(name), value);
     }
 
     /// Names of the workspace variables, sorted.
     pub fn variable_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.globals.keys().map(|k| k.to_string()).collect();
-        names.sort();
-        names
-    }
-
-    /// Reads a name in the current scope: locals, then the workspace.
-    pub(crate) fn lookup_var(&self, name: &str) -> Option<&Value> {
-        if let Some(f) = self.frames.last() {
-            if let Some(v) = f.vars.get(name) {
-                return Some(v);
-            }
-        }
-        self.globals.get(name)
-    }
-
-    /// The variables assignments go to: the innermost function's, or the workspace.
-    pub(crate) fn scope_mut(&mut self) -> &mut Vars {
-        match self.frames.last_mut() {
-            Some(f) => &mut f.vars,
-            None => &mut self.globals,
-        }
-    }
-
-    /// Assigns in the current scope, reusing the slot when the name exists.
-    pub(crate) fn set_var(&mut self, name: &Arc<str>, v: Value) {
-        let scope = self.scope_mut();
-        match scope.get_mut(name) {
-            Some(slot) => *slot = v,
-            None => {
-                scope.insert(name.clone(), v);
-            }
-        }
-    }
-
-    pub(crate) fn at_top_level(&self) -> bool {
-        self.frames.is_empty()
+        self.ws
+            .variables()
+            .into_iter()
+            .map(|(n, _)| n.to_string())
+            .collect()
     }
 
     pub(crate) fn display(&mut self, name: &str, v: &Value) {
         let text = mla_runtime::display::display_named(name, v);
         let _ = self.out.write_all(text.as_bytes());
-    }
-}
-
-impl mla_runtime::Host for Interpreter {
-    fn out(&mut self) -> &mut dyn Write {
-        &mut self.out
-    }
-
-    fn rng(&mut self) -> &mut Rng {
-        &mut self.rng
-    }
-
-    fn clock(&mut self) -> &mut Option<Instant> {
-        &mut self.clock
-    }
-
-    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
-        &mut self.figure
-    }
-
-    fn call_function(
-        &mut self,
-        f: &mla_runtime::Func,
-        args: Vec<Value>,
-    ) -> mla_runtime::Result<Value> {
-        let span = self.call_span;
-        let spans = vec![span; args.len()];
-        self.call_value(f, args, &spans, 1, span).map_err(|e| {
-            self.pending_error = Some(e);
-            mla_runtime::RuntimeError::Nested
-        })
-    }
-
-    fn workspace(&self) -> Vec<(String, Value)> {
-        let mut vars: Vec<(String, Value)> = self
-            .globals
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-        vars.sort_by(|a, b| a.0.cmp(&b.0));
-        vars
     }
 }
 

@@ -15,9 +15,14 @@ mod exec;
 mod expr;
 mod interp;
 mod literal;
+mod names;
+mod resolve;
+mod resolved;
 pub mod source;
+mod vars;
+mod workspace;
 
-pub use error::{render_color, render_plain, ErrorDetails, EvalError, TraceFrame};
-pub use interp::{Interpreter, Limits, SharedBuffer};
+pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, TraceFrame};
+pub use interp::{Interpreter, Limits, Registry, SharedBuffer};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;

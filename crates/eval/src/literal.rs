@@ -1,8 +1,9 @@
 //! Matrix literals: `[a, b; c, d]` with block concatenation.
 
-use crate::error::EvalError;
-use crate::interp::Interpreter;
-use mla_parser::{Expr, Span};
+use crate::error::{ErrorKind, EvalError};
+use crate::interp::{Ctx, Interpreter};
+use crate::resolved::RExpr;
+use mla_parser::Span;
 use mla_runtime::error::plural;
 use mla_runtime::value::check_alloc;
 use mla_runtime::Value;
@@ -11,7 +12,12 @@ use ndarray::{concatenate, Array2, Axis};
 type Result<T> = std::result::Result<T, EvalError>;
 
 impl Interpreter {
-    pub(crate) fn matrix_literal(&mut self, rows: &[Vec<Expr>], span: Span) -> Result<Value> {
+    pub(crate) fn matrix_literal(
+        &mut self,
+        cx: &Ctx,
+        rows: &[Vec<RExpr>],
+        span: Span,
+    ) -> Result<Value> {
         let mut blocks: Vec<(Array2<f64>, Span)> = Vec::with_capacity(rows.len());
         // With gradients being traced (inside grad), the pieces are kept to be
         // placed again by the tape: (value, row, column offsets).
@@ -24,7 +30,7 @@ impl Interpreter {
             let mut originals: Vec<Value> = Vec::with_capacity(row.len());
             let mut strings: Vec<String> = Vec::new();
             for e in row {
-                let v = self.eval(e)?;
+                let v = self.eval(cx, e)?;
                 any_element = true;
                 if let Value::Str(s) = &v {
                     strings.push(s.to_string());
@@ -36,15 +42,15 @@ impl Interpreter {
                 originals.push(v);
                 let m = plain
                     .to_matrix()
-                    .map_err(|err| self.runtime_err(err, e.span))?
+                    .map_err(|err| cx.runtime_err(err, e.span))?
                     .into_owned();
                 parts.push((m, e.span));
             }
             if !strings.is_empty() {
                 if !parts.is_empty() || rows.len() > 1 {
-                    return Err(self
+                    return Err(cx
                         .err(
-                            "mla::type",
+                            ErrorKind::Type,
                             "a matrix cannot mix strings with numbers",
                             span,
                         )
@@ -75,9 +81,9 @@ impl Interpreter {
             traced.push(placed);
             let h = parts[0].0.nrows();
             if let Some((bad, bspan)) = parts.iter().find(|(m, _)| m.nrows() != h) {
-                return Err(self
+                return Err(cx
                     .err(
-                        "mla::shape",
+                        ErrorKind::Shape,
                         format!(
                             "cannot put a {}×{} block beside a {}×{} block: row counts {} and {} differ",
                             bad.nrows(),
@@ -92,7 +98,7 @@ impl Interpreter {
                     .and_label(parts[0].1, format!("{}×{}", parts[0].0.nrows(), parts[0].0.ncols())));
             }
             let width: usize = parts.iter().map(|(m, _)| m.ncols()).sum();
-            check_alloc(h, width).map_err(|e| self.runtime_err(e, span))?;
+            check_alloc(h, width).map_err(|e| cx.runtime_err(e, span))?;
             let row_span = parts[0].1.to(parts[parts.len() - 1].1);
             let views: Vec<_> = parts.iter().map(|(m, _)| m.view()).collect();
             let joined = concatenate(Axis(1), &views).expect("row counts checked");
@@ -103,9 +109,9 @@ impl Interpreter {
         }
         let w = blocks[0].0.ncols();
         if let Some((bad, bspan)) = blocks.iter().find(|(m, _)| m.ncols() != w) {
-            return Err(self
+            return Err(cx
                 .err(
-                    "mla::shape",
+                    ErrorKind::Shape,
                     format!(
                         "cannot stack a row of {} under a row of {}: every row of a matrix needs the same width",
                         plural(bad.ncols(), "column"),
@@ -116,7 +122,7 @@ impl Interpreter {
                 .and_label(blocks[0].1, plural(w, "column")));
         }
         let height: usize = blocks.iter().map(|(m, _)| m.nrows()).sum();
-        check_alloc(height, w).map_err(|e| self.runtime_err(e, span))?;
+        check_alloc(height, w).map_err(|e| cx.runtime_err(e, span))?;
         if any_traced {
             let mut pieces = Vec::new();
             let mut row = 0;
@@ -127,7 +133,7 @@ impl Interpreter {
                 row += block.nrows();
             }
             return mla_runtime::autodiff::concat(&pieces, (height, w))
-                .map_err(|e| self.runtime_err(e, span));
+                .map_err(|e| cx.runtime_err(e, span));
         }
         let views: Vec<_> = blocks.iter().map(|(m, _)| m.view()).collect();
         let m = concatenate(Axis(0), &views).expect("widths checked");

@@ -1,7 +1,7 @@
 //! The evaluator as embedders and the REPL see it: state across runs, errors
 //! that keep the workspace, copy-on-write, scoping and limits.
 
-use mla_eval::{Interpreter, Limits, SharedBuffer, Value};
+use mla_eval::{ErrorKind, Interpreter, Limits, SharedBuffer, Value};
 use std::sync::Arc;
 
 fn interp() -> (Interpreter, SharedBuffer) {
@@ -114,7 +114,7 @@ fn deep_recursion_is_an_error_not_a_crash() {
             "function r = down(n)\n r = down(n + 1);\nend\ndown(1)",
         )
         .unwrap_err();
-    assert_eq!(e.code, "mla::recursion");
+    assert_eq!(e.kind(), ErrorKind::Recursion);
     mla.set_limits(Limits {
         max_call_depth: 10,
         ..Limits::default()
@@ -195,7 +195,7 @@ fn an_interrupt_stops_a_runaway_loop_and_keeps_the_workspace() {
         .run("<2>", "n = 0;\nwhile true\n n += 1;\nend")
         .unwrap_err();
     stopper.join().unwrap();
-    assert_eq!(e.code, "mla::interrupted");
+    assert_eq!(e.kind(), ErrorKind::Interrupted);
     assert_eq!(num(&mla, "kept"), 42.0);
     assert!(num(&mla, "n") > 0.0);
     // the next entry runs normally

@@ -39,6 +39,8 @@ pub enum StmtKind {
     Assign {
         /// The variable assigned.
         target: Name,
+        /// What is assigned: the name, or `X[i, j]` through its `]`.
+        target_span: Span,
         /// `Some` for indexed assignment `X[…] = e`.
         indices: Option<Vec<Expr>>,
         /// `=` or a compound operator.
@@ -175,6 +177,9 @@ pub enum ExprKind {
     Binary {
         /// The operator.
         op: BinOp,
+        /// Where the operator token stands (numbat's `span_op`), so that
+        /// diagnostics point at it without searching the source text.
+        op_span: Span,
         /// Left operand.
         lhs: Box<Expr>,
         /// Right operand.

@@ -99,7 +99,9 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
         Rule::assignment => {
             let target = name(inner.next().expect("target"));
             let mut next = inner.next().expect("operator");
+            let mut target_span = target.span;
             let indices = if next.as_rule() == Rule::index_args {
+                target_span = target.span.to(span_of(&next));
                 let idx = index_args(next)?;
                 next = inner.next().expect("operator");
                 Some(idx)
@@ -110,6 +112,7 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
             let value = expr(inner.next().expect("value"))?;
             StmtKind::Assign {
                 target,
+                target_span,
                 indices,
                 op,
                 value,
@@ -297,6 +300,10 @@ fn operators<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Expr> {
         .map_infix(|lhs, op, rhs| {
             let (lhs, rhs) = (lhs?, rhs?);
             let span = lhs.span.to(rhs.span);
+            // Rules like `sub = { "-" ~ !"=" }` take the blanks before
+            // their lookahead; the operator itself is the trimmed text.
+            let op_start = op.as_span().start();
+            let op_span = Span::new(op_start, op_start + op.as_str().trim_end().len());
             let bin = match op.as_rule() {
                 Rule::or => BinOp::OrElse,
                 Rule::and => BinOp::AndAlso,
@@ -353,6 +360,7 @@ fn operators<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Expr> {
             Ok(Expr {
                 kind: ExprKind::Binary {
                     op: bin,
+                    op_span,
                     lhs: Box::new(lhs),
                     rhs: Box::new(rhs),
                 },

@@ -33,6 +33,7 @@ pub fn stmt(s: &Stmt) -> String {
             indices,
             op,
             value,
+            ..
         } => {
             let op = match op {
                 AssignOp::Set => "=",
@@ -120,7 +121,7 @@ pub fn expr(e: &Expr) -> String {
             Some(s) => format!("(: {} {} {})", expr(start), expr(s), expr(stop)),
         },
         ExprKind::Unary { op, operand } => format!("({} {})", op.symbol(), expr(operand)),
-        ExprKind::Binary { op, lhs, rhs } => {
+        ExprKind::Binary { op, lhs, rhs, .. } => {
             format!("({} {} {})", op.symbol(), expr(lhs), expr(rhs))
         }
         ExprKind::Call { callee, args } => {

@@ -150,3 +150,48 @@ fn ast_types_stay_small() {
     );
     assert!(std::mem::size_of::<Span>() == 8);
 }
+
+/// Every binary node records its operator token, so diagnostics point at it
+/// without searching the text between the operands.
+#[test]
+fn operator_spans_cover_the_operator() {
+    fn ops<'a>(e: &'a Expr, out: &mut Vec<(&'a str, Span)>) {
+        if let ExprKind::Binary {
+            op,
+            op_span,
+            lhs,
+            rhs,
+        } = &e.kind
+        {
+            out.push((op.symbol(), *op_span));
+            ops(lhs, out);
+            ops(rhs, out);
+        }
+    }
+    let src = "y = a+b .* c ~= d' \\ e ^ f - (g ./ h) <= 1 && x .^ 2 == 3 || !z";
+    let prog = parse(src).expect("parses");
+    let StmtKind::Assign { value, .. } = &prog.body[0].kind else {
+        panic!("an assignment")
+    };
+    let mut found = Vec::new();
+    ops(value, &mut found);
+    assert_eq!(found.len(), 12, "{found:?}");
+    for (sym, span) in found {
+        let text = &src[span.start as usize..span.end as usize];
+        let want = if sym == "!=" { "~=" } else { sym };
+        assert_eq!(text, want, "operator {sym} at {span:?}");
+    }
+}
+
+#[test]
+fn indexed_assignment_target_span_ends_at_the_bracket() {
+    let src = "X[i, end] += 1";
+    let prog = parse(src).expect("parses");
+    let StmtKind::Assign { target_span, .. } = &prog.body[0].kind else {
+        panic!("an assignment")
+    };
+    assert_eq!(
+        &src[target_span.start as usize..target_span.end as usize],
+        "X[i, end]"
+    );
+}

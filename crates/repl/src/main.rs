@@ -2,7 +2,7 @@
 
 mod repl;
 
-use mla_eval::{render_color, render_plain, Interpreter};
+use mla_eval::{render_color, render_plain, ErrorKind, Interpreter};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
@@ -86,7 +86,7 @@ fn run_source(name: &str, code: &str) -> ExitCode {
     match mla.run(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.
-        Err(e) if e.code == "mla::output-closed" => ExitCode::SUCCESS,
+        Err(e) if e.kind() == ErrorKind::OutputClosed => ExitCode::SUCCESS,
         Err(e) => {
             let text = if std::io::stderr().is_terminal() {
                 render_color(&e)

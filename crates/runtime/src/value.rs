@@ -63,6 +63,22 @@ pub trait UserFunc: Send + Sync {
 }
 
 impl Func {
+    /// The builtin behind this value, if it is one.
+    pub fn builtin(&self) -> Option<&Builtin> {
+        match self {
+            Func::Builtin(b) => Some(b),
+            Func::User(_) => None,
+        }
+    }
+
+    /// The user function behind this value, if it is one.
+    pub fn user(&self) -> Option<&Arc<dyn UserFunc>> {
+        match self {
+            Func::User(u) => Some(u),
+            Func::Builtin(_) => None,
+        }
+    }
+
     /// The function's name.
     pub fn name(&self) -> &str {
         match self {

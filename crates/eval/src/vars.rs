@@ -1,0 +1,112 @@
+//! Reading and writing resolved names: a local is a slot of the current
+//! frame, anything else a workspace slot, then the registry.
+
+use crate::error::{suggest, ErrorKind, EvalError};
+use crate::interp::{Ctx, Interpreter};
+use crate::names::{self, GlobalId};
+use crate::resolved::Var;
+use mla_parser::Span;
+use mla_runtime::Value;
+use std::sync::Arc;
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+impl Interpreter {
+    /// The variable's value, if it is set. A local that is not yet assigned
+    /// reads the workspace.
+    #[inline]
+    pub(crate) fn var_ref(&self, cx: &Ctx, v: Var) -> Option<&Value> {
+        match v {
+            Var::Local(s) => match &self.stack[cx.base + s as usize] {
+                Some(x) => Some(x),
+                None => self.ws.get(cx.slots.globals[s as usize]),
+            },
+            Var::Global(id) => self.ws.get(id),
+        }
+    }
+
+    /// The workspace name a variable falls back to.
+    pub(crate) fn global_of(cx: &Ctx, v: Var) -> GlobalId {
+        match v {
+            Var::Local(s) => cx.slots.globals[s as usize],
+            Var::Global(id) => id,
+        }
+    }
+
+    /// The name as written.
+    pub(crate) fn var_name(cx: &Ctx, v: Var) -> Arc<str> {
+        match v {
+            Var::Local(s) => cx.slots.names[s as usize].clone(),
+            Var::Global(id) => names::name(id),
+        }
+    }
+
+    /// What a name means: a variable, then a function of the registry or
+    /// a constant.
+    #[inline]
+    pub(crate) fn read(&mut self, cx: &Ctx, v: Var, span: Span) -> Result<Value> {
+        if let Some(x) = self.var_ref(cx, v) {
+            return Ok(x.clone());
+        }
+        self.fallback(cx, v, span)
+    }
+
+    #[inline(never)]
+    pub(crate) fn fallback(&mut self, cx: &Ctx, v: Var, span: Span) -> Result<Value> {
+        let id = Self::global_of(cx, v);
+        match self.ws.fallback(id, &self.registry) {
+            Some(x) => Ok(x),
+            None => Err(self.unknown_name(cx, &names::name(id), span)),
+        }
+    }
+
+    /// Assigns a variable in the current frame (or the workspace).
+    #[inline]
+    pub(crate) fn assign_var(&mut self, cx: &Ctx, v: Var, value: Value) {
+        match v {
+            Var::Local(s) => self.stack[cx.base + s as usize] = Some(value),
+            Var::Global(id) => self.ws.set(id, value),
+        }
+    }
+
+    /// The slot a variable is stored in, for writing in place. A local not
+    /// yet assigned starts as a copy of the workspace variable of its name
+    /// (sharing its storage until the first write).
+    pub(crate) fn var_slot(&mut self, cx: &Ctx, v: Var) -> &mut Option<Value> {
+        match v {
+            Var::Local(s) => {
+                let i = cx.base + s as usize;
+                if self.stack[i].is_none() {
+                    self.stack[i] = self.ws.get(cx.slots.globals[s as usize]).cloned();
+                }
+                &mut self.stack[i]
+            }
+            Var::Global(id) => self.ws.slot(id),
+        }
+    }
+
+    pub(crate) fn unknown_name(&self, cx: &Ctx, name: &str, span: Span) -> EvalError {
+        let vars = self.ws.variables();
+        let mut candidates: Vec<&str> = vars.iter().map(|(k, _)| &**k).collect();
+        let frame = &self.stack[cx.base.min(self.stack.len())..];
+        candidates.extend(
+            cx.slots
+                .names
+                .iter()
+                .zip(frame)
+                .filter(|(_, v)| v.is_some())
+                .map(|(k, _)| &**k),
+        );
+        candidates.extend(self.registry.names());
+        let err = EvalError::new(
+            ErrorKind::Name,
+            format!("`{name}` is not defined"),
+            span,
+            cx.source,
+        );
+        match suggest(name, candidates.into_iter()) {
+            Some(s) => err.with_help(format!("did you mean `{s}`?")),
+            None => err,
+        }
+    }
+}
