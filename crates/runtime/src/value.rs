@@ -203,6 +203,16 @@ impl Value {
         }
     }
 
+    /// The value as one number when it is one, without building an error
+    /// otherwise: for tests on hot paths where the error would be dropped.
+    pub fn as_scalar(&self) -> Option<f64> {
+        match self {
+            Value::Num(x) => Some(*x),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        }
+    }
+
     /// A non-negative whole number, e.g. a size argument.
     pub fn to_count(&self, what: &str) -> Result<usize> {
         let x = self.to_scalar()?;
@@ -304,6 +314,19 @@ mod tests {
             Value::matrix(Array2::from_elem((1, 1), 2.0)),
             Value::Num(2.0)
         ));
+    }
+
+    #[test]
+    fn as_scalar_takes_numbers_and_logicals_only() {
+        assert_eq!(Value::Num(2.5).as_scalar(), Some(2.5));
+        assert_eq!(Value::Bool(true).as_scalar(), Some(1.0));
+        assert_eq!(Value::Bool(false).as_scalar(), Some(0.0));
+        assert_eq!(Value::row(vec![1.0, 2.0]).as_scalar(), None);
+        assert_eq!(Value::str("1").as_scalar(), None);
+        assert_eq!(Value::tuple(vec![Value::Num(1.0)]).as_scalar(), None);
+        for v in [Value::Num(-3.0), Value::Bool(true), Value::str("x")] {
+            assert_eq!(v.as_scalar(), v.to_scalar().ok());
+        }
     }
 
     #[test]

@@ -51,9 +51,9 @@ pub(crate) fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
     match args.get(1) {
         None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
         None => Ok(Lines::Rows),
-        Some(v) => match v.to_scalar() {
-            Ok(1.0) => Ok(Lines::Cols),
-            Ok(2.0) => Ok(Lines::Rows),
+        Some(v) => match v.as_scalar() {
+            Some(1.0) => Ok(Lines::Cols),
+            Some(2.0) => Ok(Lines::Rows),
             _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
         },
     }

@@ -224,9 +224,9 @@ pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> 
     match args.get(i) {
         None => Ok(default_dim(m)),
         Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
-        Some(v) => match v.to_scalar() {
-            Ok(1.0) => Ok(Dim::Rows),
-            Ok(2.0) => Ok(Dim::Cols),
+        Some(v) => match v.as_scalar() {
+            Some(1.0) => Ok(Dim::Rows),
+            Some(2.0) => Ok(Dim::Cols),
             _ => Err(RuntimeError::Domain(format!(
                 "the dimension must be 1, 2 or \"all\", got {}",
                 crate::display::inline(v)

@@ -206,9 +206,9 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
     let by_n = match args.get(1) {
         None => false,
         Some(v) if v.numel() == 0 => false,
-        Some(v) => match v.to_scalar() {
-            Ok(0.0) => false,
-            Ok(1.0) => true,
+        Some(v) => match v.as_scalar() {
+            Some(0.0) => false,
+            Some(1.0) => true,
             _ => {
                 return Err(RuntimeError::Domain(
                     "the weight must be 0 (divide by N-1) or 1 (divide by N)".into(),
@@ -242,11 +242,11 @@ fn norm(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     let p = match args.get(1) {
         None => Norm::Two,
         Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
-        Some(v) => match v.to_scalar() {
-            Ok(2.0) => Norm::Two,
-            Ok(1.0) => Norm::One,
-            Ok(x) if x == f64::INFINITY => Norm::Inf,
-            Ok(x) if is_vec && x > 0.0 => Norm::P(x),
+        Some(v) => match v.as_scalar() {
+            Some(2.0) => Norm::Two,
+            Some(1.0) => Norm::One,
+            Some(x) if x == f64::INFINITY => Norm::Inf,
+            Some(x) if is_vec && x > 0.0 => Norm::P(x),
             _ => {
                 return Err(RuntimeError::Domain(format!(
                     "norm takes p = 1, 2, Inf or \"fro\"{}, got {}",
