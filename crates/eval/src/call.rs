@@ -6,7 +6,7 @@ use crate::error::{EvalError, TraceFrame};
 use crate::exec::{nothing, Flow};
 use crate::interp::{Frame, Interpreter, Vars};
 use mla_parser::{Expr, ExprKind, Name, Span};
-use mla_runtime::{builtins, Func, RuntimeError, Value};
+use mla_runtime::{builtins, CallContext, CallSite, Func, RuntimeError, Value};
 use std::sync::Arc;
 
 type Result<T> = std::result::Result<T, EvalError>;
@@ -61,15 +61,13 @@ impl Interpreter {
     ) -> Result<Value> {
         match f {
             Func::Builtin(b) => {
-                let saved_span = std::mem::replace(&mut self.call_span, span);
-                let result = builtins::call(b, self, &args, nout);
-                self.call_span = saved_span;
+                let site = CallSite::new(span.start, span.end);
+                let result = builtins::call(b, &mut CallContext::new(self, nout, site), &args);
                 result.map_err(|e| {
-                    if let RuntimeError::Nested = e.inner() {
-                        if let Some(inner) = self.pending_error.take() {
-                            return inner;
-                        }
-                    }
+                    let e = match e.into_callback::<EvalError>() {
+                        Ok(inner) => return inner,
+                        Err(e) => e,
+                    };
                     let at = match &e {
                         RuntimeError::Arg { index, .. } => {
                             arg_spans.get(*index).copied().unwrap_or(span)

@@ -54,7 +54,7 @@ fn code(e: &RuntimeError) -> &'static str {
         OutputClosed => "mla::output-closed",
         User(_) => "mla::user",
         Assertion(_) => "mla::assert",
-        Arg { .. } | Nested => "mla::call",
+        Arg { .. } | Callback(_) => "mla::call",
     }
 }
 

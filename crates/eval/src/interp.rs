@@ -4,7 +4,7 @@
 use crate::error::EvalError;
 use crate::source::Source;
 use mla_parser::Span;
-use mla_runtime::{Rng, Value};
+use mla_runtime::{CallSite, Rng, RuntimeError, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -52,10 +52,6 @@ pub struct Interpreter {
     pub(crate) end_stack: Vec<f64>,
     /// The source of the code being evaluated now.
     pub(crate) source: Arc<Source>,
-    /// Where the builtin being run was called (for functions it calls back).
-    pub(crate) call_span: Span,
-    /// An error raised inside a function that a builtin called back.
-    pub(crate) pending_error: Option<EvalError>,
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
@@ -86,8 +82,6 @@ impl Interpreter {
             limits: Limits::default(),
             end_stack: Vec::new(),
             source: Source::new("<none>", ""),
-            call_span: Span::default(),
-            pending_error: None,
             interrupt: Arc::new(AtomicBool::new(false)),
             entries: 0,
         }
@@ -243,13 +237,15 @@ impl mla_runtime::Host for Interpreter {
         &mut self,
         f: &mla_runtime::Func,
         args: Vec<Value>,
+        site: CallSite,
     ) -> mla_runtime::Result<Value> {
-        let span = self.call_span;
+        let span = Span {
+            start: site.start(),
+            end: site.end(),
+        };
         let spans = vec![span; args.len()];
-        self.call_value(f, args, &spans, 1, span).map_err(|e| {
-            self.pending_error = Some(e);
-            mla_runtime::RuntimeError::Nested
-        })
+        self.call_value(f, args, &spans, 1, span)
+            .map_err(RuntimeError::callback)
     }
 
     fn workspace(&self) -> Vec<(String, Value)> {

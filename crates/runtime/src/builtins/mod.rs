@@ -19,6 +19,8 @@ macro_rules! entry {
 }
 
 mod build;
+mod context;
+pub use context::{Builtin, BuiltinFn, CallContext, CallSite, Host};
 pub(crate) use ml::{clamped_ln, lines, logsumexp_of, sig as sigmoid_fn, softmax_of, Lines};
 pub(crate) use reduce::reduce as reduce_lines;
 mod data;
@@ -33,53 +35,11 @@ mod search;
 mod shape;
 
 use crate::error::{Result, RuntimeError};
-use crate::rng::Rng;
 use crate::value::Value;
 use ndarray::Array2;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
-use std::time::Instant;
-
-/// What a builtin may ask of the interpreter running it.
-pub trait Host {
-    /// Where `print` and `printf` write.
-    fn out(&mut self) -> &mut dyn std::io::Write;
-    /// The random generator behind `rand`, `randn` and `seed`.
-    fn rng(&mut self) -> &mut Rng;
-    /// The `tic` clock.
-    fn clock(&mut self) -> &mut Option<Instant>;
-    /// The last figure drawn (for `savefig`).
-    fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
-    /// The workspace variables, sorted by name (for `who`).
-    fn workspace(&self) -> Vec<(String, Value)>;
-    /// Calls a function value with one result asked (for `grad`). An error
-    /// inside it is kept by the host, which returns [`RuntimeError::Nested`].
-    fn call_function(&mut self, f: &crate::Func, args: Vec<Value>) -> Result<Value>;
-}
-
-/// A builtin's implementation: host, arguments, number of results asked.
-pub type BuiltinFn = fn(&mut dyn Host, &[Value], usize) -> Result<Value>;
-
-/// One entry of the builtin table.
-pub struct Builtin {
-    /// The name scripts call it by.
-    pub name: &'static str,
-    /// Fewest arguments.
-    pub min_args: usize,
-    /// Most arguments (`usize::MAX` for any number).
-    pub max_args: usize,
-    /// How many results it can return.
-    pub outputs: usize,
-    /// How it is called, e.g. `zeros(m, n)`.
-    pub signature: &'static str,
-    /// One line on what it does.
-    pub doc: &'static str,
-    /// Its group in the reference (`build`, `linear algebra`, …).
-    pub group: &'static str,
-    /// The implementation.
-    pub func: BuiltinFn,
-}
 
 /// Any number of arguments.
 pub(crate) const VARIADIC: usize = usize::MAX;
@@ -126,12 +86,7 @@ pub fn constant(name: &str) -> Option<f64> {
 }
 
 /// Calls a builtin after checking its argument and result counts.
-pub fn call(
-    b: &'static Builtin,
-    host: &mut dyn Host,
-    args: &[Value],
-    nout: usize,
-) -> Result<Value> {
+pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if args.len() < b.min_args || args.len() > b.max_args {
         return Err(RuntimeError::Arity {
             name: b.name.into(),
@@ -139,31 +94,26 @@ pub fn call(
             given: args.len(),
         });
     }
-    if nout > b.outputs.max(1) {
+    if cx.nout > b.outputs.max(1) {
         return Err(RuntimeError::TooManyOutputs {
             name: b.name.into(),
-            asked: nout,
+            asked: cx.nout,
             has: b.outputs,
         });
     }
     if crate::autodiff::any_traced(args) {
-        return call_traced(b, host, args, nout);
+        return call_traced(b, cx, args);
     }
-    (b.func)(host, args, nout)
+    (b.func)(cx, args)
 }
 
 /// A builtin reached with traced arguments (inside `grad`): constant
 /// builtins run on the plain values; differentiable ones record their rule;
 /// the rest refuse rather than drop the gradient.
-fn call_traced(
-    b: &'static Builtin,
-    host: &mut dyn Host,
-    args: &[Value],
-    nout: usize,
-) -> Result<Value> {
+fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if crate::autodiff::is_constant_builtin(b.name) {
         let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
-        return (b.func)(host, &plain, nout);
+        return (b.func)(cx, &plain);
     }
     if matches!(b.name, "grad" | "value_and_grad") {
         return Err(RuntimeError::Domain(
@@ -171,7 +121,7 @@ fn call_traced(
                 .into(),
         ));
     }
-    if nout < 2 {
+    if cx.nout < 2 {
         if let Some(result) = crate::autodiff::builtin(b.name, args) {
             return result;
         }
