@@ -26,8 +26,8 @@ impl Interpreter {
                     let other = other.clone();
                     return Err(self.not_callable(name, &other, span, args));
                 }
-                None => match builtins::lookup(name) {
-                    Some(b) => Func::Builtin(b),
+                None => match self.registry.func(name) {
+                    Some(f) => f,
                     None => return Err(self.unknown_name(name, callee.span)),
                 },
             },
@@ -270,8 +270,8 @@ impl Interpreter {
         let span = Span::default();
         let f = match self.globals.get(name) {
             Some(Value::Func(f)) => f.clone(),
-            _ => match builtins::lookup(name) {
-                Some(b) => Func::Builtin(b),
+            _ => match self.registry.func(name) {
+                Some(f) => f,
                 None => return Err(self.unknown_name(name, span)),
             },
         };

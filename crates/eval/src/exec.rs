@@ -93,9 +93,12 @@ impl Interpreter {
                         return Ok(Flow::Normal);
                     }
                     // `tic`, `toc`, `who`, `help` work as commands, as in MATLAB.
-                    if let Some(b) = mla_runtime::builtins::lookup(name).filter(|b| b.min_args == 0)
+                    if let Some(f) = self
+                        .registry
+                        .func(name)
+                        .filter(|f| f.builtin().is_some_and(|b| b.min_args == 0))
                     {
-                        let v = self.call_value(&Func::Builtin(b), Vec::new(), &[], 1, e.span)?;
+                        let v = self.call_value(&f, Vec::new(), &[], 1, e.span)?;
                         let v = match v {
                             Value::Tuple(items) if !items.is_empty() => items[0].clone(),
                             other => other,

@@ -5,7 +5,7 @@ use crate::error::{suggest, EvalError};
 use crate::exec::is_nothing;
 use crate::interp::Interpreter;
 use mla_parser::{BinOp, Expr, ExprKind, Name, Span, UnOp};
-use mla_runtime::{builtins, ops, IndexArg, RuntimeError, Value};
+use mla_runtime::{ops, IndexArg, RuntimeError, Value};
 
 type Result<T> = std::result::Result<T, EvalError>;
 
@@ -126,10 +126,10 @@ impl Interpreter {
         if let Some(v) = self.lookup_var(name) {
             return Ok(v.clone());
         }
-        if let Some(b) = builtins::lookup(name) {
-            return Ok(Value::Func(mla_runtime::Func::Builtin(b)));
+        if let Some(f) = self.registry.func(name) {
+            return Ok(Value::Func(f));
         }
-        if let Some(x) = builtins::constant(name) {
+        if let Some(x) = self.registry.constant(name) {
             return Ok(Value::Num(x));
         }
         Err(self.unknown_name(name, span))
@@ -140,8 +140,7 @@ impl Interpreter {
         if let Some(f) = self.frames.last() {
             candidates.extend(f.vars.keys().map(|k| &**k));
         }
-        candidates.extend(builtins::BUILTINS.iter().map(|b| b.name));
-        candidates.extend(["pi", "e", "Inf", "NaN", "eps"]);
+        candidates.extend(self.registry.names());
         let err = self.err("mla::name", format!("`{name}` is not defined"), span);
         match suggest(name, candidates.into_iter()) {
             Some(s) => err.with_help(format!("did you mean `{s}`?")),

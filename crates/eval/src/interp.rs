@@ -4,7 +4,7 @@
 use crate::error::EvalError;
 use crate::source::Source;
 use mla_parser::Span;
-use mla_runtime::{CallSite, Rng, RuntimeError, Value};
+use mla_runtime::{Builtin, CallSite, Clash, Registry, Rng, RuntimeError, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -52,6 +52,9 @@ pub struct Interpreter {
     pub(crate) end_stack: Vec<f64>,
     /// The source of the code being evaluated now.
     pub(crate) source: Arc<Source>,
+    /// The builtins and constants names resolve to, with any added to this
+    /// interpreter alone.
+    pub(crate) registry: Registry,
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
@@ -82,6 +85,7 @@ impl Interpreter {
             limits: Limits::default(),
             end_stack: Vec::new(),
             source: Source::new("<none>", ""),
+            registry: Registry::standard(),
             interrupt: Arc::new(AtomicBool::new(false)),
             entries: 0,
         }
@@ -153,6 +157,13 @@ impl Interpreter {
         self.source = saved;
         let _ = self.out.flush();
         result
+    }
+
+    /// Adds a builtin to this interpreter only: scripts it runs can call
+    /// it and `help` shows it; other interpreters never see it. A name that
+    /// is already a builtin or a constant is refused.
+    pub fn register(&mut self, builtin: Builtin) -> Result<(), Clash> {
+        self.registry.add(builtin)
     }
 
     /// The number of `run` calls so far (the REPL names entries by it).
@@ -231,6 +242,10 @@ impl mla_runtime::Host for Interpreter {
 
     fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
         &mut self.figure
+    }
+
+    fn registry(&self) -> &Registry {
+        &self.registry
     }
 
     fn call_function(

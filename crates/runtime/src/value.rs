@@ -1,7 +1,7 @@
 //! The values of MLA. Matrix storage is shared through `Arc`, so copying a
 //! value copies a pointer; writers call `Arc::make_mut` (copy on write).
 
-use crate::builtins::Builtin;
+use crate::builtins::{Builtin, BuiltinRef};
 use crate::error::{shape_str, Result, RuntimeError, Shape};
 use ndarray::Array2;
 use std::any::Any;
@@ -36,8 +36,8 @@ pub enum Value {
 /// A callable value.
 #[derive(Clone)]
 pub enum Func {
-    /// An entry of the builtin table.
-    Builtin(&'static Builtin),
+    /// A builtin: a table entry or one added to an interpreter's registry.
+    Builtin(BuiltinRef),
     /// A function defined by the user (the evaluator owns its meaning).
     User(Arc<dyn UserFunc>),
 }
@@ -68,6 +68,14 @@ impl Func {
         match self {
             Func::Builtin(b) => b.name,
             Func::User(u) => u.name(),
+        }
+    }
+
+    /// The builtin behind this value, wherever it was registered.
+    pub fn builtin(&self) -> Option<&Builtin> {
+        match self {
+            Func::Builtin(b) => Some(b),
+            Func::User(_) => None,
         }
     }
 }

@@ -2,10 +2,12 @@
 //! table so that the evaluator, the registry and every builtin group depend
 //! on these few types and not on each other.
 
+use super::Registry;
 use crate::error::Result;
 use crate::rng::Rng;
 use crate::value::{Func, Value};
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What a builtin may ask of the interpreter running it.
@@ -20,6 +22,9 @@ pub trait Host {
     fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
     /// The workspace variables, sorted by name (for `who`).
     fn workspace(&self) -> Vec<(String, Value)>;
+    /// The functions this interpreter knows, so that `help` shows the ones
+    /// added to it and not another interpreter's.
+    fn registry(&self) -> &Registry;
     /// Calls a function value with one result asked (for `grad`). `site` is
     /// the builtin call's own, handed back so the host can place what
     /// happens inside. An error there comes back as
@@ -97,8 +102,9 @@ impl DerefMut for CallContext<'_> {
 /// count the table entry has already checked.
 pub type BuiltinFn = fn(&mut CallContext<'_>, &[Value]) -> Result<Value>;
 
-/// One entry of the builtin table: its name, arity, documentation and
-/// implementation.
+/// One builtin: its name, arity, documentation and implementation. The
+/// static table holds most; embedders add their own to one interpreter's
+/// [`Registry`].
 #[derive(Clone, Copy, Debug)]
 pub struct Builtin {
     /// The name scripts call it by.
@@ -117,6 +123,34 @@ pub struct Builtin {
     pub group: &'static str,
     /// The implementation.
     pub func: BuiltinFn,
+}
+
+/// A builtin as a function value holds it: a table entry costs no
+/// allocation, one added at run time is shared. It derefs to [`Builtin`] so
+/// callers treat both alike.
+#[derive(Clone, Debug)]
+pub enum BuiltinRef {
+    /// An entry of the static table.
+    Static(&'static Builtin),
+    /// A builtin added to a [`Registry`] at run time.
+    Native(Arc<Builtin>),
+}
+
+impl Deref for BuiltinRef {
+    type Target = Builtin;
+
+    fn deref(&self) -> &Builtin {
+        match self {
+            BuiltinRef::Static(b) => b,
+            BuiltinRef::Native(b) => b,
+        }
+    }
+}
+
+impl From<&'static Builtin> for BuiltinRef {
+    fn from(b: &'static Builtin) -> Self {
+        BuiltinRef::Static(b)
+    }
 }
 
 #[cfg(test)]

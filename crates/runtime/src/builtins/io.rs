@@ -1,7 +1,7 @@
 //! Output and housekeeping: print, printf, sprintf, tic, toc, assert,
 //! error, typeof, who, help.
 
-use super::{lookup, string, Builtin, CallContext, BUILTINS, VARIADIC};
+use super::{string, Builtin, CallContext, CONSTANTS, VARIADIC};
 use crate::display;
 use crate::error::{Result, RuntimeError};
 use crate::printf::sprintf as format_c;
@@ -123,32 +123,37 @@ pub fn builtin_help(b: &Builtin) -> String {
 }
 
 fn help(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let registry = cx.registry();
     let text = match args.first() {
         None => {
-            let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
-            groups.dedup();
             let mut out = String::from("MLA builtins (help(name) for one of them):\n");
-            for g in groups {
-                let names: Vec<&str> = BUILTINS
+            for g in registry.groups() {
+                let names: Vec<&str> = registry
                     .iter()
                     .filter(|b| b.group == g)
                     .map(|b| b.name)
                     .collect();
                 out.push_str(&format!("  {g}: {}\n", names.join(" ")));
             }
+            let names: Vec<&str> = CONSTANTS.iter().map(|c| c.name).collect();
+            out.push_str(&format!("  constants: {}\n", names.join(" ")));
             out
         }
         Some(Value::Func(Func::Builtin(b))) => builtin_help(b),
         Some(Value::Func(Func::User(u))) => {
             format!("{}\n  a function defined in this session\n", u.describe())
         }
-        Some(Value::Str(name)) => match lookup(name) {
+        Some(Value::Str(name)) => match registry.get(name) {
             Some(b) => builtin_help(b),
-            None => {
-                return Err(
-                    RuntimeError::Domain(format!("there is no builtin named `{name}`")).at_arg(0),
-                )
-            }
+            None => match CONSTANTS.iter().find(|c| c.name == &**name) {
+                Some(c) => format!("{}\n  {}\n  (constant)\n", c.name, c.doc),
+                None => {
+                    return Err(
+                        RuntimeError::Domain(format!("there is no builtin named `{name}`"))
+                            .at_arg(0),
+                    )
+                }
+            },
         },
         Some(other) => {
             return Err(RuntimeError::ty("a function or its name", other.describe()).at_arg(0))

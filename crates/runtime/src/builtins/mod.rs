@@ -20,9 +20,11 @@ macro_rules! entry {
 
 mod build;
 mod context;
-pub use context::{Builtin, BuiltinFn, CallContext, CallSite, Host};
+mod registry;
+pub use context::{Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host};
 pub(crate) use ml::{clamped_ln, lines, logsumexp_of, sig as sigmoid_fn, softmax_of, Lines};
 pub(crate) use reduce::reduce as reduce_lines;
+pub use registry::{Clash, Registry};
 mod data;
 mod elementwise;
 mod gradients;
@@ -38,7 +40,6 @@ use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::Array2;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Any number of arguments.
@@ -65,24 +66,60 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     .collect()
 });
 
-static BY_NAME: LazyLock<HashMap<&'static str, &'static Builtin>> =
-    LazyLock::new(|| BUILTINS.iter().map(|b| (b.name, *b)).collect());
-
-/// The builtin called `name`.
-pub fn lookup(name: &str) -> Option<&'static Builtin> {
-    BY_NAME.get(name).copied()
+/// A named constant of the language.
+#[derive(Clone, Copy, Debug)]
+pub struct Constant {
+    /// The name scripts use.
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// One line on what it is.
+    pub doc: &'static str,
 }
 
-/// Named constants: `pi e Inf NaN eps`.
+/// Every named constant: the one list that name lookup, the registry's
+/// clash check, `help` and the reference read.
+pub const CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "pi",
+        value: std::f64::consts::PI,
+        doc: "π, the ratio of a circle's circumference to its diameter",
+    },
+    Constant {
+        name: "e",
+        value: std::f64::consts::E,
+        doc: "Euler's number, the base of the natural logarithm",
+    },
+    Constant {
+        name: "Inf",
+        value: f64::INFINITY,
+        doc: "positive infinity (-Inf for negative)",
+    },
+    Constant {
+        name: "inf",
+        value: f64::INFINITY,
+        doc: "the same as Inf",
+    },
+    Constant {
+        name: "NaN",
+        value: f64::NAN,
+        doc: "not a number (0/0), unequal to everything including itself",
+    },
+    Constant {
+        name: "nan",
+        value: f64::NAN,
+        doc: "the same as NaN",
+    },
+    Constant {
+        name: "eps",
+        value: f64::EPSILON,
+        doc: "the distance from 1 to the next larger float, 2^-52",
+    },
+];
+
+/// The value of the named constant `name`.
 pub fn constant(name: &str) -> Option<f64> {
-    Some(match name {
-        "pi" => std::f64::consts::PI,
-        "e" => std::f64::consts::E,
-        "Inf" | "inf" => f64::INFINITY,
-        "NaN" | "nan" => f64::NAN,
-        "eps" => f64::EPSILON,
-        _ => return None,
-    })
+    CONSTANTS.iter().find(|c| c.name == name).map(|c| c.value)
 }
 
 /// Calls a builtin after checking its argument and result counts.
@@ -232,6 +269,14 @@ mod tests {
             );
             assert!(b.min_args <= b.max_args);
         }
+        for c in CONSTANTS {
+            assert!(
+                seen.insert(c.name),
+                "{} is both a builtin and a constant",
+                c.name
+            );
+            assert!(!c.doc.is_empty(), "{}", c.name);
+        }
     }
 
     #[test]
@@ -242,25 +287,26 @@ mod tests {
             eig svd qr chol inv pinv solve sigmoid relu softmax logsumexp one_hot mse bce cross_entropy \
             load save dataset print printf tic toc assert error typeof who help grad value_and_grad \
             plot scatter hist heatmap savefig";
+        let registry = Registry::standard();
         for n in names.split_whitespace() {
-            assert!(lookup(n).is_some(), "missing builtin {n}");
+            assert!(registry.get(n).is_some(), "missing builtin {n}");
         }
     }
 }
 
-/// The builtin reference as Markdown, generated from the table (kept in
-/// `docs/builtins.md`; a test checks that it is current).
+/// The builtin reference as Markdown, generated from the standard registry
+/// and the constants (kept in `docs/builtins.md`; a test checks that it is
+/// current).
 pub fn reference_markdown() -> String {
+    let registry = Registry::standard();
     let mut out = String::from(
         "# MLA builtins\n\nGenerated from the builtin table (`crates/runtime/src/builtins`); do not edit by hand.\nRegenerate with `MLA_UPDATE_DOCS=1 cargo test -p mla-runtime builtin_reference`.\n",
     );
-    let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
-    groups.dedup();
-    for g in groups {
+    for g in registry.groups() {
         out.push_str(&format!(
             "\n## {g}\n\n| call | results | what it does |\n|---|---|---|\n"
         ));
-        for b in BUILTINS.iter().filter(|b| b.group == g) {
+        for b in registry.iter().filter(|b| b.group == g) {
             out.push_str(&format!(
                 "| `{}` | {} | {} |\n",
                 b.signature,
@@ -268,6 +314,14 @@ pub fn reference_markdown() -> String {
                 b.doc.replace('|', "\\|")
             ));
         }
+    }
+    out.push_str("\n## constants\n\n| name | what it is |\n|---|---|\n");
+    for c in CONSTANTS {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            c.name,
+            c.doc.replace('|', "\\|")
+        ));
     }
     out
 }
