@@ -13,7 +13,7 @@ pub use mla_eval::{
     render_color, render_plain, ErrorKind, EvalError, Interpreter, Limits, SharedBuffer, Source,
 };
 pub use mla_parser::{parse, ParseError, Program};
-pub use mla_runtime::{ndarray, Func, RuntimeError, Value};
+pub use mla_runtime::{ndarray, Builtin, BuiltinFn, CallContext, Clash, Func, RuntimeError, Value};
 
 /// Runs `code` in a fresh interpreter and returns what it printed, or the
 /// rendered diagnostic (plain text) with the output printed before it.

@@ -13,7 +13,7 @@ use crate::interp::{Ctx, Interpreter};
 use crate::resolved::{FnProto, LambdaProto, RExpr, RKind};
 use crate::source::Source;
 use mla_parser::{Name, Span};
-use mla_runtime::{builtins, Func, RuntimeError, Value};
+use mla_runtime::{builtins, CallContext, CallSite, Func, RuntimeError, Value};
 use smallvec::SmallVec;
 use std::sync::Arc;
 
@@ -171,24 +171,19 @@ impl Interpreter {
         nout: usize,
         span: Span,
     ) -> Result<Value> {
-        let Func::Builtin(b) = f else {
+        let Some(b) = f.builtin() else {
             return Err(cx.err(ErrorKind::Type, "this function cannot be called here", span));
         };
-        let mut host = BuiltinHost {
-            me: self,
-            cx,
-            span,
-            pending: None,
-        };
-        let result = builtins::call(b, &mut host, args, nout);
-        let b: &mla_runtime::Builtin = b;
-        let pending = host.pending.take();
+        let mut host = BuiltinHost { me: self, cx };
+        let site = CallSite::new(span.start, span.end);
+        let result = builtins::call(b, &mut CallContext::new(&mut host, nout, site), args);
         result.map_err(|e| {
-            if let RuntimeError::Nested = e.inner() {
-                if let Some(inner) = pending {
-                    return inner;
-                }
-            }
+            // An error in user code that the builtin called back comes
+            // back whole, with its own place and call chain.
+            let e = match e.into_callback::<EvalError>() {
+                Ok(inner) => return inner,
+                Err(e) => e,
+            };
             let place = match &e {
                 RuntimeError::Arg { index, .. } => at.span(*index, span),
                 _ => span,
@@ -367,7 +362,7 @@ impl Interpreter {
         let span = Span::default();
         let f = match self.get(name) {
             Some(Value::Func(f)) => f.clone(),
-            _ => match self.registry.get(name) {
+            _ => match self.registry.func(name) {
                 Some(f) => f,
                 None => return Err(self.unknown_name(&cx, name, span)),
             },
@@ -421,13 +416,11 @@ fn check_results(cx: &Ctx, name: &str, v: Value, nout: usize, span: Span) -> Res
     Ok(v)
 }
 
-/// What a builtin sees of the interpreter during one call: the call's own
+/// What a builtin sees of the interpreter during one call: the caller's
 /// context travels with it, so nothing is saved in the interpreter.
 struct BuiltinHost<'a, 'c> {
     me: &'a mut Interpreter,
     cx: &'a Ctx<'c>,
-    span: Span,
-    pending: Option<EvalError>,
 }
 
 impl mla_runtime::Host for BuiltinHost<'_, '_> {
@@ -447,13 +440,23 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         &mut self.me.figure
     }
 
-    fn call_function(&mut self, f: &Func, args: Vec<Value>) -> mla_runtime::Result<Value> {
+    fn registry(&self) -> &mla_runtime::Registry {
+        &self.me.registry
+    }
+
+    fn call_function(
+        &mut self,
+        f: &Func,
+        args: Vec<Value>,
+        site: CallSite,
+    ) -> mla_runtime::Result<Value> {
+        let span = Span {
+            start: site.start(),
+            end: site.end(),
+        };
         self.me
-            .call_value(self.cx, f, args, 1, self.span)
-            .map_err(|e| {
-                self.pending = Some(e);
-                RuntimeError::Nested
-            })
+            .call_value(self.cx, f, args, 1, span)
+            .map_err(RuntimeError::callback)
     }
 
     fn workspace(&self) -> Vec<(String, Value)> {

@@ -75,7 +75,7 @@ fn kind(e: &RuntimeError) -> ErrorKind {
         OutputClosed => ErrorKind::OutputClosed,
         User(_) => ErrorKind::User,
         Assertion(_) => ErrorKind::Assert,
-        Arg { .. } | Nested => ErrorKind::Call,
+        Arg { .. } | Callback(_) => ErrorKind::Call,
     }
 }
 
@@ -315,7 +315,7 @@ impl Interpreter {
             }
             // Range bounds carry no gradient.
             let v = mla_runtime::autodiff::strip(&v);
-            v.to_scalar().map_err(|_| {
+            v.as_scalar().ok_or_else(|| {
                 cx.err(
                     ErrorKind::Type,
                     format!(

@@ -7,34 +7,11 @@ use crate::resolved::Slots;
 use crate::source::Source;
 use crate::workspace::Workspace;
 use mla_parser::Span;
-use mla_runtime::{builtins, Func, Rng, Value};
+use mla_runtime::{Builtin, Clash, Registry, Rng, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// The functions an interpreter can call by name.
-#[derive(Default)]
-pub struct Registry;
-
-impl Registry {
-    /// The function called `name`.
-    pub fn get(&self, name: &str) -> Option<Func> {
-        builtins::lookup(name).map(Func::Builtin)
-    }
-
-    /// The constant called `name`.
-    pub fn constant(&self, name: &str) -> Option<f64> {
-        builtins::constant(name)
-    }
-
-    /// Every name it knows.
-    pub fn names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = builtins::BUILTINS.iter().map(|b| b.name).collect();
-        v.extend(["pi", "e", "Inf", "NaN", "eps"]);
-        v
-    }
-}
 
 /// Limits that keep a runaway script from taking the process down.
 #[derive(Clone, Copy, Debug)]
@@ -108,7 +85,7 @@ impl Interpreter {
     pub fn with_output(out: Box<dyn Write + Send>) -> Self {
         Interpreter {
             ws: Workspace::default(),
-            registry: Registry,
+            registry: Registry::standard(),
             stack: Vec::new(),
             depth: 0,
             rng: Rng::default(),
@@ -187,6 +164,15 @@ impl Interpreter {
         let result = self.exec_program(&program);
         let _ = self.out.flush();
         result
+    }
+
+    /// Adds a builtin to this interpreter only: scripts it runs can call
+    /// it and `help` shows it; other interpreters never see it. A name that
+    /// is already a builtin or a constant is refused.
+    pub fn register(&mut self, builtin: Builtin) -> Result<(), Clash> {
+        self.registry.add(builtin)?;
+        self.ws.registry_changed();
+        Ok(())
     }
 
     /// The number of `run` calls so far (the REPL names entries by it).

@@ -23,6 +23,6 @@ mod vars;
 mod workspace;
 
 pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, TraceFrame};
-pub use interp::{Interpreter, Limits, Registry, SharedBuffer};
+pub use interp::{Interpreter, Limits, SharedBuffer};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;

@@ -2,13 +2,13 @@
 //! [`GlobalId`], and what a name that is no variable falls back to (a
 //! function of the registry or a constant), found once per name.
 
-use crate::interp::Registry;
 use crate::names::{self, GlobalId};
-use mla_runtime::{Func, Value};
+use mla_runtime::{Func, Registry, Value};
 
 /// What a workspace name means when no variable holds it.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 enum Fallback {
+    #[default]
     NotLooked,
     Nothing,
     Func(Func),
@@ -20,12 +20,6 @@ enum Fallback {
 pub(crate) struct Workspace {
     values: Vec<Option<Value>>,
     fallback: Vec<Fallback>,
-}
-
-impl Default for Fallback {
-    fn default() -> Self {
-        Fallback::NotLooked
-    }
 }
 
 impl Workspace {
@@ -59,7 +53,7 @@ impl Workspace {
         }
         if let Fallback::NotLooked = self.fallback[i] {
             let name = names::name(id);
-            self.fallback[i] = match registry.get(&name) {
+            self.fallback[i] = match registry.func(&name) {
                 Some(f) => Fallback::Func(f),
                 None => match registry.constant(&name) {
                     Some(x) => Fallback::Const(x),

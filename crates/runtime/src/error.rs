@@ -1,7 +1,9 @@
 //! Runtime error kinds. They carry shapes and values but never spans: the
 //! evaluator knows where the failing expression stands and attaches that.
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// A matrix shape, rows × columns.
 pub type Shape = (usize, usize);
@@ -122,8 +124,10 @@ pub enum RuntimeError {
     User(String),
     /// Raised by a failing `assert`.
     Assertion(String),
-    /// An error inside a function that a builtin called (the host kept it).
-    Nested,
+    /// An error inside a function that a builtin called back: the host's
+    /// own error, carried through the builtin untouched so the host gets it
+    /// back with its source position and call chain.
+    Callback(CallbackError),
     /// An error caused by one argument of a call: the evaluator points at it.
     Arg {
         /// 0-based argument position.
@@ -150,6 +154,26 @@ impl RuntimeError {
         RuntimeError::Type {
             expected: expected.into(),
             got: got.into(),
+        }
+    }
+
+    /// Wraps a host's error raised inside a function a builtin called back.
+    pub fn callback<E: Any + Send + Sync>(error: E) -> Self {
+        RuntimeError::Callback(CallbackError(Arc::new(error)))
+    }
+
+    /// The host's own error, when this is a [`RuntimeError::Callback`]
+    /// (argument marker or not) holding an `E`; otherwise `self` back.
+    pub fn into_callback<E: Any + Send + Sync + Clone>(self) -> std::result::Result<E, Self> {
+        match self {
+            RuntimeError::Callback(c) => c.downcast().map_err(RuntimeError::Callback),
+            RuntimeError::Arg { index, error } => {
+                error.into_callback().map_err(|error| RuntimeError::Arg {
+                    index,
+                    error: Box::new(error),
+                })
+            }
+            other => Err(other),
         }
     }
 
@@ -234,7 +258,7 @@ impl fmt::Display for RuntimeError {
             OutputClosed => f.write_str("the output was closed"),
             User(msg) => f.write_str(msg),
             Assertion(msg) => write!(f, "assertion failed: {msg}"),
-            Nested => f.write_str("an error inside a function called by a builtin"),
+            Callback(_) => f.write_str("an error inside a function called by a builtin"),
             Arg { error, .. } => error.fmt(f),
         }
     }
@@ -253,6 +277,42 @@ impl RuntimeError {
                 reason: e.to_string(),
             }
         }
+    }
+}
+
+/// A host's error travelling inside a [`RuntimeError`]. The runtime cannot
+/// name the host's error type, so it is held as `Any`; shared, so that
+/// `RuntimeError` stays `Clone`.
+#[derive(Clone)]
+pub struct CallbackError(Arc<dyn Any + Send + Sync>);
+
+impl CallbackError {
+    /// The host's error, if it is an `E`.
+    pub fn downcast_ref<E: Any>(&self) -> Option<&E> {
+        self.0.downcast_ref()
+    }
+
+    /// The host's error, if it is an `E`: moved out when this is its only
+    /// holder, cloned otherwise.
+    pub fn downcast<E: Any + Send + Sync + Clone>(self) -> std::result::Result<E, Self> {
+        match self.0.downcast::<E>() {
+            Ok(e) => Ok(Arc::try_unwrap(e).unwrap_or_else(|shared| (*shared).clone())),
+            Err(other) => Err(CallbackError(other)),
+        }
+    }
+}
+
+impl fmt::Debug for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CallbackError(..)")
+    }
+}
+
+/// The same error object, not an equal one: the payload's type has no
+/// equality the runtime could call.
+impl PartialEq for CallbackError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 }
 

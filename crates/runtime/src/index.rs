@@ -225,7 +225,7 @@ fn writable(target: &mut Value) -> Result<&mut Array2<f64>> {
 
 fn source(rhs: &Value, count: Shape) -> Result<Vec<f64>> {
     let n = count.0 * count.1;
-    if let Ok(x) = rhs.to_scalar() {
+    if let Some(x) = rhs.as_scalar() {
         return Ok(vec![x; n]);
     }
     let rs = rhs.shape();

@@ -15,8 +15,11 @@ pub mod printf;
 pub mod rng;
 pub mod value;
 
-pub use builtins::{Builtin, Host, BUILTINS};
-pub use error::{Result, RuntimeError, Shape};
+pub use builtins::{
+    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Host, Registry,
+    BUILTINS, CONSTANTS,
+};
+pub use error::{CallbackError, Result, RuntimeError, Shape};
 pub use index::IndexArg;
 /// The ndarray version MLA values are built on, for embedders.
 pub use ndarray;

@@ -80,7 +80,7 @@ pub fn compare(op: &'static str, a: &Value, b: &Value, f: fn(f64, f64) -> bool) 
     // Comparisons carry no gradient: they see traced values' plain values.
     let (a, b) = (&autodiff::strip(a), &autodiff::strip(b));
     let (x, y) = (numeric(op, a)?, numeric(op, b)?);
-    if let (Ok(p), Ok(q)) = (x.to_scalar(), y.to_scalar()) {
+    if let (Some(p), Some(q)) = (x.as_scalar(), y.as_scalar()) {
         return Ok(Value::Bool(f(p, q)));
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
@@ -118,7 +118,7 @@ pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
         return autodiff::binary("*", a, b);
     }
     let (x, y) = (numeric("*", a)?, numeric("*", b)?);
-    if x.to_scalar().is_ok() || y.to_scalar().is_ok() {
+    if x.as_scalar().is_some() || y.as_scalar().is_some() {
         return elementwise("*", x, y, |p, q| p * q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
@@ -138,7 +138,7 @@ pub fn left_div(a: &Value, b: &Value) -> Result<Value> {
         return autodiff::binary("\\", a, b);
     }
     let (x, y) = (numeric("\\", a)?, numeric("\\", b)?);
-    if x.to_scalar().is_ok() {
+    if x.as_scalar().is_some() {
         return elementwise("\\", y, x, |p, q| p / q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
@@ -152,7 +152,7 @@ pub fn right_div(a: &Value, b: &Value) -> Result<Value> {
         return autodiff::binary("/", a, b);
     }
     let (x, y) = (numeric("/", a)?, numeric("/", b)?);
-    if y.to_scalar().is_ok() {
+    if y.as_scalar().is_some() {
         return elementwise("/", x, y, |p, q| p / q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
@@ -177,10 +177,10 @@ pub fn power(a: &Value, b: &Value) -> Result<Value> {
         return autodiff::binary("^", a, b);
     }
     let (x, y) = (numeric("^", a)?, numeric("^", b)?);
-    if let (Ok(p), Ok(q)) = (x.to_scalar(), y.to_scalar()) {
+    if let (Some(p), Some(q)) = (x.as_scalar(), y.as_scalar()) {
         return Ok(Value::Num(p.powf(q)));
     }
-    let k = y.to_scalar().map_err(|_| {
+    let k = y.as_scalar().ok_or_else(|| {
         RuntimeError::Domain(format!(
             "`^` with {} as the exponent is not defined; for elementwise powers use `.^`",
             y.describe()

@@ -1,7 +1,7 @@
 //! The values of MLA. Matrix storage is shared through `Arc`, so copying a
 //! value copies a pointer; writers call `Arc::make_mut` (copy on write).
 
-use crate::builtins::Builtin;
+use crate::builtins::{Builtin, BuiltinRef};
 use crate::error::{shape_str, Result, RuntimeError, Shape};
 use ndarray::Array2;
 use std::any::Any;
@@ -36,8 +36,8 @@ pub enum Value {
 /// A callable value.
 #[derive(Clone)]
 pub enum Func {
-    /// An entry of the builtin table.
-    Builtin(&'static Builtin),
+    /// A builtin: a table entry or one added to an interpreter's registry.
+    Builtin(BuiltinRef),
     /// A function defined by the user (the evaluator owns its meaning).
     User(Arc<dyn UserFunc>),
 }
@@ -219,6 +219,16 @@ impl Value {
         }
     }
 
+    /// The value as one number when it is one, without building an error
+    /// otherwise: for tests on hot paths where the error would be dropped.
+    pub fn as_scalar(&self) -> Option<f64> {
+        match self {
+            Value::Num(x) => Some(*x),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            _ => None,
+        }
+    }
+
     /// A non-negative whole number, e.g. a size argument.
     pub fn to_count(&self, what: &str) -> Result<usize> {
         let x = self.to_scalar()?;
@@ -320,6 +330,19 @@ mod tests {
             Value::matrix(Array2::from_elem((1, 1), 2.0)),
             Value::Num(2.0)
         ));
+    }
+
+    #[test]
+    fn as_scalar_takes_numbers_and_logicals_only() {
+        assert_eq!(Value::Num(2.5).as_scalar(), Some(2.5));
+        assert_eq!(Value::Bool(true).as_scalar(), Some(1.0));
+        assert_eq!(Value::Bool(false).as_scalar(), Some(0.0));
+        assert_eq!(Value::row(vec![1.0, 2.0]).as_scalar(), None);
+        assert_eq!(Value::str("1").as_scalar(), None);
+        assert_eq!(Value::tuple(vec![Value::Num(1.0)]).as_scalar(), None);
+        for v in [Value::Num(-3.0), Value::Bool(true), Value::str("x")] {
+            assert_eq!(v.as_scalar(), v.to_scalar().ok());
+        }
     }
 
     #[test]

@@ -296,7 +296,7 @@ fn norm(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let fro = matches!(args.get(1), Some(Value::Str(s)) if &**s == "fro");
     let two = match args.get(1) {
         None => true,
-        Some(p) => p.to_scalar() == Ok(2.0),
+        Some(p) => p.as_scalar() == Some(2.0),
     };
     if !(fro || (two && is_vector(&v))) {
         return Err(unsupported(

@@ -1,7 +1,7 @@
 //! Builders: zeros, ones, eye, fill, rand, randn, seed, linspace, diag,
 //! reshape, repmat.
 
-use super::{count, mat, scalar, size_args, Builtin, Host};
+use super::{count, mat, scalar, size_args, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::value::{check_alloc, from_column_major, Value};
 use ndarray::Array2;
@@ -20,29 +20,29 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("build"; "repmat", 2, 3, 1, "repmat(X, m, n)", "X tiled m times down and n times across", repmat),
 ];
 
-fn zeros(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn zeros(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::matrix(Array2::zeros(size_args(args, 0)?)))
 }
 
-fn ones(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn ones(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::matrix(Array2::ones(size_args(args, 0)?)))
 }
 
-fn eye(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn eye(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (m, n) = size_args(args, 0)?;
     Ok(Value::matrix(Array2::from_shape_fn((m, n), |(i, j)| {
         f64::from(u8::from(i == j))
     })))
 }
 
-fn fill(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn fill(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let v = scalar(args, 0)?;
     Ok(Value::matrix(Array2::from_elem(size_args(args, 1)?, v)))
 }
 
-fn random(host: &mut dyn Host, args: &[Value], normal: bool) -> Result<Value> {
+fn random(cx: &mut CallContext<'_>, args: &[Value], normal: bool) -> Result<Value> {
     let (m, n) = size_args(args, 0)?;
-    let rng = host.rng();
+    let rng = cx.rng();
     // Column-major fill, so rand(3, 1) and the first column of rand(3, 2) agree.
     let data: Vec<f64> = (0..m * n)
         .map(|_| if normal { rng.normal() } else { rng.uniform() })
@@ -50,15 +50,15 @@ fn random(host: &mut dyn Host, args: &[Value], normal: bool) -> Result<Value> {
     Ok(Value::matrix(from_column_major(m, n, data)))
 }
 
-fn rand(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    random(host, args, false)
+fn rand(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    random(cx, args, false)
 }
 
-fn randn(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    random(host, args, true)
+fn randn(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    random(cx, args, true)
 }
 
-fn seed(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn seed(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let s = scalar(args, 0)?;
     if !(s.is_finite() && s.fract() == 0.0 && s >= 0.0) {
         return Err(RuntimeError::Domain(format!(
@@ -67,11 +67,11 @@ fn seed(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
         ))
         .at_arg(0));
     }
-    *host.rng() = crate::rng::Rng::new(s as u64);
+    *cx.rng() = crate::rng::Rng::new(s as u64);
     Ok(Value::Num(s))
 }
 
-fn linspace(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn linspace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let a = scalar(args, 0)?;
     let b = scalar(args, 1)?;
     let n = if args.len() > 2 {
@@ -98,7 +98,7 @@ fn linspace(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     ))
 }
 
-fn diag(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn diag(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let (r, c) = m.dim();
     if r == 1 || c == 1 {
@@ -115,7 +115,7 @@ fn diag(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     }
 }
 
-fn reshape(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn reshape(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let data = args[0].elements().map_err(|e| e.at_arg(0))?;
     let (m, n) = size_args(args, 1)?;
     if m * n != data.len() {
@@ -130,7 +130,7 @@ fn reshape(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Ok(Value::matrix(from_column_major(m, n, data)))
 }
 
-fn repmat(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn repmat(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let x = mat(args, 0)?;
     let (m, n) = size_args(args, 1)?;
     let (r, c) = x.dim();

@@ -1,6 +1,6 @@
 //! Data in and out: load, save, dataset.
 
-use super::{mat, string, Builtin, Host};
+use super::{mat, string, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::files;
 use crate::value::Value;
@@ -25,7 +25,7 @@ fn is_npy(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".npy")
 }
 
-fn load(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn load(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?;
     let m = if is_npy(path) {
         let bytes = std::fs::read(path).map_err(|e| io_err(path, e).at_arg(0))?;
@@ -37,7 +37,7 @@ fn load(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Ok(Value::matrix(m))
 }
 
-fn save(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn save(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?;
     let m = mat(args, 1)?;
     let lower = path.to_ascii_lowercase();
@@ -55,13 +55,13 @@ fn save(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Ok(Value::str(path))
 }
 
-fn dataset(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+fn dataset(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let name = string(args, 0)?;
     match name {
         "iris" => {
             let all = files::parse_csv(IRIS_CSV, "iris")?;
             let x = Value::matrix(all.slice(s![.., 0..4]).to_owned());
-            if nout < 2 {
+            if cx.nout < 2 {
                 return Ok(x);
             }
             let y = Value::matrix(all.slice(s![.., 4..5]).to_owned());

@@ -1,14 +1,14 @@
 //! Elementwise math: abs, sqrt, exp, log, …, clamp, isnan, isinf, mod.
 //! Functions outside their real domain give NaN (sqrt(-1), log(-1)), as in NumPy.
 
-use super::{mat, scalar, Builtin, Host};
+use super::{mat, scalar, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::ops;
 use crate::value::Value;
 
 macro_rules! unary {
     ($($name:literal, $fname:ident, $f:expr, $doc:literal;)*) => {
-        $(fn $fname(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+        $(fn $fname(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             map(args, $f)
         })*
         pub(crate) const UNARY: &[Builtin] = &[$(entry!("elementwise"; $name, 1, 1, 1, concat!($name, "(X)"), $doc, $fname)),*];
@@ -48,7 +48,7 @@ pub(crate) const OTHERS: &[Builtin] = &[
     entry!("elementwise"; "isinf", 1, 1, 1, "isinf(X)", "true where an element is Inf or -Inf", isinf),
 ];
 
-fn clamp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let lo = scalar(args, 1)?;
     let hi = scalar(args, 2)?;
     if lo > hi {
@@ -59,7 +59,7 @@ fn clamp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     map(args, |x| if x.is_nan() { x } else { x.clamp(lo, hi) })
 }
 
-fn modulo(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     ops::elementwise("mod", &args[0], &args[1], |a, b| {
         if b == 0.0 {
             a
@@ -69,10 +69,10 @@ fn modulo(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     })
 }
 
-fn isnan(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn isnan(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::logical(mat(args, 0)?.mapv(f64::is_nan)))
 }
 
-fn isinf(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn isinf(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::logical(mat(args, 0)?.mapv(f64::is_infinite)))
 }

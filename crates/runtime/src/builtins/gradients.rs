@@ -1,7 +1,7 @@
 //! `grad` and `value_and_grad`: reverse-mode automatic differentiation of a
 //! function at given arguments (see `crate::autodiff`).
 
-use super::{Builtin, Host, VARIADIC};
+use super::{Builtin, CallContext, VARIADIC};
 use crate::autodiff;
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
@@ -11,7 +11,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("gradients"; "value_and_grad", 2, VARIADIC, VARIADIC, "value_and_grad(f, x1, …, xk)", "(value, g1, …, gk): f(x1, …, xk) and its gradient with respect to each argument", value_and_grad),
 ];
 
-fn run(host: &mut dyn Host, args: &[Value]) -> Result<(Value, Vec<Value>)> {
+fn run(cx: &mut CallContext<'_>, args: &[Value]) -> Result<(Value, Vec<Value>)> {
     let f = match &args[0] {
         Value::Func(f) => f.clone(),
         other => {
@@ -21,7 +21,7 @@ fn run(host: &mut dyn Host, args: &[Value]) -> Result<(Value, Vec<Value>)> {
     let xs = &args[1..];
     let shapes: Vec<(usize, usize)> = xs.iter().map(Value::shape).collect();
     let (tape, leaves) = autodiff::leaves(xs)?;
-    let result = host.call_function(&f, leaves)?;
+    let result = cx.call_back(&f, leaves)?;
     let result = match result {
         Value::Tuple(items) if !items.is_empty() => items[0].clone(),
         other => other,
@@ -30,8 +30,8 @@ fn run(host: &mut dyn Host, args: &[Value]) -> Result<(Value, Vec<Value>)> {
     Ok((autodiff::strip(&result), grads))
 }
 
-fn grad(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let (_, mut grads) = run(host, args)?;
+fn grad(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (_, mut grads) = run(cx, args)?;
     Ok(if grads.len() == 1 {
         grads.pop().expect("one gradient")
     } else {
@@ -39,8 +39,8 @@ fn grad(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     })
 }
 
-fn value_and_grad(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
-    let (value, grads) = run(host, args)?;
+fn value_and_grad(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (value, grads) = run(cx, args)?;
     let mut out = vec![value];
     out.extend(grads);
     Ok(Value::tuple(out))

@@ -1,7 +1,7 @@
 //! Output and housekeeping: print, printf, sprintf, tic, toc, assert,
 //! error, typeof, who, help.
 
-use super::{lookup, string, Builtin, Host, BUILTINS, VARIADIC};
+use super::{string, Builtin, CallContext, CONSTANTS, VARIADIC};
 use crate::display;
 use crate::error::{Result, RuntimeError};
 use crate::printf::sprintf as format_c;
@@ -23,13 +23,13 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin or function; help() lists every builtin", help),
 ];
 
-fn write(host: &mut dyn Host, text: &str) -> Result<()> {
-    host.out()
+fn write(cx: &mut CallContext<'_>, text: &str) -> Result<()> {
+    cx.out()
         .write_all(text.as_bytes())
         .map_err(|e| RuntimeError::output(&e))
 }
 
-fn print(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn print(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let mut text = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
@@ -46,29 +46,29 @@ fn print(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    write(host, &text)?;
+    write(cx, &text)?;
     Ok(Value::Tuple(Vec::new().into()))
 }
 
-fn printf(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn printf(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let fmt = string(args, 0)?;
     let text = format_c(fmt, &args[1..])?;
-    write(host, &text)?;
+    write(cx, &text)?;
     Ok(Value::Tuple(Vec::new().into()))
 }
 
-fn sprintf(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn sprintf(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let fmt = string(args, 0)?;
     Ok(Value::str(format_c(fmt, &args[1..])?))
 }
 
-fn tic(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
-    *host.clock() = Some(Instant::now());
+fn tic(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
+    *cx.clock() = Some(Instant::now());
     Ok(Value::Tuple(Vec::new().into()))
 }
 
-fn toc(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
-    match host.clock() {
+fn toc(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
+    match cx.clock() {
         Some(t) => Ok(Value::Num(t.elapsed().as_secs_f64())),
         None => Err(RuntimeError::Domain("toc() was called before tic()".into())),
     }
@@ -83,7 +83,7 @@ fn message(args: &[Value]) -> Result<String> {
     }
 }
 
-fn assert(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn assert(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if args[0].truthy().map_err(|e| e.at_arg(0))? {
         return Ok(Value::Tuple(Vec::new().into()));
     }
@@ -95,16 +95,16 @@ fn assert(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Err(RuntimeError::Assertion(msg))
 }
 
-fn error(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn error(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Err(RuntimeError::User(message(args)?))
 }
 
-fn typeof_(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn typeof_(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::str(args[0].kind()))
 }
 
-fn who(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
-    let vars = host.workspace();
+fn who(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
+    let vars = cx.workspace();
     let mut text = String::new();
     if vars.is_empty() {
         text.push_str("the workspace is empty\n");
@@ -113,7 +113,7 @@ fn who(host: &mut dyn Host, _: &[Value], _: usize) -> Result<Value> {
     for (name, v) in &vars {
         text.push_str(&format!("  {name:<width$}  {}\n", v.describe()));
     }
-    write(host, &text)?;
+    write(cx, &text)?;
     Ok(Value::Tuple(Vec::new().into()))
 }
 
@@ -122,38 +122,43 @@ pub fn builtin_help(b: &Builtin) -> String {
     format!("{}\n  {}\n  ({})\n", b.signature, b.doc, b.group)
 }
 
-fn help(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn help(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let registry = cx.registry();
     let text = match args.first() {
         None => {
-            let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
-            groups.dedup();
             let mut out = String::from("MLA builtins (help(name) for one of them):\n");
-            for g in groups {
-                let names: Vec<&str> = BUILTINS
+            for g in registry.groups() {
+                let names: Vec<&str> = registry
                     .iter()
                     .filter(|b| b.group == g)
                     .map(|b| b.name)
                     .collect();
                 out.push_str(&format!("  {g}: {}\n", names.join(" ")));
             }
+            let names: Vec<&str> = CONSTANTS.iter().map(|c| c.name).collect();
+            out.push_str(&format!("  constants: {}\n", names.join(" ")));
             out
         }
         Some(Value::Func(Func::Builtin(b))) => builtin_help(b),
         Some(Value::Func(Func::User(u))) => {
             format!("{}\n  a function defined in this session\n", u.describe())
         }
-        Some(Value::Str(name)) => match lookup(name) {
+        Some(Value::Str(name)) => match registry.get(name) {
             Some(b) => builtin_help(b),
-            None => {
-                return Err(
-                    RuntimeError::Domain(format!("there is no builtin named `{name}`")).at_arg(0),
-                )
-            }
+            None => match CONSTANTS.iter().find(|c| c.name == &**name) {
+                Some(c) => format!("{}\n  {}\n  (constant)\n", c.name, c.doc),
+                None => {
+                    return Err(
+                        RuntimeError::Domain(format!("there is no builtin named `{name}`"))
+                            .at_arg(0),
+                    )
+                }
+            },
         },
         Some(other) => {
             return Err(RuntimeError::ty("a function or its name", other.describe()).at_arg(0))
         }
     };
-    write(host, &text)?;
+    write(cx, &text)?;
     Ok(Value::Tuple(Vec::new().into()))
 }

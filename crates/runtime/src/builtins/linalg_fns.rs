@@ -1,7 +1,7 @@
 //! Linear algebra builtins over the `linalg` boundary: eig, svd, qr, chol,
 //! inv, pinv, det, rank, cond, solve, cov.
 
-use super::{count, mat, Builtin, Host};
+use super::{count, mat, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
 use crate::value::Value;
@@ -21,9 +21,9 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("linear algebra"; "cov", 1, 1, 1, "cov(X)", "covariance matrix (N-1); columns are variables, rows observations", cov),
 ];
 
-fn eig(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+fn eig(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let a = mat(args, 0)?;
-    if nout < 2 {
+    if cx.nout < 2 {
         let vals = linalg::eigvals_sym(&a).map_err(|e| e.at_arg(0))?;
         return Ok(Value::column(vals));
     }
@@ -31,7 +31,7 @@ fn eig(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
     Ok(Value::tuple(vec![Value::column(vals), Value::matrix(vecs)]))
 }
 
-fn svd(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+fn svd(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let x = mat(args, 0)?;
     let (u, s, vt) = if args.len() == 2 {
         let k = count(args, 1, "the number of singular triplets")?;
@@ -47,11 +47,11 @@ fn svd(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
         linalg::svd_thin(&x).map_err(|e| e.at_arg(0))?
     };
     let u = Value::Matrix(std::sync::Arc::new(u));
-    if nout < 2 {
+    if cx.nout < 2 {
         return Ok(u);
     }
     let s = Value::column(s);
-    if nout == 2 {
+    if cx.nout == 2 {
         return Ok(Value::tuple(vec![u, s]));
     }
     Ok(Value::tuple(vec![
@@ -61,42 +61,42 @@ fn svd(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
     ]))
 }
 
-fn qr(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn qr(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (q, r) = linalg::qr(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?;
     Ok(Value::tuple(vec![Value::matrix(q), Value::matrix(r)]))
 }
 
-fn chol(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn chol(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::matrix(
         linalg::chol(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
     ))
 }
 
-fn inv(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn inv(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::matrix(
         linalg::inv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
     ))
 }
 
-fn pinv(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn pinv(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::matrix(
         linalg::pinv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
     ))
 }
 
-fn det(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn det(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(
         linalg::det(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
     ))
 }
 
-fn rank(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn rank(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(
         linalg::rank(&*mat(args, 0)?).map_err(|e| e.at_arg(0))? as f64,
     ))
 }
 
-fn cond(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn cond(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let s = linalg::singular_values(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?;
     Ok(Value::Num(match (s.first(), s.last()) {
         (Some(hi), Some(lo)) if *lo > 0.0 => hi / lo,
@@ -105,11 +105,11 @@ fn cond(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     }))
 }
 
-fn solve(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn solve(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     crate::ops::left_div(&args[0], &args[1])
 }
 
-fn cov(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn cov(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let x = mat(args, 0)?;
     let x = if x.nrows() == 1 {
         x.t().to_owned()

@@ -1,7 +1,7 @@
 //! Machine-learning helpers: activations, softmax, logsumexp, one_hot and
 //! the usual losses. Rows are samples.
 
-use super::{mat, Builtin, Host};
+use super::{mat, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::{Array2, Axis};
@@ -27,11 +27,11 @@ pub(crate) fn sig(x: f64) -> f64 {
     }
 }
 
-fn sigmoid(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     super::elementwise::map(args, sig)
 }
 
-fn relu(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     super::elementwise::map(args, |x| if x > 0.0 || x.is_nan() { x } else { 0.0 })
 }
 
@@ -51,9 +51,9 @@ pub(crate) fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
     match args.get(1) {
         None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
         None => Ok(Lines::Rows),
-        Some(v) => match v.to_scalar() {
-            Ok(1.0) => Ok(Lines::Cols),
-            Ok(2.0) => Ok(Lines::Rows),
+        Some(v) => match v.as_scalar() {
+            Some(1.0) => Ok(Lines::Cols),
+            Some(2.0) => Ok(Lines::Rows),
             _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
         },
     }
@@ -87,17 +87,17 @@ pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
         .map_collect(|x, l| (x - l).exp())
 }
 
-fn softmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn softmax(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     Ok(Value::matrix(softmax_of(&m, lines(args, &m)?)))
 }
 
-fn logsumexp(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn logsumexp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     Ok(Value::matrix(logsumexp_of(&m, lines(args, &m)?)))
 }
 
-fn one_hot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn one_hot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let y = args[0].elements().map_err(|e| e.at_arg(0))?;
     let classes = args[1].elements().map_err(|e| e.at_arg(1))?;
     crate::value::check_alloc(y.len(), classes.len())?;
@@ -118,7 +118,7 @@ fn same_shape(name: &str, args: &[Value]) -> Result<()> {
     Ok(())
 }
 
-fn mse(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn mse(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("mse", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.len() as f64;
@@ -136,7 +136,7 @@ pub(crate) fn clamped_ln(x: f64) -> f64 {
     x.ln().max(-100.0)
 }
 
-fn bce(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn bce(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("bce", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.len() as f64;
@@ -148,7 +148,7 @@ fn bce(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Ok(Value::Num(total / n))
 }
 
-fn cross_entropy(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn cross_entropy(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("cross_entropy", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.nrows() as f64;

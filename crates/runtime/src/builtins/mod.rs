@@ -19,8 +19,12 @@ macro_rules! entry {
 }
 
 mod build;
+mod context;
+mod registry;
+pub use context::{Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host};
 pub(crate) use ml::{clamped_ln, lines, logsumexp_of, sig as sigmoid_fn, softmax_of, Lines};
 pub(crate) use reduce::reduce as reduce_lines;
+pub use registry::{Clash, Registry};
 mod data;
 mod elementwise;
 mod gradients;
@@ -33,53 +37,10 @@ mod search;
 mod shape;
 
 use crate::error::{Result, RuntimeError};
-use crate::rng::Rng;
 use crate::value::Value;
 use ndarray::Array2;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::LazyLock;
-use std::time::Instant;
-
-/// What a builtin may ask of the interpreter running it.
-pub trait Host {
-    /// Where `print` and `printf` write.
-    fn out(&mut self) -> &mut dyn std::io::Write;
-    /// The random generator behind `rand`, `randn` and `seed`.
-    fn rng(&mut self) -> &mut Rng;
-    /// The `tic` clock.
-    fn clock(&mut self) -> &mut Option<Instant>;
-    /// The last figure drawn (for `savefig`).
-    fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
-    /// The workspace variables, sorted by name (for `who`).
-    fn workspace(&self) -> Vec<(String, Value)>;
-    /// Calls a function value with one result asked (for `grad`). An error
-    /// inside it is kept by the host, which returns [`RuntimeError::Nested`].
-    fn call_function(&mut self, f: &crate::Func, args: Vec<Value>) -> Result<Value>;
-}
-
-/// A builtin's implementation: host, arguments, number of results asked.
-pub type BuiltinFn = fn(&mut dyn Host, &[Value], usize) -> Result<Value>;
-
-/// One entry of the builtin table.
-pub struct Builtin {
-    /// The name scripts call it by.
-    pub name: &'static str,
-    /// Fewest arguments.
-    pub min_args: usize,
-    /// Most arguments (`usize::MAX` for any number).
-    pub max_args: usize,
-    /// How many results it can return.
-    pub outputs: usize,
-    /// How it is called, e.g. `zeros(m, n)`.
-    pub signature: &'static str,
-    /// One line on what it does.
-    pub doc: &'static str,
-    /// Its group in the reference (`build`, `linear algebra`, …).
-    pub group: &'static str,
-    /// The implementation.
-    pub func: BuiltinFn,
-}
 
 /// Any number of arguments.
 pub(crate) const VARIADIC: usize = usize::MAX;
@@ -105,33 +66,64 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     .collect()
 });
 
-static BY_NAME: LazyLock<HashMap<&'static str, &'static Builtin>> =
-    LazyLock::new(|| BUILTINS.iter().map(|b| (b.name, *b)).collect());
-
-/// The builtin called `name`.
-pub fn lookup(name: &str) -> Option<&'static Builtin> {
-    BY_NAME.get(name).copied()
+/// A named constant of the language.
+#[derive(Clone, Copy, Debug)]
+pub struct Constant {
+    /// The name scripts use.
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// One line on what it is.
+    pub doc: &'static str,
 }
 
-/// Named constants: `pi e Inf NaN eps`.
+/// Every named constant: the one list that name lookup, the registry's
+/// clash check, `help` and the reference read.
+pub const CONSTANTS: &[Constant] = &[
+    Constant {
+        name: "pi",
+        value: std::f64::consts::PI,
+        doc: "π, the ratio of a circle's circumference to its diameter",
+    },
+    Constant {
+        name: "e",
+        value: std::f64::consts::E,
+        doc: "Euler's number, the base of the natural logarithm",
+    },
+    Constant {
+        name: "Inf",
+        value: f64::INFINITY,
+        doc: "positive infinity (-Inf for negative)",
+    },
+    Constant {
+        name: "inf",
+        value: f64::INFINITY,
+        doc: "the same as Inf",
+    },
+    Constant {
+        name: "NaN",
+        value: f64::NAN,
+        doc: "not a number (0/0), unequal to everything including itself",
+    },
+    Constant {
+        name: "nan",
+        value: f64::NAN,
+        doc: "the same as NaN",
+    },
+    Constant {
+        name: "eps",
+        value: f64::EPSILON,
+        doc: "the distance from 1 to the next larger float, 2^-52",
+    },
+];
+
+/// The value of the named constant `name`.
 pub fn constant(name: &str) -> Option<f64> {
-    Some(match name {
-        "pi" => std::f64::consts::PI,
-        "e" => std::f64::consts::E,
-        "Inf" | "inf" => f64::INFINITY,
-        "NaN" | "nan" => f64::NAN,
-        "eps" => f64::EPSILON,
-        _ => return None,
-    })
+    CONSTANTS.iter().find(|c| c.name == name).map(|c| c.value)
 }
 
 /// Calls a builtin after checking its argument and result counts.
-pub fn call(
-    b: &'static Builtin,
-    host: &mut dyn Host,
-    args: &[Value],
-    nout: usize,
-) -> Result<Value> {
+pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if args.len() < b.min_args || args.len() > b.max_args {
         return Err(RuntimeError::Arity {
             name: b.name.into(),
@@ -139,31 +131,26 @@ pub fn call(
             given: args.len(),
         });
     }
-    if nout > b.outputs.max(1) {
+    if cx.nout > b.outputs.max(1) {
         return Err(RuntimeError::TooManyOutputs {
             name: b.name.into(),
-            asked: nout,
+            asked: cx.nout,
             has: b.outputs,
         });
     }
     if crate::autodiff::any_traced(args) {
-        return call_traced(b, host, args, nout);
+        return call_traced(b, cx, args);
     }
-    (b.func)(host, args, nout)
+    (b.func)(cx, args)
 }
 
 /// A builtin reached with traced arguments (inside `grad`): constant
 /// builtins run on the plain values; differentiable ones record their rule;
 /// the rest refuse rather than drop the gradient.
-fn call_traced(
-    b: &'static Builtin,
-    host: &mut dyn Host,
-    args: &[Value],
-    nout: usize,
-) -> Result<Value> {
+fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if crate::autodiff::is_constant_builtin(b.name) {
         let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
-        return (b.func)(host, &plain, nout);
+        return (b.func)(cx, &plain);
     }
     if matches!(b.name, "grad" | "value_and_grad") {
         return Err(RuntimeError::Domain(
@@ -171,7 +158,7 @@ fn call_traced(
                 .into(),
         ));
     }
-    if nout < 2 {
+    if cx.nout < 2 {
         if let Some(result) = crate::autodiff::builtin(b.name, args) {
             return result;
         }
@@ -224,9 +211,9 @@ pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> 
     match args.get(i) {
         None => Ok(default_dim(m)),
         Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
-        Some(v) => match v.to_scalar() {
-            Ok(1.0) => Ok(Dim::Rows),
-            Ok(2.0) => Ok(Dim::Cols),
+        Some(v) => match v.as_scalar() {
+            Some(1.0) => Ok(Dim::Rows),
+            Some(2.0) => Ok(Dim::Cols),
             _ => Err(RuntimeError::Domain(format!(
                 "the dimension must be 1, 2 or \"all\", got {}",
                 crate::display::inline(v)
@@ -282,6 +269,14 @@ mod tests {
             );
             assert!(b.min_args <= b.max_args);
         }
+        for c in CONSTANTS {
+            assert!(
+                seen.insert(c.name),
+                "{} is both a builtin and a constant",
+                c.name
+            );
+            assert!(!c.doc.is_empty(), "{}", c.name);
+        }
     }
 
     #[test]
@@ -292,25 +287,26 @@ mod tests {
             eig svd qr chol inv pinv solve sigmoid relu softmax logsumexp one_hot mse bce cross_entropy \
             load save dataset print printf tic toc assert error typeof who help grad value_and_grad \
             plot scatter hist heatmap savefig";
+        let registry = Registry::standard();
         for n in names.split_whitespace() {
-            assert!(lookup(n).is_some(), "missing builtin {n}");
+            assert!(registry.get(n).is_some(), "missing builtin {n}");
         }
     }
 }
 
-/// The builtin reference as Markdown, generated from the table (kept in
-/// `docs/builtins.md`; a test checks that it is current).
+/// The builtin reference as Markdown, generated from the standard registry
+/// and the constants (kept in `docs/builtins.md`; a test checks that it is
+/// current).
 pub fn reference_markdown() -> String {
+    let registry = Registry::standard();
     let mut out = String::from(
         "# MLA builtins\n\nGenerated from the builtin table (`crates/runtime/src/builtins`); do not edit by hand.\nRegenerate with `MLA_UPDATE_DOCS=1 cargo test -p mla-runtime builtin_reference`.\n",
     );
-    let mut groups: Vec<&str> = BUILTINS.iter().map(|b| b.group).collect();
-    groups.dedup();
-    for g in groups {
+    for g in registry.groups() {
         out.push_str(&format!(
             "\n## {g}\n\n| call | results | what it does |\n|---|---|---|\n"
         ));
-        for b in BUILTINS.iter().filter(|b| b.group == g) {
+        for b in registry.iter().filter(|b| b.group == g) {
             out.push_str(&format!(
                 "| `{}` | {} | {} |\n",
                 b.signature,
@@ -318,6 +314,14 @@ pub fn reference_markdown() -> String {
                 b.doc.replace('|', "\\|")
             ));
         }
+    }
+    out.push_str("\n## constants\n\n| name | what it is |\n|---|---|\n");
+    for c in CONSTANTS {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            c.name,
+            c.doc.replace('|', "\\|")
+        ));
     }
     out
 }

@@ -1,6 +1,6 @@
 //! Plots in the terminal, and `savefig` for SVG or PNG files.
 
-use super::{count, mat, string, Builtin, Host};
+use super::{count, mat, string, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::plot::{self, Figure};
 use crate::value::Value;
@@ -13,10 +13,10 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("plots"; "savefig", 1, 1, 1, "savefig(path)", "writes the last figure as SVG or PNG, chosen by the extension", savefig),
 ];
 
-fn show(host: &mut dyn Host, fig: Figure) -> Result<Value> {
+fn show(cx: &mut CallContext<'_>, fig: Figure) -> Result<Value> {
     let text = plot::render_text(&fig);
-    *host.figure() = Some(fig);
-    host.out()
+    *cx.figure() = Some(fig);
+    cx.out()
         .write_all(text.as_bytes())
         .map_err(|e| RuntimeError::output(&e))?;
     Ok(Value::Tuple(Vec::new().into()))
@@ -34,7 +34,7 @@ fn vector(args: &[Value], i: usize, what: &str) -> Result<Vec<f64>> {
     args[i].elements().map_err(|e| e.at_arg(i))
 }
 
-fn plot_(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn plot_(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let yi = args.len() - 1;
     let y = mat(args, yi)?;
     let ys: Vec<Vec<f64>> = if y.nrows() == 1 || y.ncols() == 1 {
@@ -56,10 +56,10 @@ fn plot_(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     } else {
         (1..=n).map(|i| i as f64).collect()
     };
-    show(host, Figure::Lines { x, ys })
+    show(cx, Figure::Lines { x, ys })
 }
 
-fn scatter(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn scatter(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let x = vector(args, 0, "x")?;
     let y = vector(args, 1, "y")?;
     let groups = if args.len() == 3 {
@@ -77,10 +77,10 @@ fn scatter(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
                 .map_or(String::new(), |g| format!(" and {}", g.len()))
         )));
     }
-    show(host, Figure::Scatter { x, y, groups })
+    show(cx, Figure::Scatter { x, y, groups })
 }
 
-fn hist(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn hist(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let data = args[0].elements().map_err(|e| e.at_arg(0))?;
     let bins = if args.len() == 2 {
         count(args, 1, "the number of bins")?
@@ -92,17 +92,17 @@ fn hist(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
             RuntimeError::Domain(format!("hist takes 1 to 1000 bins, got {bins}")).at_arg(1),
         );
     }
-    show(host, plot::histogram(&data, bins))
+    show(cx, plot::histogram(&data, bins))
 }
 
-fn heatmap(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn heatmap(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?.into_owned();
-    show(host, Figure::Heatmap { m })
+    show(cx, Figure::Heatmap { m })
 }
 
-fn savefig(host: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn savefig(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?.to_string();
-    let Some(fig) = host.figure().clone() else {
+    let Some(fig) = cx.figure().clone() else {
         return Err(RuntimeError::Domain(
             "there is no figure to save yet: draw one with plot, scatter, hist or heatmap".into(),
         ));

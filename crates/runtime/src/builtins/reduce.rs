@@ -2,7 +2,7 @@
 //! or "all"): sum, mean, prod, cumsum, max, min, argmax, argmin, std, var,
 //! any, all, norm, dot, trace.
 
-use super::{default_dim, dim_arg, mat, Builtin, Dim, Host};
+use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim};
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
 use crate::value::Value;
@@ -54,33 +54,33 @@ fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result
     Ok(Value::matrix(reduce(&m, dim, f)))
 }
 
-fn sum(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn sum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     reduction(args, 1, |v| v.iter().sum())
 }
 
-fn mean(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn mean(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     reduction(args, 1, |v| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-fn prod(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn prod(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     reduction(args, 1, |v| v.iter().product())
 }
 
-fn any(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn any(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let v = reduction(args, 1, |v| {
         f64::from(u8::from(v.iter().any(|x| *x != 0.0)))
     })?;
     Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
 }
 
-fn all(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn all(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let v = reduction(args, 1, |v| {
         f64::from(u8::from(v.iter().all(|x| *x != 0.0)))
     })?;
     Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
 }
 
-fn cumsum(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn cumsum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let dim = dim_arg(args, 1, &m)?;
     let mut out = m.into_owned();
@@ -162,12 +162,12 @@ fn fmin(a: f64, b: f64) -> f64 {
     a.min(b)
 }
 
-fn max(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
-    extreme(args, nout, |x, b| x > b, "max")
+fn max(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    extreme(args, cx.nout, |x, b| x > b, "max")
 }
 
-fn min(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
-    extreme(args, nout, |x, b| x < b, "min")
+fn min(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    extreme(args, cx.nout, |x, b| x < b, "min")
 }
 
 fn arg_extreme(args: &[Value], better: fn(f64, f64) -> bool) -> Result<Value> {
@@ -181,11 +181,11 @@ fn arg_extreme(args: &[Value], better: fn(f64, f64) -> bool) -> Result<Value> {
     })))
 }
 
-fn argmax(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn argmax(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     arg_extreme(args, |x, b| x > b)
 }
 
-fn argmin(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn argmin(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     arg_extreme(args, |x, b| x < b)
 }
 
@@ -206,9 +206,9 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
     let by_n = match args.get(1) {
         None => false,
         Some(v) if v.numel() == 0 => false,
-        Some(v) => match v.to_scalar() {
-            Ok(0.0) => false,
-            Ok(1.0) => true,
+        Some(v) => match v.as_scalar() {
+            Some(0.0) => false,
+            Some(1.0) => true,
             _ => {
                 return Err(RuntimeError::Domain(
                     "the weight must be 0 (divide by N-1) or 1 (divide by N)".into(),
@@ -228,25 +228,25 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
     reduction(args, 2, f)
 }
 
-fn std(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn std(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     spread(args, true)
 }
 
-fn var(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn var(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     spread(args, false)
 }
 
-fn norm(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn norm(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let is_vec = m.nrows() == 1 || m.ncols() == 1;
     let p = match args.get(1) {
         None => Norm::Two,
         Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
-        Some(v) => match v.to_scalar() {
-            Ok(2.0) => Norm::Two,
-            Ok(1.0) => Norm::One,
-            Ok(x) if x == f64::INFINITY => Norm::Inf,
-            Ok(x) if is_vec && x > 0.0 => Norm::P(x),
+        Some(v) => match v.as_scalar() {
+            Some(2.0) => Norm::Two,
+            Some(1.0) => Norm::One,
+            Some(x) if x == f64::INFINITY => Norm::Inf,
+            Some(x) if is_vec && x > 0.0 => Norm::P(x),
             _ => {
                 return Err(RuntimeError::Domain(format!(
                     "norm takes p = 1, 2, Inf or \"fro\"{}, got {}",
@@ -289,7 +289,7 @@ enum Norm {
     P(f64),
 }
 
-fn dot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn dot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let a = mat(args, 0)?;
     let b = mat(args, 1)?;
     let a_vec = a.nrows() == 1 || a.ncols() == 1;
@@ -317,7 +317,7 @@ fn dot(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     Ok(Value::matrix(reduce(&prod, Dim::Rows, |v| v.iter().sum())))
 }
 
-fn trace(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn trace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     if m.nrows() != m.ncols() {
         return Err(RuntimeError::NotSquare {

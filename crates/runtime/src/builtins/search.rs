@@ -1,7 +1,7 @@
 //! Sorting and searching: sort, find, unique. NaN sorts last, as in MATLAB
 //! and NumPy.
 
-use super::{default_dim, dim_arg, mat, Builtin, Dim, Host};
+use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim};
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::{Array2, Axis};
@@ -21,7 +21,7 @@ fn ascending(a: f64, b: f64) -> std::cmp::Ordering {
     }
 }
 
-fn sort(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let mut descend = false;
     let mut dim = default_dim(&m);
@@ -66,14 +66,14 @@ fn sort(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
         }
     }
     let s = Value::matrix(sorted);
-    if nout >= 2 {
+    if cx.nout >= 2 {
         Ok(Value::tuple(vec![s, Value::matrix(order)]))
     } else {
         Ok(s)
     }
 }
 
-fn find(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn find(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let idx: Vec<f64> = m
         .t()
@@ -89,7 +89,7 @@ fn find(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     })
 }
 
-fn unique(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn unique(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let mut v: Vec<f64> = m.iter().copied().collect();
     v.sort_by(|a, b| ascending(*a, *b));

@@ -1,6 +1,6 @@
 //! Shape queries: size, rows, cols, numel, length, isempty.
 
-use super::{count, Builtin, Host};
+use super::{count, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 
@@ -13,7 +13,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("shape"; "isempty", 1, 1, 1, "isempty(X)", "true when X has no elements", isempty),
 ];
 
-fn size(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
+fn size(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (r, c) = args[0].shape();
     if args.len() == 2 {
         return match count(args, 1, "the dimension")? {
@@ -22,7 +22,7 @@ fn size(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
             _ => Ok(Value::Num(1.0)),
         };
     }
-    if nout >= 2 {
+    if cx.nout >= 2 {
         Ok(Value::tuple(vec![
             Value::Num(r as f64),
             Value::Num(c as f64),
@@ -32,19 +32,19 @@ fn size(_: &mut dyn Host, args: &[Value], nout: usize) -> Result<Value> {
     }
 }
 
-fn rows(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn rows(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(args[0].shape().0 as f64))
 }
 
-fn cols(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn cols(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(args[0].shape().1 as f64))
 }
 
-fn numel(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn numel(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(args[0].numel() as f64))
 }
 
-fn length(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn length(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (r, c) = args[0].shape();
     Ok(Value::Num(if r == 0 || c == 0 {
         0.0
@@ -53,7 +53,7 @@ fn length(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
     }))
 }
 
-fn isempty(_: &mut dyn Host, args: &[Value], _: usize) -> Result<Value> {
+fn isempty(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if let Value::Func(_) | Value::Tuple(_) = &args[0] {
         return Err(RuntimeError::ty("a matrix or string", args[0].describe()).at_arg(0));
     }

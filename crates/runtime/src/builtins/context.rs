@@ -1,0 +1,165 @@
+//! What a builtin is and what it is handed when called. Kept apart from the
+//! table so that the evaluator, the registry and every builtin group depend
+//! on these few types and not on each other.
+
+use super::Registry;
+use crate::error::Result;
+use crate::rng::Rng;
+use crate::value::{Func, Value};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a builtin may ask of the interpreter running it.
+pub trait Host {
+    /// Where `print` and `printf` write.
+    fn out(&mut self) -> &mut dyn std::io::Write;
+    /// The random generator behind `rand`, `randn` and `seed`.
+    fn rng(&mut self) -> &mut Rng;
+    /// The `tic` clock.
+    fn clock(&mut self) -> &mut Option<Instant>;
+    /// The last figure drawn (for `savefig`).
+    fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
+    /// The workspace variables, sorted by name (for `who`).
+    fn workspace(&self) -> Vec<(String, Value)>;
+    /// The functions this interpreter knows, so that `help` shows the ones
+    /// added to it and not another interpreter's.
+    fn registry(&self) -> &Registry;
+    /// Calls a function value with one result asked (for `grad`). `site` is
+    /// the builtin call's own, handed back so the host can place what
+    /// happens inside. An error there comes back as
+    /// [`RuntimeError::Callback`](crate::RuntimeError::Callback) carrying the
+    /// host's own error, which the host unwraps when the builtin returns it.
+    fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value>;
+}
+
+/// Where a builtin was called, as the evaluator encoded it. The runtime
+/// never looks inside: source positions are the evaluator's business, and
+/// this only carries one through a builtin back to the evaluator.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CallSite {
+    start: u32,
+    end: u32,
+}
+
+impl CallSite {
+    /// A site from the evaluator's two numbers (byte offsets, say).
+    pub const fn new(start: u32, end: u32) -> Self {
+        CallSite { start, end }
+    }
+
+    /// The first number given to [`CallSite::new`].
+    pub const fn start(self) -> u32 {
+        self.start
+    }
+
+    /// The second number given to [`CallSite::new`].
+    pub const fn end(self) -> u32 {
+        self.end
+    }
+}
+
+/// Everything about one call of a builtin except its arguments. It derefs
+/// to the [`Host`], so bodies write `cx.out()` or `cx.rng()`.
+pub struct CallContext<'a> {
+    /// The interpreter running the call.
+    pub host: &'a mut dyn Host,
+    /// How many results the caller asked for (`[Q, R] = qr(A)` asks 2).
+    pub nout: usize,
+    /// Where the call stands, for the functions it calls back.
+    pub site: CallSite,
+}
+
+impl<'a> CallContext<'a> {
+    /// The context of a call asking `nout` results at `site`.
+    pub fn new(host: &'a mut dyn Host, nout: usize, site: CallSite) -> Self {
+        CallContext { host, nout, site }
+    }
+
+    /// Calls a function value back through the host from this call's site,
+    /// so that an error inside it points into the user's function and the
+    /// call chain runs through this builtin.
+    pub fn call_back(&mut self, f: &Func, args: Vec<Value>) -> Result<Value> {
+        self.host.call_function(f, args, self.site)
+    }
+}
+
+impl<'a> Deref for CallContext<'a> {
+    type Target = dyn Host + 'a;
+
+    fn deref(&self) -> &Self::Target {
+        self.host
+    }
+}
+
+impl DerefMut for CallContext<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.host
+    }
+}
+
+/// A builtin's implementation: the call's context and its arguments, whose
+/// count the table entry has already checked.
+pub type BuiltinFn = fn(&mut CallContext<'_>, &[Value]) -> Result<Value>;
+
+/// One builtin: its name, arity, documentation and implementation. The
+/// static table holds most; embedders add their own to one interpreter's
+/// [`Registry`].
+#[derive(Clone, Copy, Debug)]
+pub struct Builtin {
+    /// The name scripts call it by.
+    pub name: &'static str,
+    /// Fewest arguments.
+    pub min_args: usize,
+    /// Most arguments (`usize::MAX` for any number).
+    pub max_args: usize,
+    /// How many results it can return.
+    pub outputs: usize,
+    /// How it is called, e.g. `zeros(m, n)`.
+    pub signature: &'static str,
+    /// One line on what it does.
+    pub doc: &'static str,
+    /// Its group in the reference (`build`, `linear algebra`, …).
+    pub group: &'static str,
+    /// The implementation.
+    pub func: BuiltinFn,
+}
+
+/// A builtin as a function value holds it: a table entry costs no
+/// allocation, one added at run time is shared. It derefs to [`Builtin`] so
+/// callers treat both alike.
+#[derive(Clone, Debug)]
+pub enum BuiltinRef {
+    /// An entry of the static table.
+    Static(&'static Builtin),
+    /// A builtin added to a [`Registry`] at run time.
+    Native(Arc<Builtin>),
+}
+
+impl Deref for BuiltinRef {
+    type Target = Builtin;
+
+    fn deref(&self) -> &Builtin {
+        match self {
+            BuiltinRef::Static(b) => b,
+            BuiltinRef::Native(b) => b,
+        }
+    }
+}
+
+impl From<&'static Builtin> for BuiltinRef {
+    fn from(b: &'static Builtin) -> Self {
+        BuiltinRef::Static(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_site_round_trips() {
+        let site = CallSite::new(3, 17);
+        assert_eq!((site.start(), site.end()), (3, 17));
+    }
+}
