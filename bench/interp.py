@@ -4,7 +4,7 @@
 Usage (from the repository root):
     cargo build --release -p mla-repl
     apt-get install -y lua5.4        # optional: the Lua column is skipped without it
-    python3 bench/interp.py [path/to/mla] [--reps N] [--startup-reps N]
+    python3 bench/interp.py [path/to/mla] [--reps N] [--startup-reps N] [--lua PATH]
 
 Each job is timed inside its own process (MLA with tic/toc, Python with
 time.perf_counter, Lua with os.clock), best of --reps repetitions, so
@@ -271,6 +271,8 @@ def main():
                         help="runs of each start-up command, best kept (default 20)")
     parser.add_argument("--lua", default="lua5.4", help="the Lua 5.4 interpreter (default lua5.4)")
     args = parser.parse_args()
+    if args.reps < 1 or args.startup_reps < 1:
+        parser.error("--reps and --startup-reps must be at least 1")
 
     if not os.path.exists(args.mla):
         sys.exit(f"no mla binary at {args.mla}: build it with `cargo build --release -p mla-repl`")
