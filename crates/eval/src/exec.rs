@@ -9,6 +9,16 @@ use mla_parser::{AssignOp, BinOp, Name, Span};
 use mla_runtime::{Func, IndexArg, Value};
 use std::sync::Arc;
 
+/// The value of the last statement run: a function without `return`
+/// returns it, and `run` gives it back. An assignment leaves the variable it
+/// wrote rather than a second holder of its value (which would make the next
+/// in-place write of a matrix copy it, and costs a clone per statement).
+pub(crate) enum Last {
+    Nothing,
+    Value(Value),
+    Var(Var),
+}
+
 /// How a statement finished.
 pub(crate) enum Flow {
     Normal,
@@ -52,7 +62,7 @@ impl Interpreter {
                 }
             }
         }
-        let mut last = nothing();
+        let mut last = Last::Nothing;
         for stmt in &program.body {
             match self.exec_stmt(&cx, stmt, &mut last)? {
                 Flow::Normal => {}
@@ -72,7 +82,16 @@ impl Interpreter {
                 }
             }
         }
-        Ok(last)
+        Ok(self.last_value(&cx, last))
+    }
+
+    /// What the last statement left, as a value.
+    pub(crate) fn last_value(&self, cx: &Ctx, last: Last) -> Value {
+        match last {
+            Last::Nothing => nothing(),
+            Last::Value(v) => v,
+            Last::Var(var) => self.var_ref(cx, var).cloned().unwrap_or_else(nothing),
+        }
     }
 
     fn define(&mut self, cx: &Ctx, var: Var, proto: &Arc<crate::resolved::FnProto>) {
@@ -80,12 +99,7 @@ impl Interpreter {
         self.assign_var(cx, var, Value::Func(Func::User(Arc::new(f))));
     }
 
-    pub(crate) fn exec_block(
-        &mut self,
-        cx: &Ctx,
-        body: &[RStmt],
-        last: &mut Value,
-    ) -> Result<Flow> {
+    pub(crate) fn exec_block(&mut self, cx: &Ctx, body: &[RStmt], last: &mut Last) -> Result<Flow> {
         for stmt in body {
             match self.exec_stmt(cx, stmt, last)? {
                 Flow::Normal => {}
@@ -112,14 +126,14 @@ impl Interpreter {
         v
     }
 
-    fn exec_stmt(&mut self, cx: &Ctx, stmt: &RStmt, last: &mut Value) -> Result<Flow> {
+    fn exec_stmt(&mut self, cx: &Ctx, stmt: &RStmt, last: &mut Last) -> Result<Flow> {
         match &stmt.kind {
             RStmtKind::Expr { expr, ans } => {
                 if let RKind::Var(var) = expr.kind {
                     return self.name_statement(cx, stmt, expr, var, *ans, last);
                 }
                 let v = self.eval_statement_expr(cx, expr)?;
-                *last = self.answer(cx, stmt, *ans, v);
+                *last = Last::Value(self.answer(cx, stmt, *ans, v));
             }
             RStmtKind::Assign {
                 target,
@@ -129,28 +143,17 @@ impl Interpreter {
                 op,
                 value,
             } => {
-                // Holding the previous result would share the storage about to
-                // be written; a number is a placeholder that costs nothing.
-                *last = Value::Num(0.0);
                 match indices {
-                    None => {
-                        let v = self.assign(cx, *target, name, *op, value, stmt)?;
-                        *last = v;
+                    None if *op == AssignOp::Set && (stmt.quiet || !cx.top) => {
+                        let v = self.eval(cx, value)?;
+                        self.assign_var(cx, *target, v);
                     }
+                    None => self.assign(cx, *target, name, *op, value, stmt)?,
                     Some(ix) => {
-                        let v = self.assign_indexed(
-                            cx,
-                            *target,
-                            name,
-                            *target_span,
-                            ix,
-                            *op,
-                            value,
-                            stmt,
-                        )?;
-                        *last = v;
+                        self.assign_indexed(cx, *target, name, *target_span, ix, *op, value, stmt)?
                     }
                 }
+                *last = Last::Var(*target);
             }
             RStmtKind::Destructure { targets, value } => {
                 let v = self.eval_multi(cx, value, targets.len())?;
@@ -159,7 +162,7 @@ impl Interpreter {
                     self.assign_var(cx, *var, item.clone());
                     self.show(cx, stmt, &name.text, &item);
                 }
-                *last = nothing();
+                *last = Last::Nothing;
             }
             RStmtKind::If {
                 branches,
@@ -196,7 +199,7 @@ impl Interpreter {
             }
             RStmtKind::Function { var, proto } => {
                 self.define(cx, *var, proto);
-                *last = nothing();
+                *last = Last::Nothing;
             }
         }
         Ok(Flow::Normal)
@@ -212,11 +215,11 @@ impl Interpreter {
         expr: &RExpr,
         var: Var,
         ans: Var,
-        last: &mut Value,
+        last: &mut Last,
     ) -> Result<Flow> {
         if let Some(v) = self.var_ref(cx, var).cloned() {
             self.show(cx, stmt, &Self::var_name(cx, var), &v);
-            *last = v;
+            *last = Last::Value(v);
             return Ok(Flow::Normal);
         }
         let v = match self.fallback(cx, var, expr.span)? {
@@ -228,7 +231,7 @@ impl Interpreter {
             }
             other => other,
         };
-        *last = self.answer(cx, stmt, ans, v);
+        *last = Last::Value(self.answer(cx, stmt, ans, v));
         Ok(Flow::Normal)
     }
 
@@ -250,14 +253,14 @@ impl Interpreter {
         var: Var,
         iter: &RExpr,
         body: &[RStmt],
-        last: &mut Value,
+        last: &mut Last,
     ) -> Result<Flow> {
         // A range is walked without building it.
         if let RKind::Range { start, step, stop } = &iter.kind {
             let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, iter.span)?;
             for i in 0..n {
                 self.check_interrupt(cx, iter.span)?;
-                self.assign_var(cx, var, Value::Num(a + s * i as f64));
+                self.set_number(cx, var, a + s * i as f64);
                 match self.exec_block(cx, body, last)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -310,7 +313,8 @@ impl Interpreter {
         Ok(Flow::Normal)
     }
 
-    /// `x = e` and `x op= e`.
+    /// `x = e` shown, and `x op= e`.
+    #[inline(never)]
     fn assign(
         &mut self,
         cx: &Ctx,
@@ -319,7 +323,7 @@ impl Interpreter {
         op: AssignOp,
         value: &RExpr,
         stmt: &RStmt,
-    ) -> Result<Value> {
+    ) -> Result<()> {
         let rhs = self.eval(cx, value)?;
         let new = match op.binary() {
             None => rhs,
@@ -328,11 +332,9 @@ impl Interpreter {
                 self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?
             }
         };
-        if cx.top && !stmt.quiet {
-            self.show(cx, stmt, &name.text, &new);
-        }
-        self.assign_var(cx, target, new.clone());
-        Ok(new)
+        self.show(cx, stmt, &name.text, &new);
+        self.assign_var(cx, target, new);
+        Ok(())
     }
 
     // Out of line for the same reason as `exec_for`.
@@ -348,7 +350,7 @@ impl Interpreter {
         op: AssignOp,
         value: &RExpr,
         stmt: &RStmt,
-    ) -> Result<Value> {
+    ) -> Result<()> {
         let Some(shape) = self.var_ref(cx, target).map(Value::shape) else {
             return Err(cx
                 .err(
@@ -387,9 +389,11 @@ impl Interpreter {
                 .runtime_err(e, target_span)
                 .and_label(value.span, rhs.describe()));
         }
-        let new = slot.clone();
-        self.show(cx, stmt, &name.text, &new);
-        Ok(new)
+        if cx.top && !stmt.quiet {
+            let new = slot.clone();
+            self.show(cx, stmt, &name.text, &new);
+        }
+        Ok(())
     }
 
     pub(crate) fn split_results(

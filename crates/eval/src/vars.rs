@@ -45,8 +45,11 @@ impl Interpreter {
     /// a constant.
     #[inline]
     pub(crate) fn read(&mut self, cx: &Ctx, v: Var, span: Span) -> Result<Value> {
-        if let Some(x) = self.var_ref(cx, v) {
-            return Ok(x.clone());
+        match self.var_ref(cx, v) {
+            // A number is copied without the call to `Value::clone`.
+            Some(Value::Num(x)) => return Ok(Value::Num(*x)),
+            Some(x) => return Ok(x.clone()),
+            None => {}
         }
         self.fallback(cx, v, span)
     }
@@ -66,6 +69,19 @@ impl Interpreter {
         match v {
             Var::Local(s) => self.stack[cx.base + s as usize] = Some(value),
             Var::Global(id) => self.ws.set(id, value),
+        }
+    }
+
+    /// Assigns a number, overwriting a number in place (loop counters).
+    #[inline]
+    pub(crate) fn set_number(&mut self, cx: &Ctx, v: Var, x: f64) {
+        let slot = match v {
+            Var::Local(s) => &mut self.stack[cx.base + s as usize],
+            Var::Global(id) => self.ws.slot(id),
+        };
+        match slot {
+            Some(Value::Num(n)) => *n = x,
+            other => *other = Some(Value::Num(x)),
         }
     }
 
