@@ -66,9 +66,15 @@ impl Interpreter {
     /// Assigns a variable in the current frame (or the workspace).
     #[inline]
     pub(crate) fn assign_var(&mut self, cx: &Ctx, v: Var, value: Value) {
-        match v {
-            Var::Local(s) => self.stack[cx.base + s as usize] = Some(value),
-            Var::Global(id) => self.ws.set(id, value),
+        let slot = match v {
+            Var::Local(s) => &mut self.stack[cx.base + s as usize],
+            Var::Global(id) => self.ws.slot(id),
+        };
+        // A number or nothing owns no memory: overwriting it needs no call
+        // to the drop glue (callgrind: ~40 instructions per assignment).
+        match slot {
+            None | Some(Value::Num(_)) => std::mem::forget(slot.replace(value)),
+            _ => *slot = Some(value),
         }
     }
 
