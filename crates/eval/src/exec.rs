@@ -5,6 +5,7 @@ use crate::callable::UserFunction;
 use crate::error::{ErrorKind, EvalError};
 use crate::interp::{Ctx, Interpreter};
 use crate::resolved::{RExpr, RKind, RProgram, RStmt, RStmtKind, Var};
+use crate::vars::take_num;
 use mla_parser::{AssignOp, BinOp, Name, Span};
 use mla_runtime::{Func, IndexArg, Value};
 use std::sync::Arc;
@@ -145,6 +146,28 @@ impl Interpreter {
                 self.assign_var(cx, *target, v);
                 *last = Last::Var(*target);
                 return Ok(Flow::Normal);
+            }
+        }
+        if let RStmtKind::Assign {
+            target,
+            name,
+            target_span,
+            indices: Some(ix),
+            op: AssignOp::Set,
+            value,
+        } = &stmt.kind
+        {
+            if let ([index], Some(Value::Matrix(m)), true) = (
+                ix.as_slice(),
+                self.var_ref(cx, *target),
+                stmt.quiet || !cx.top,
+            ) {
+                if !matches!(index.kind, RKind::Colon) {
+                    let len = m.len();
+                    self.assign_element(cx, *target, name, *target_span, index, len, value, stmt)?;
+                    *last = Last::Var(*target);
+                    return Ok(Flow::Normal);
+                }
             }
         }
         self.exec_other(cx, stmt, last)
@@ -389,12 +412,94 @@ impl Interpreter {
                 )));
         };
         let args = self.index_args(cx, shape, indices)?;
-        let mut rhs = self.eval(cx, value)?;
+        let rhs = self.eval(cx, value)?;
+        self.store_indexed(
+            cx,
+            target,
+            name,
+            target_span,
+            &args,
+            rhs,
+            op,
+            value.span,
+            stmt,
+        )
+    }
+
+    /// `x[k] = v` with one index into a matrix variable, quiet: the
+    /// statement inner loops are made of, kept out of `exec_other`.
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn assign_element(
+        &mut self,
+        cx: &Ctx,
+        target: Var,
+        name: &Name,
+        target_span: Span,
+        index: &RExpr,
+        len: usize,
+        value: &RExpr,
+        stmt: &RStmt,
+    ) -> Result<()> {
+        let k = match self.operand(cx, index) {
+            Some(k) => Ok(k),
+            None => {
+                let inner = Ctx {
+                    end: Some(len as f64),
+                    ..*cx
+                };
+                take_num(self.eval(&inner, index)?)
+            }
+        };
+        let rhs = take_num(self.eval(cx, value)?);
+        if let (Ok(k), Ok(v)) = (&k, &rhs) {
+            if let Some(Value::Matrix(m)) = self.var_slot(cx, target) {
+                if let Some(p) = crate::vars::position(*k, m.len()) {
+                    let r = m.nrows();
+                    Arc::make_mut(m)[[p % r, p / r]] = *v;
+                    return Ok(());
+                }
+            }
+        }
+        let k = match k {
+            Ok(k) => Value::Num(k),
+            Err(k) => mla_runtime::autodiff::strip(&k),
+        };
+        let rhs = rhs.map_or_else(|v| v, Value::Num);
+        let args = [IndexArg::Val(k)];
+        self.store_indexed(
+            cx,
+            target,
+            name,
+            target_span,
+            &args,
+            rhs,
+            AssignOp::Set,
+            value.span,
+            stmt,
+        )
+    }
+
+    /// Writes `rhs` (combined with the old element for `+=` and the like)
+    /// at `args` of the variable. A function's copy of a workspace matrix
+    /// becomes a local first; then the write happens in place, copying
+    /// storage only when it is shared.
+    #[allow(clippy::too_many_arguments)]
+    fn store_indexed(
+        &mut self,
+        cx: &Ctx,
+        target: Var,
+        name: &Name,
+        target_span: Span,
+        args: &[IndexArg],
+        mut rhs: Value,
+        op: AssignOp,
+        value_span: Span,
+        stmt: &RStmt,
+    ) -> Result<()> {
         // `x[k] = number` into a matrix, the loop's common case, writes the
         // element here (callgrind: the general path costs ~300 instructions).
-        if let ([IndexArg::Val(Value::Num(k))], Value::Num(v), AssignOp::Set) =
-            (args.as_slice(), &rhs, op)
-        {
+        if let ([IndexArg::Val(Value::Num(k))], Value::Num(v), AssignOp::Set) = (args, &rhs, op) {
             if let Some(Value::Matrix(m)) = self.var_slot(cx, target) {
                 if *k >= 1.0 && *k <= m.len() as f64 && k.fract() == 0.0 {
                     let (p, r) = (*k as usize - 1, m.nrows());
@@ -409,8 +514,8 @@ impl Interpreter {
         }
         if let Some(bin) = op.binary() {
             let current = self.var_ref(cx, target).expect("checked above");
-            let old = cx.index_value(current, &args, stmt.span)?;
-            rhs = self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?;
+            let old = cx.index_value(current, args, stmt.span)?;
+            rhs = self.binary_values(cx, bin, &old, &rhs, name.span, value_span, stmt.span)?;
         }
         // A function's copy of a workspace matrix becomes a local first; then
         // the write happens in place, copying storage only when it is shared.
@@ -421,7 +526,7 @@ impl Interpreter {
                 name.span,
             ));
         };
-        let result = match args.as_slice() {
+        let result = match args {
             [k] => mla_runtime::index::assign1(slot, k, &rhs),
             [r, c] => mla_runtime::index::assign2(slot, r, c, &rhs),
             _ => unreachable!("index_args checks the count"),
@@ -429,7 +534,7 @@ impl Interpreter {
         if let Err(e) = result {
             return Err(cx
                 .runtime_err(e, target_span)
-                .and_label(value.span, rhs.describe()));
+                .and_label(value_span, rhs.describe()));
         }
         if cx.top && !stmt.quiet {
             let new = slot.clone();

@@ -264,27 +264,53 @@ impl Interpreter {
             };
             if let Some(len) = len {
                 let k = match self.operand(cx, ix) {
-                    Some(k) => Value::Num(k),
-                    None => self.eval(
-                        &Ctx {
+                    Some(k) => k,
+                    None => {
+                        let inner = Ctx {
                             end: Some(len as f64),
                             ..*cx
-                        },
-                        ix,
-                    )?,
-                };
-                if let Some(t) = self.var_ref(cx, *v) {
-                    if let (Value::Matrix(m), Value::Num(k)) = (t, &k) {
-                        if *k >= 1.0 && *k <= len as f64 && k.fract() == 0.0 {
-                            let (p, r) = (*k as usize - 1, m.nrows());
-                            return Ok(Value::Num(m[[p % r, p / r]]));
+                        };
+                        match crate::vars::take_num(self.eval(&inner, ix)?) {
+                            Ok(k) => k,
+                            Err(k) => return self.index_var_at(cx, *v, target, k, span),
                         }
                     }
-                    let k = IndexArg::Val(mla_runtime::autodiff::strip(&k));
-                    return cx.index_value(t, std::slice::from_ref(&k), span);
+                };
+                if let (Some(Value::Matrix(m)), Some(p)) =
+                    (self.var_ref(cx, *v), crate::vars::position(k, len))
+                {
+                    let r = m.nrows();
+                    return Ok(Value::Num(m[[p % r, p / r]]));
                 }
+                return self.index_var_at(cx, *v, target, Value::Num(k), span);
             }
         }
+        self.index_general(cx, target, indices, span)
+    }
+
+    /// `x[k]` of a variable with the index already evaluated.
+    #[inline(never)]
+    fn index_var_at(
+        &mut self,
+        cx: &Ctx,
+        v: crate::resolved::Var,
+        target: &RExpr,
+        k: Value,
+        span: Span,
+    ) -> Result<Value> {
+        let t = self.read(cx, v, target.span)?;
+        let k = IndexArg::Val(mla_runtime::autodiff::strip(&k));
+        cx.index_value(&t, std::slice::from_ref(&k), span)
+    }
+
+    #[inline(never)]
+    fn index_general(
+        &mut self,
+        cx: &Ctx,
+        target: &RExpr,
+        indices: &[RExpr],
+        span: Span,
+    ) -> Result<Value> {
         let t = self.eval(cx, target)?;
         if let Value::Func(f) = &t {
             return Err(cx
