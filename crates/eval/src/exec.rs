@@ -148,6 +148,13 @@ impl Interpreter {
                 return Ok(Flow::Normal);
             }
         }
+        if let RStmtKind::If {
+            branches,
+            otherwise,
+        } = &stmt.kind
+        {
+            return self.exec_if(cx, branches, otherwise.as_deref(), last);
+        }
         if let RStmtKind::Assign {
             target,
             name,
@@ -171,6 +178,25 @@ impl Interpreter {
             }
         }
         self.exec_other(cx, stmt, last)
+    }
+
+    #[inline(never)]
+    fn exec_if(
+        &mut self,
+        cx: &Ctx,
+        branches: &[(RExpr, Vec<RStmt>)],
+        otherwise: Option<&[RStmt]>,
+        last: &mut Last,
+    ) -> Result<Flow> {
+        for (cond, body) in branches {
+            if self.condition(cx, cond)? {
+                return self.exec_block(cx, body, last);
+            }
+        }
+        match otherwise {
+            Some(body) => self.exec_block(cx, body, last),
+            None => Ok(Flow::Normal),
+        }
     }
 
     #[inline(never)]
@@ -215,16 +241,7 @@ impl Interpreter {
             RStmtKind::If {
                 branches,
                 otherwise,
-            } => {
-                for (cond, body) in branches {
-                    if self.condition(cx, cond)? {
-                        return self.exec_block(cx, body, last);
-                    }
-                }
-                if let Some(body) = otherwise {
-                    return self.exec_block(cx, body, last);
-                }
-            }
+            } => return self.exec_if(cx, branches, otherwise.as_deref(), last),
             RStmtKind::While { cond, body } => {
                 while self.condition(cx, cond)? {
                     self.check_interrupt(cx, stmt.span)?;
