@@ -420,11 +420,14 @@ impl Interpreter {
             return Err(cx
                 .err(
                     ErrorKind::Name,
-                    format!("`{}` is not defined, so it cannot be assigned into", name.text),
+                    format!(
+                        "`{}` is not defined, so it cannot be assigned into",
+                        name.text
+                    ),
                     name.span,
                 )
                 .with_help(format!(
-                    "create it first, e.g. `{} = zeros(m, n)`; indexed assignment never grows a matrix",
+                    "create it first, e.g. `{} = zeros(m, n)` (or `[]` to grow it by assignment)",
                     name.text
                 )));
         };

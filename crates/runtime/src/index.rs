@@ -245,6 +245,72 @@ fn is_empty_matrix(v: &Value) -> bool {
     matches!(v, Value::Matrix(m) if m.is_empty())
 }
 
+/// The largest position a numeric index names (1-based), if it is a list
+/// of positive whole numbers; anything else is left for `resolve` to judge.
+fn largest(arg: &IndexArg) -> Option<usize> {
+    let whole = |x: f64| (x >= 1.0 && x.fract() == 0.0 && x.is_finite()).then_some(x);
+    let top = match arg {
+        IndexArg::Val(Value::Num(x)) => whole(*x)?,
+        IndexArg::Val(Value::Matrix(m)) => m
+            .iter()
+            .try_fold(0.0f64, |acc, &x| whole(x).map(|x| acc.max(x)))?,
+        _ => return None,
+    };
+    // Beyond `MAX_ELEMENTS` the allocation check refuses it; saturating
+    // keeps the count an integer.
+    Some(top.min(usize::MAX as f64) as usize)
+}
+
+/// Pads `target` with zeros (or `false`) to `rows × cols`, as MATLAB grows
+/// an array assigned past its end.
+fn grow(target: &mut Value, rows: usize, cols: usize) -> Result<()> {
+    crate::value::check_alloc(rows, cols)?;
+    let shape = target.shape();
+    if (rows, cols) == shape {
+        return Ok(());
+    }
+    *target = match target {
+        Value::Bool(_) | Value::Logical(_) => {
+            let bits = target.elements()?;
+            let (r0, c0) = shape;
+            let old = |i: usize, j: usize| i < r0 && j < c0 && bits[j * r0 + i] != 0.0;
+            Value::Logical(Arc::new(Array2::from_shape_fn((rows, cols), |(i, j)| {
+                old(i, j)
+            })))
+        }
+        Value::Num(_) | Value::Matrix(_) => {
+            let m = target.to_matrix()?;
+            let (r0, c0) = m.dim();
+            Value::Matrix(Arc::new(Array2::from_shape_fn((rows, cols), |(i, j)| {
+                if i < r0 && j < c0 {
+                    m[[i, j]]
+                } else {
+                    0.0
+                }
+            })))
+        }
+        other => {
+            return Err(RuntimeError::ty(
+                "a matrix to assign into",
+                other.describe(),
+            ))
+        }
+    };
+    Ok(())
+}
+
+/// The size `x[k] = …` past the end grows a vector to: a row (or a scalar
+/// or `[]`) grows along its row, a column down its column. A matrix has no
+/// single direction to grow in, so that stays an index error.
+fn grown_linear(shape: Shape, top: usize) -> Option<Shape> {
+    match shape {
+        (r, c) if top <= r * c => None,
+        (0, 0) | (1, _) => Some((1, top)),
+        (_, 1) => Some((top, 1)),
+        _ => None,
+    }
+}
+
 /// `x[rows, cols] = rhs` (or deletion with `= []` when one index is `:`).
 pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
     refuse_traced(target, rhs)?;
@@ -254,9 +320,21 @@ pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> R
             return Ok(());
         }
     }
-    let shape = target.shape();
+    let mut shape = target.shape();
     if is_empty_matrix(rhs) {
         return delete2(target, r, c, shape);
+    }
+    // Past the end grows the matrix (`A[rows(A) + 1, :] = row`); a `:` over
+    // an empty dimension takes its size from the right-hand side.
+    let rs = rhs.shape();
+    let want = |arg: &IndexArg, have: usize, from_rhs: usize| match arg {
+        IndexArg::All if have == 0 => from_rhs,
+        _ => largest(arg).unwrap_or(0).max(have),
+    };
+    let (need_r, need_c) = (want(r, shape.0, rs.0), want(c, shape.1, rs.1));
+    if (need_r, need_c) != shape {
+        grow(target, need_r, need_c)?;
+        shape = (need_r, need_c);
     }
     let rows = resolve(r, shape.0, 1, shape)?.unwrap_or_else(|| all(shape.0));
     let cols = resolve(c, shape.1, 2, shape)?.unwrap_or_else(|| all(shape.1));
@@ -321,7 +399,13 @@ pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
             return Ok(());
         }
     }
-    let shape = target.shape();
+    let mut shape = target.shape();
+    if !is_empty_matrix(rhs) {
+        if let Some(grown) = largest(k).and_then(|top| grown_linear(shape, top)) {
+            grow(target, grown.0, grown.1)?;
+            shape = grown;
+        }
+    }
     let n = shape.0 * shape.1;
     let idx = resolve(k, n, 0, shape)?.unwrap_or_else(|| all(n));
     if is_empty_matrix(rhs) {
@@ -408,5 +492,78 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.shape(), (1, 3));
+    }
+
+    fn num(v: f64) -> IndexArg {
+        IndexArg::Val(Value::Num(v))
+    }
+
+    #[test]
+    fn assignment_past_the_end_grows_vectors_with_zeros() {
+        let mut row = Value::row(vec![1.0, 2.0]);
+        assign1(&mut row, &num(4.0), &Value::Num(9.0)).unwrap();
+        assert_eq!(row.elements().unwrap(), [1.0, 2.0, 0.0, 9.0]);
+        assert_eq!(row.shape(), (1, 4));
+        let mut col = Value::column(vec![1.0, 2.0]);
+        assign1(&mut col, &num(3.0), &Value::Num(5.0)).unwrap();
+        assert_eq!(col.shape(), (3, 1));
+        let mut empty = Value::matrix(Array2::zeros((0, 0)));
+        assign1(&mut empty, &num(2.0), &Value::Num(7.0)).unwrap();
+        assert_eq!(empty.elements().unwrap(), [0.0, 7.0]);
+        let mut scalar = Value::Num(5.0);
+        assign1(&mut scalar, &num(3.0), &Value::Num(1.0)).unwrap();
+        assert_eq!(scalar.elements().unwrap(), [5.0, 0.0, 1.0]);
+        // a matrix has no single direction to grow in
+        let mut m = mat();
+        assert!(matches!(
+            assign1(&mut m, &num(7.0), &Value::Num(1.0)),
+            Err(RuntimeError::IndexOutOfRange { .. })
+        ));
+        // deleting never grows
+        let mut v = Value::row(vec![1.0, 2.0]);
+        assert!(assign1(&mut v, &num(5.0), &Value::matrix(Array2::zeros((0, 0)))).is_err());
+        // an absurd size is refused, not attempted
+        let mut v = Value::row(vec![1.0]);
+        assert!(matches!(
+            assign1(&mut v, &num(1e15), &Value::Num(1.0)),
+            Err(RuntimeError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn assignment_past_the_end_grows_matrices_by_rows_and_columns() {
+        let mut m = mat();
+        assign2(
+            &mut m,
+            &num(3.0),
+            &IndexArg::All,
+            &Value::row(vec![7.0, 8.0, 9.0]),
+        )
+        .unwrap();
+        assert_eq!(m.shape(), (3, 3));
+        assert_eq!(index1(&m, &num(3.0)).unwrap().to_scalar().unwrap(), 7.0);
+        assign2(&mut m, &num(1.0), &num(5.0), &Value::Num(1.0)).unwrap();
+        assert_eq!(m.shape(), (3, 5));
+        // the gap is zeros
+        assert_eq!(
+            index2(&m, &num(2.0), &num(4.0))
+                .unwrap()
+                .to_scalar()
+                .unwrap(),
+            0.0
+        );
+        let mut empty = Value::matrix(Array2::zeros((0, 0)));
+        assign2(
+            &mut empty,
+            &num(1.0),
+            &IndexArg::All,
+            &Value::row(vec![1.0, 2.0, 3.0]),
+        )
+        .unwrap();
+        assert_eq!(empty.shape(), (1, 3));
+        let mut mask = Value::logical(ndarray::array![[true, false]]);
+        assign2(&mut mask, &num(1.0), &num(3.0), &Value::Bool(true)).unwrap();
+        assert!(matches!(mask, Value::Logical(_)));
+        assert_eq!(mask.elements().unwrap(), [1.0, 0.0, 1.0]);
     }
 }
