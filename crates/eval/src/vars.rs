@@ -51,7 +51,30 @@ impl Interpreter {
             Some(x) => return Ok(x.clone()),
             None => {}
         }
-        self.fallback(cx, v, span)
+        self.read_fallback(cx, v, span)
+    }
+
+    /// A name that is no variable, read as a value: a builtin that takes no
+    /// arguments is called (`t = toc`, `r = rand`), as in MATLAB; any other
+    /// function is the function itself.
+    #[inline(never)]
+    fn read_fallback(&mut self, cx: &Ctx, v: Var, span: Span) -> Result<Value> {
+        let x = self.fallback(cx, v, span)?;
+        if let Value::Func(f) = &x {
+            if f.builtin().is_some_and(|b| b.min_args == 0) {
+                return match self.call_value(cx, f, Vec::new(), 1, span)? {
+                    Value::Tuple(items) => items.first().cloned().ok_or_else(|| {
+                        cx.err(
+                            ErrorKind::Results,
+                            format!("`{}` gives no value", f.name()),
+                            span,
+                        )
+                    }),
+                    other => Ok(other),
+                };
+            }
+        }
+        Ok(x)
     }
 
     #[inline(never)]

@@ -104,6 +104,26 @@ fn scalar_pos(arg: &IndexArg, size: usize) -> Option<usize> {
     }
 }
 
+/// `t[k]` of a tuple: its k-th item.
+fn tuple_item(items: &[Value], k: &IndexArg) -> Result<Value> {
+    let n = items.len();
+    match k {
+        IndexArg::Val(Value::Num(x)) if *x >= 1.0 && *x <= n as f64 && x.fract() == 0.0 => {
+            Ok(items[*x as usize - 1].clone())
+        }
+        IndexArg::Val(Value::Num(x)) if x.fract() == 0.0 && *x >= 1.0 => {
+            Err(RuntimeError::BadIndex(format!(
+                "item {} is out of range: the tuple has {}",
+                format_scalar(*x),
+                crate::error::plural(n, "item")
+            )))
+        }
+        _ => Err(RuntimeError::BadIndex(format!(
+            "a tuple is indexed by one whole number from 1 to {n}"
+        ))),
+    }
+}
+
 /// `x[rows, cols]`.
 pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
     if let Value::Traced(_) = x {
@@ -142,6 +162,9 @@ fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
 pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
     if let Value::Traced(_) = x {
         return crate::autodiff::index1(x, k);
+    }
+    if let Value::Tuple(items) = x {
+        return tuple_item(items, k);
     }
     if let Value::Matrix(m) = x {
         if let Some(p) = scalar_pos(k, m.len()) {
@@ -565,5 +588,16 @@ mod tests {
         assign2(&mut mask, &num(1.0), &num(3.0), &Value::Bool(true)).unwrap();
         assert!(matches!(mask, Value::Logical(_)));
         assert_eq!(mask.elements().unwrap(), [1.0, 0.0, 1.0]);
+    }
+
+    #[test]
+    fn tuples_are_indexed_by_item() {
+        let t = Value::tuple(vec![Value::Num(1.0), Value::row(vec![2.0, 3.0])]);
+        assert_eq!(index1(&t, &num(2.0)).unwrap().shape(), (1, 2));
+        assert_eq!(
+            index1(&t, &num(3.0)).unwrap_err().to_string(),
+            "item 3 is out of range: the tuple has 2 items"
+        );
+        assert!(index1(&t, &IndexArg::All).is_err());
     }
 }

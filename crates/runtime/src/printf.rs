@@ -164,8 +164,12 @@ fn pad(spec: &Spec, body: String, numeric: bool) -> String {
     if spec.left {
         format!("{body}{}", " ".repeat(fill))
     } else if spec.zero && numeric {
+        // Zeros go after a sign or a `0x` prefix, as in C.
         let (sign, digits) = match body.chars().next() {
             Some(c @ ('-' | '+' | ' ')) => (c.to_string(), body[1..].to_string()),
+            _ if body.starts_with("0x") || body.starts_with("0X") => {
+                (body[..2].to_string(), body[2..].to_string())
+            }
             _ => (String::new(), body),
         };
         format!("{sign}{}{digits}", "0".repeat(fill))
@@ -272,11 +276,22 @@ fn format_one(spec: &Spec, arg: &Arg) -> String {
     };
     let body = match conv {
         'd' | 'i' | 'u' => sign(spec, x, format!("{}", x.abs() as u64)),
+        // `#` adds C's prefixes: 0x / 0X for a non-zero hex, a leading 0 octal.
+        'x' if spec.alt && x != 0.0 => format!("{:#x}", x as i64),
+        'X' if spec.alt && x != 0.0 => format!("0X{:X}", x as i64),
+        'o' if spec.alt && x != 0.0 => format!("0{:o}", x as i64),
         'x' => format!("{:x}", x as i64),
         'X' => format!("{:X}", x as i64),
         'o' => format!("{:o}", x as i64),
         'c' => char::from_u32(x as u32).map_or_else(String::new, |c| c.to_string()),
-        'f' | 'F' => sign(spec, x, format!("{:.*}", spec.prec.unwrap_or(6), x.abs())),
+        'f' | 'F' => {
+            let mut body = format!("{:.*}", spec.prec.unwrap_or(6), x.abs());
+            // `#` keeps the decimal point even with no digits after it.
+            if spec.alt && !body.contains('.') {
+                body.push('.');
+            }
+            sign(spec, x, body)
+        }
         'e' | 'E' => sign(
             spec,
             x,
@@ -360,5 +375,17 @@ mod tests {
     fn bad_format_is_an_error() {
         assert!(sprintf("%q", &[Value::Num(1.0)]).is_err());
         assert!(sprintf("50%", &[]).is_err());
+    }
+
+    #[test]
+    fn alternate_forms_follow_c() {
+        let n = |x: f64| [Value::Num(x)];
+        assert_eq!(s("%#x", &n(255.0)), "0xff");
+        assert_eq!(s("%#X", &n(255.0)), "0XFF");
+        assert_eq!(s("%#o", &n(8.0)), "010");
+        assert_eq!(s("%#x", &n(0.0)), "0");
+        assert_eq!(s("%#010x", &n(255.0)), "0x000000ff");
+        assert_eq!(s("%#.0f", &n(3.0)), "3.");
+        assert_eq!(s("%x", &n(255.0)), "ff");
     }
 }

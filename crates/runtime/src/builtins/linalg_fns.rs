@@ -9,7 +9,7 @@ use ndarray::Array2;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("linear algebra"; "eig", 1, 1, 2, "eig(A)", "(vals, vecs) of a symmetric matrix: eigenvalues descending as a column, eigenvectors as columns", eig),
-    entry!("linear algebra"; "svd", 1, 2, 3, "svd(X, k)", "(U, s, Vt) thin SVD with X = U * diag(s) * Vt, s descending; svd(X, k) keeps the top k", svd),
+    entry!("linear algebra"; "svd", 1, 2, 3, "svd(X, k)", "(U, s, Vt) thin SVD with X = U * diag(s) * Vt, s descending; s = svd(X) the values alone; svd(X, k) keeps the top k", svd),
     entry!("linear algebra"; "qr", 1, 1, 2, "qr(A)", "(Q, R) thin QR: Q has orthonormal columns, R is upper triangular with R's diagonal >= 0", qr),
     entry!("linear algebra"; "chol", 1, 1, 1, "chol(A)", "upper triangular R with R' * R = A, for symmetric positive definite A", chol),
     entry!("linear algebra"; "inv", 1, 1, 1, "inv(A)", "inverse of a square non-singular matrix", inv),
@@ -46,10 +46,11 @@ fn svd(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     } else {
         linalg::svd_thin(&x).map_err(|e| e.at_arg(0))?
     };
-    let u = Value::Matrix(std::sync::Arc::new(u));
+    // One result is the singular values, as in MATLAB and as `vals = eig(C)`.
     if cx.nout < 2 {
-        return Ok(u);
+        return Ok(Value::column(s));
     }
+    let u = Value::Matrix(std::sync::Arc::new(u));
     let s = Value::column(s);
     if cx.nout == 2 {
         return Ok(Value::tuple(vec![u, s]));

@@ -11,7 +11,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu),
     entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax),
     entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp),
-    entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]", one_hot),
+    entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]; a number k means the classes 1:k (other labels are an error)", one_hot),
     entry!("machine learning"; "mse", 2, 2, 1, "mse(pred, y)", "mean squared error over all elements", mse),
     entry!("machine learning"; "bce", 2, 2, 1, "bce(p, y)", "binary cross-entropy -mean(y log p + (1-y) log(1-p)), logs clamped at -100", bce),
     entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy),
@@ -99,7 +99,34 @@ fn logsumexp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 
 fn one_hot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let y = args[0].elements().map_err(|e| e.at_arg(0))?;
-    let classes = args[1].elements().map_err(|e| e.at_arg(1))?;
+    // A number k means the classes 1:k (labels as MATLAB numbers them);
+    // a vector lists the classes.
+    let classes = match args[1].as_scalar() {
+        Some(_) => {
+            let k = args[1]
+                .to_count("the number of classes")
+                .map_err(|e| e.at_arg(1))?;
+            crate::value::check_alloc(1, k).map_err(|e| e.at_arg(1))?;
+            if let Some(bad) = y
+                .iter()
+                .find(|&&l| !(l >= 1.0 && l <= k as f64 && l.fract() == 0.0))
+            {
+                let lo = y.iter().copied().fold(f64::INFINITY, f64::min);
+                let hint = if lo == 0.0 {
+                    format!("; for labels 0…{} write one_hot(y, 0:{})", k - 1, k - 1)
+                } else {
+                    String::new()
+                };
+                return Err(RuntimeError::Domain(format!(
+                    "label {} is not one of the classes 1:{k}{hint}",
+                    crate::display::format_scalar(*bad)
+                ))
+                .at_arg(0));
+            }
+            (1..=k).map(|c| c as f64).collect()
+        }
+        None => args[1].elements().map_err(|e| e.at_arg(1))?,
+    };
     crate::value::check_alloc(y.len(), classes.len())?;
     Ok(Value::matrix(Array2::from_shape_fn(
         (y.len(), classes.len()),
