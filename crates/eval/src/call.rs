@@ -195,7 +195,7 @@ impl Interpreter {
         let Some(b) = f.builtin() else {
             return Err(cx.err(ErrorKind::Type, "this function cannot be called here", span));
         };
-        let mut host = BuiltinHost { me: self, cx };
+        let mut host = BuiltinHost { me: self, cx, span };
         let site = CallSite::new(span.start, span.end);
         let result = builtins::call(b, &mut CallContext::new(&mut host, nout, site), args);
         result.map_err(|e| {
@@ -474,6 +474,8 @@ fn check_results(cx: &Ctx, name: &str, v: Value, nout: usize, span: Span) -> Res
 struct BuiltinHost<'a, 'c> {
     me: &'a mut Interpreter,
     cx: &'a Ctx<'c>,
+    /// Where the builtin was called, for its warnings.
+    span: Span,
 }
 
 impl mla_runtime::Host for BuiltinHost<'_, '_> {
@@ -510,6 +512,11 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         self.me
             .call_value(self.cx, f, args, 1, span)
             .map_err(RuntimeError::callback)
+    }
+
+    fn warn(&mut self, message: &str) {
+        let span = self.span;
+        self.me.warn_at(self.cx, span, message);
     }
 
     fn workspace(&self) -> Vec<(String, Value)> {

@@ -603,7 +603,10 @@ impl Interpreter {
         rspan: Span,
         span: Span,
     ) -> Result<Value> {
-        crate::expr::apply_binary(op, lhs, rhs).map_err(|e| {
+        let mut warnings = Vec::new();
+        let result = crate::expr::apply_binary(op, lhs, rhs, &mut warnings);
+        self.warn_all(cx, span, warnings);
+        result.map_err(|e| {
             cx.runtime_err(e, span)
                 .and_label(lspan, lhs.describe())
                 .and_label(rspan, rhs.describe())

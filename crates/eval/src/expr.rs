@@ -18,17 +18,18 @@ pub(crate) fn apply_binary(
     op: BinOp,
     a: &Value,
     b: &Value,
+    warnings: &mut Vec<String>,
 ) -> std::result::Result<Value, RuntimeError> {
     let s = op.symbol();
     match op {
         BinOp::Add => ops::add(a, b),
         BinOp::Sub => ops::elementwise(s, a, b, |x, y| x - y),
         BinOp::Mul => ops::matmul(a, b),
-        BinOp::Div => ops::right_div(a, b),
-        BinOp::LeftDiv => ops::left_div(a, b),
+        BinOp::Div => ops::right_div(a, b, warnings),
+        BinOp::LeftDiv => ops::left_div(a, b, warnings),
         BinOp::ElemMul => ops::elementwise(s, a, b, |x, y| x * y),
         BinOp::ElemDiv => ops::elementwise(s, a, b, |x, y| x / y),
-        BinOp::Pow => ops::power(a, b),
+        BinOp::Pow => ops::power(a, b, warnings),
         BinOp::ElemPow => ops::elementwise(s, a, b, f64::powf),
         BinOp::Eq => ops::compare(s, a, b, |x, y| x == y),
         BinOp::Ne => ops::compare(s, a, b, |x, y| x != y),
@@ -358,7 +359,7 @@ impl Interpreter {
                 return Ok(v);
             }
         }
-        Self::binary_values_at(cx, op, op_span, lhs, rhs, a, b)
+        self.binary_values_at(cx, op, op_span, lhs, rhs, a, b)
     }
 
     /// The number an operand stands for, when it is a literal or a variable
@@ -387,7 +388,9 @@ impl Interpreter {
     /// An operator on values that are not two numbers, or whose scalar rule
     /// lives in the runtime; errors point at the operator and both operands.
     #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
     fn binary_values_at(
+        &mut self,
         cx: &Ctx,
         op: BinOp,
         op_span: Span,
@@ -396,7 +399,10 @@ impl Interpreter {
         a: Value,
         b: Value,
     ) -> Result<Value> {
-        apply_binary(op, &a, &b).map_err(|err| {
+        let mut warnings = Vec::new();
+        let result = apply_binary(op, &a, &b, &mut warnings);
+        self.warn_all(cx, op_span, warnings);
+        result.map_err(|err| {
             let mut e = cx.runtime_err(err, op_span);
             if !matches!(a, Value::Num(_)) || !matches!(b, Value::Num(_)) {
                 e = e

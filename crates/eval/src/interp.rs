@@ -62,6 +62,8 @@ pub struct Interpreter {
     pub(crate) clock: Option<Instant>,
     pub(crate) figure: Option<mla_runtime::plot::Figure>,
     pub(crate) out: Box<dyn Write + Send>,
+    /// Where warnings go (standard error unless set).
+    pub(crate) warnings: Box<dyn Write + Send>,
     pub(crate) limits: Limits,
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
@@ -92,10 +94,35 @@ impl Interpreter {
             clock: None,
             figure: None,
             out,
+            warnings: Box::new(std::io::stderr()),
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
             entries: 0,
         }
+    }
+
+    /// Sends warnings (a result computed from a nearly singular matrix, …)
+    /// to `w` instead of standard error.
+    pub fn set_warning_output(&mut self, w: Box<dyn Write + Send>) {
+        self.warnings = w;
+    }
+
+    /// Shows warnings about the code at `span`, with its place.
+    pub(crate) fn warn_all(&mut self, cx: &Ctx, span: Span, warnings: Vec<String>) {
+        for w in warnings {
+            self.warn_at(cx, span, &w);
+        }
+    }
+
+    pub(crate) fn warn_at(&mut self, cx: &Ctx, span: Span, message: &str) {
+        let (line, col) = mla_parser::line_col(&cx.source.text, span.start as usize);
+        // Output first, so the warning lands after what was printed before it.
+        let _ = self.out.flush();
+        let _ = writeln!(
+            self.warnings,
+            "warning: {message}\n  at {}:{line}:{col}",
+            cx.source.name
+        );
     }
 
     /// Changes the limits.

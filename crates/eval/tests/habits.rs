@@ -70,3 +70,24 @@ fn tuples_index_by_item_and_printf_has_cs_alternate_forms() {
     run(&mut mla, "printf(\"%#x %#o\\n\", 255, 8)");
     assert!(out.take().ends_with("0xff 010\n"));
 }
+
+#[test]
+fn a_nearly_singular_solve_warns_and_returns_the_result() {
+    let (mut mla, _) = interp();
+    let warnings = SharedBuffer::new();
+    mla.set_warning_output(Box::new(warnings.clone()));
+    run(
+        &mut mla,
+        "A = [1 1; 1 1 + 2e-16];\nx = A \\ [2; 2];\nB = inv(A);",
+    );
+    let text = warnings.take();
+    assert_eq!(text.matches("close to singular").count(), 2, "{text}");
+    assert!(text.contains("at <t>:2:7"), "{text}");
+    assert!(text.contains("at <t>:3:5"), "{text}");
+    assert_eq!(run(&mut mla, "size(x)"), run(&mut mla, "[2 1]"));
+    // an exactly singular matrix stays an error, and a good one is quiet
+    let e = mla.run("<t>", "[1 2; 2 4] \\ [1; 2]").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Math);
+    run(&mut mla, "y = [2 0; 0 1] \\ [1; 1];");
+    assert_eq!(warnings.take(), "");
+}

@@ -133,7 +133,7 @@ pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
 }
 
 /// `a \ b`: solves `a x = b` (elementwise division when `a` is a scalar).
-pub fn left_div(a: &Value, b: &Value) -> Result<Value> {
+pub fn left_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
         return autodiff::binary("\\", a, b);
     }
@@ -142,12 +142,14 @@ pub fn left_div(a: &Value, b: &Value) -> Result<Value> {
         return elementwise("\\", y, x, |p, q| p / q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
-    Ok(Value::matrix(linalg::solve(&ma, &mb)?))
+    let (solved, warning) = linalg::solve(&ma, &mb)?;
+    warnings.extend(warning);
+    Ok(Value::matrix(solved))
 }
 
 /// `a / b`: `a * inv(b)` solved without forming the inverse; plain division
 /// by a scalar.
-pub fn right_div(a: &Value, b: &Value) -> Result<Value> {
+pub fn right_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
         return autodiff::binary("/", a, b);
     }
@@ -167,12 +169,13 @@ pub fn right_div(a: &Value, b: &Value) -> Result<Value> {
     }
     let bt = mb.t().to_owned();
     let at = ma.t().to_owned();
-    let xt = linalg::solve(&bt, &at)?;
+    let (xt, warning) = linalg::solve(&bt, &at)?;
+    warnings.extend(warning);
     Ok(Value::matrix(xt.reversed_axes()))
 }
 
 /// `a ^ b`: scalar power, or an integer power of a square matrix.
-pub fn power(a: &Value, b: &Value) -> Result<Value> {
+pub fn power(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
         return autodiff::binary("^", a, b);
     }
@@ -200,7 +203,9 @@ pub fn power(a: &Value, b: &Value) -> Result<Value> {
         )));
     }
     let mut base = if k < 0.0 {
-        linalg::inv(&m)?
+        let (inverse, warning) = linalg::inv(&m)?;
+        warnings.extend(warning);
+        inverse
     } else {
         m.into_owned()
     };
@@ -299,12 +304,12 @@ mod tests {
     #[test]
     fn matrix_power_and_division() {
         let a = m(array![[1.0, 1.0], [1.0, 0.0]]);
-        match power(&a, &Value::Num(10.0)).unwrap() {
+        match power(&a, &Value::Num(10.0), &mut Vec::new()).unwrap() {
             Value::Matrix(p) => assert_eq!(p[[0, 1]], 55.0),
             _ => panic!(),
         }
         let b = m(array![[2.0, 0.0], [0.0, 4.0]]);
-        match right_div(&m(array![[2.0, 4.0]]), &b).unwrap() {
+        match right_div(&m(array![[2.0, 4.0]]), &b, &mut Vec::new()).unwrap() {
             Value::Matrix(x) => {
                 assert!((x[[0, 0]] - 1.0).abs() < 1e-15 && (x[[0, 1]] - 1.0).abs() < 1e-15)
             }

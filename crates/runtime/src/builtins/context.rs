@@ -31,6 +31,11 @@ pub trait Host {
     /// [`RuntimeError::Callback`](crate::RuntimeError::Callback) carrying the
     /// host's own error, which the host unwraps when the builtin returns it.
     fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value>;
+    /// Shows a warning about a result that is returned anyway (a nearly
+    /// singular matrix, say). Hosts that have nowhere to show it drop it.
+    fn warn(&mut self, message: &str) {
+        let _ = message;
+    }
 }
 
 /// Where a builtin was called, as the evaluator encoded it. The runtime

@@ -73,10 +73,12 @@ fn chol(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     ))
 }
 
-fn inv(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    Ok(Value::matrix(
-        linalg::inv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?,
-    ))
+fn inv(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (inverse, warning) = linalg::inv(&*mat(args, 0)?).map_err(|e| e.at_arg(0))?;
+    if let Some(w) = warning {
+        cx.warn(&w);
+    }
+    Ok(Value::matrix(inverse))
 }
 
 fn pinv(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -106,8 +108,13 @@ fn cond(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     }))
 }
 
-fn solve(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    crate::ops::left_div(&args[0], &args[1])
+fn solve(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let mut warnings = Vec::new();
+    let x = crate::ops::left_div(&args[0], &args[1], &mut warnings)?;
+    for w in warnings {
+        cx.warn(&w);
+    }
+    Ok(x)
 }
 
 fn cov(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

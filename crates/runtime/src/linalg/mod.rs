@@ -256,10 +256,23 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
     }))
 }
 
+/// For a result computed from a nearly singular matrix, the warning to show
+/// with it (the reciprocal condition estimated from the LU pivots).
+pub type NearSingular = Option<String>;
+
+fn near_singular(rcond: f64) -> NearSingular {
+    Some(format!(
+        "the matrix is close to singular or badly scaled (reciprocal condition ≈ {rcond:.1e}, from the LU pivots): the result may be inaccurate"
+    ))
+}
+
+/// LU with partial pivoting. An exactly zero pivot is an error; pivots
+/// that differ by more than `n · eps` give the result with a warning, as
+/// MATLAB does (NumPy gives it silently).
 fn lu_checked(
     what: &'static str,
     a: &Array2<f64>,
-) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
+) -> Result<(faer::linalg::solvers::PartialPivLu<f64>, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
     let lu = sized(work(a), || to_faer(a).partial_piv_lu());
@@ -268,20 +281,26 @@ fn lu_checked(
     let diag: Vec<f64> = (0..n).map(|i| u[(i, i)].abs()).collect();
     let max = diag.iter().fold(0.0f64, |m, x| m.max(*x));
     let min = diag.iter().fold(f64::INFINITY, |m, x| m.min(*x));
-    if n > 0 && (max == 0.0 || min <= max * f64::EPSILON * n as f64) {
+    if n > 0 && (max == 0.0 || min == 0.0) {
         return Err(RuntimeError::Singular { what });
     }
-    Ok(lu)
+    let warning = if n > 0 && min <= max * f64::EPSILON * n as f64 {
+        near_singular(min / max)
+    } else {
+        None
+    };
+    Ok((lu, warning))
 }
 
-/// The inverse of a square, non-singular matrix.
-pub fn inv(a: &Array2<f64>) -> Result<Array2<f64>> {
+/// The inverse of a square, non-singular matrix (with a warning when it is
+/// nearly singular).
+pub fn inv(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
     if a.is_empty() {
         require_square("inv", a)?;
-        return Ok(a.clone());
+        return Ok((a.clone(), None));
     }
-    let lu = lu_checked("inv", a)?;
-    Ok(from_faer(lu.inverse().as_ref()))
+    let (lu, warning) = lu_checked("inv", a)?;
+    Ok((from_faer(lu.inverse().as_ref()), warning))
 }
 
 /// The determinant of a square matrix.
@@ -294,8 +313,9 @@ pub fn det(a: &Array2<f64>) -> Result<f64> {
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
-/// when `a` is wide or rank deficient).
-pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
+/// when `a` is wide or rank deficient); a warning with the result when a
+/// square `a` is nearly singular.
+pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
     if a.nrows() != b.nrows() {
         return Err(RuntimeError::Shape(format!(
             "cannot solve A x = B with A {}×{} and B {}×{}: they need the same number of rows",
@@ -309,11 +329,11 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
     let (m, n) = a.dim();
     if m == n {
         if m == 0 {
-            return Ok(Array2::zeros((0, b.ncols())));
+            return Ok((Array2::zeros((0, b.ncols())), None));
         }
-        let lu = lu_checked("solve", a)?;
+        let (lu, warning) = lu_checked("solve", a)?;
         let x = lu.solve(to_faer(b));
-        return Ok(from_faer(x.as_ref()));
+        return Ok((from_faer(x.as_ref()), warning));
     }
     require_finite("solve", a)?;
     if m > n {
@@ -325,10 +345,10 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
         let tol = m as f64 * f64::EPSILON * top;
         if top > 0.0 && (0..n).all(|i| r[(i, i)].abs() > tol) {
             let x = f.solve_lstsq(to_faer(b));
-            return Ok(from_faer(x.as_ref()));
+            return Ok((from_faer(x.as_ref()), None));
         }
     }
-    Ok(matmul(&pinv(a)?, b))
+    Ok((matmul(&pinv(a)?, b), None))
 }
 
 /// The Moore–Penrose pseudo-inverse, via SVD with MATLAB's tolerance
@@ -411,24 +431,31 @@ mod tests {
     }
 
     #[test]
-    fn singular_is_refused() {
+    fn singular_is_refused_and_nearly_singular_warned() {
         let a = array![[1.0, 2.0], [2.0, 4.0]];
         assert!(matches!(inv(&a), Err(RuntimeError::Singular { .. })));
+        // cond ≈ 4e16: NumPy solves it; MLA solves it and warns.
+        let b = array![[1.0, 1.0], [1.0, 1.0 + 1e-16 * 2.0]];
+        let (x, warning) = solve(&b, &array![[2.0], [2.0]]).unwrap();
+        assert!(x.iter().all(|v| v.is_finite()));
+        assert!(warning.unwrap().contains("close to singular"));
+        let (_, none) = solve(&array![[2.0, 0.0], [0.0, 1.0]], &array![[1.0], [1.0]]).unwrap();
+        assert!(none.is_none());
     }
 
     #[test]
     fn least_squares_and_min_norm() {
         let a = array![[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]];
         let b = array![[1.0], [2.0], [2.0]];
-        let x = solve(&a, &b).unwrap();
+        let (x, _) = solve(&a, &b).unwrap();
         // numpy.linalg.lstsq(a, b)[0]
         assert!(close(&x, &array![[0.666_666_666_666_666_7], [0.5]], 1e-12));
         // rank deficient and tall: the minimum-norm solution, as numpy.linalg.lstsq
         let d = array![[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]];
-        let x = solve(&d, &array![[1.0], [2.0], [3.0]]).unwrap();
+        let (x, _) = solve(&d, &array![[1.0], [2.0], [3.0]]).unwrap();
         assert!(close(&x, &array![[0.2], [0.4]], 1e-12), "{x}");
         let w = array![[1.0, 1.0]];
-        let x = solve(&w, &array![[2.0]]).unwrap();
+        let (x, _) = solve(&w, &array![[2.0]]).unwrap();
         assert!(close(&x, &array![[1.0], [1.0]], 1e-12));
     }
 }
