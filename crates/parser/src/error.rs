@@ -82,7 +82,8 @@ impl ParseError {
                     };
                 }
                 message = "unexpected end of input: expected `end`".into();
-                hint = "a block (`if`, `for`, `while` or `function`) is missing its `end`".into();
+                hint = "a block (`if`, `for`, `while`, `try` or `function`) is missing its `end`"
+                    .into();
             } else {
                 message = format!("unexpected end of input: expected {}", join_or(&wanted));
             }
@@ -109,7 +110,7 @@ impl ParseError {
     }
 }
 
-/// The innermost block keyword (`if`, `for`, `while`, `function`) left
+/// The innermost block keyword (`if`, `for`, `while`, `function`, `try`) left
 /// without its `end` in `text`, with its byte offset.
 fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
     let mut stack: Vec<(&'static str, usize)> = Vec::new();
@@ -142,7 +143,10 @@ fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
                     "for" => stack.push(("for", start)),
                     "while" => stack.push(("while", start)),
                     "function" => stack.push(("function", start)),
-                    "end" | "endif" | "endfor" | "endwhile" | "endfunction" if depth == 0 => {
+                    "try" => stack.push(("try", start)),
+                    "end" | "endif" | "endfor" | "endwhile" | "endfunction" | "end_try_catch"
+                        if depth == 0 =>
+                    {
                         stack.pop();
                     }
                     _ => {}

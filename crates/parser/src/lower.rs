@@ -138,7 +138,7 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
                 .next()
                 .expect("targets")
                 .into_inner()
-                .map(name)
+                .map(|t| (t.as_rule() == Rule::ident).then(|| name(t)))
                 .collect();
             let _eq = inner.next();
             let value = expr(inner.next().expect("value"))?;
@@ -226,6 +226,29 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
             let body = block(inner.next().expect("body"))?;
             StmtKind::While { cond, body }
         }
+        Rule::try_stmt => {
+            let _kw = inner.next();
+            let body = block(inner.next().expect("try block"))?;
+            let (mut var, mut handler, mut catch_span) = (None, Vec::new(), None);
+            for p in inner {
+                if p.as_rule() == Rule::catch_clause {
+                    for c in p.into_inner() {
+                        match c.as_rule() {
+                            Rule::kw_catch => catch_span = Some(span_of(&c)),
+                            Rule::ident => var = Some(name(c)),
+                            Rule::block => handler = block(c)?,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            StmtKind::Try {
+                body,
+                var,
+                handler,
+                catch_span,
+            }
+        }
         Rule::break_stmt => StmtKind::Break,
         Rule::continue_stmt => StmtKind::Continue,
         Rule::return_stmt => {
@@ -248,6 +271,7 @@ pub(crate) fn expr(pair: Pair<Rule>) -> Result<Expr> {
         Rule::lambda => {
             let span = span_of(&pair);
             let mut inner = pair.into_inner();
+            // `(x, y) -> e` or `@(x, y) e`.
             let ps = inner.next().expect("params");
             let params = ps.into_inner().map(name).collect();
             let body = expr(inner.next().expect("body"))?;
