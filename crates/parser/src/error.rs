@@ -92,6 +92,13 @@ impl ParseError {
         } else if rest.starts_with('=') && !rest.starts_with("==") {
             message = "unexpected `=` inside an expression".into();
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
+        } else if rest.starts_with('?') {
+            message = "`?` is not an operator in MLA (there is no `c ? a : b`)".into();
+            hint = "choose with `if c … else … end`, or as a value with `ifelse(c, a, b)`".into();
+        } else if rest.starts_with('@') {
+            hint = "an anonymous function is `@(x) e` (or `x -> e`); a named function is already a value: write `sin`, not `@sin`".into();
+        } else if found == "`catch`" {
+            hint = "`catch` belongs inside `try … catch … end`".into();
         } else if rest.starts_with('%') {
             hint = "comments start with `#` in MLA".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {

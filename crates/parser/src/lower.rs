@@ -407,10 +407,19 @@ fn term_or_primary(pair: Pair<Rule>) -> Result<Expr> {
                 op: UnOp::Transpose,
                 operand: Box::new(acc),
             },
-            Rule::call_args => ExprKind::Call {
-                callee: Box::new(acc),
-                args: post.into_inner().map(expr).collect::<Result<_>>()?,
-            },
+            Rule::call_args => {
+                if post
+                    .clone()
+                    .into_inner()
+                    .any(|a| a.as_rule() == Rule::colon_all)
+                {
+                    return Err(colon_in_call(&acc, &post));
+                }
+                ExprKind::Call {
+                    callee: Box::new(acc),
+                    args: post.into_inner().map(expr).collect::<Result<_>>()?,
+                }
+            }
             _ => ExprKind::Index {
                 target: Box::new(acc),
                 indices: index_args(post)?,
@@ -419,6 +428,25 @@ fn term_or_primary(pair: Pair<Rule>) -> Result<Expr> {
         acc = Expr { kind, span };
     }
     Ok(acc)
+}
+
+/// `W(:)`, `A(1, :)`: a lone `:` only means "all" inside square brackets.
+fn colon_in_call(callee: &Expr, args: &Pair<Rule>) -> ParseError {
+    let text = args.as_str().trim();
+    let inside = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text)
+        .trim();
+    let hint = match &callee.kind {
+        ExprKind::Ident(n) => format!("index with square brackets: `{n}[{inside}]`"),
+        _ => format!("index with square brackets: `[{inside}]`"),
+    };
+    ParseError::hinted(
+        callee.span.to(span_of(args)),
+        "a lone `:` means \"every element\" only inside an index `[…]`".into(),
+        hint,
+    )
 }
 
 fn index_args(pair: Pair<Rule>) -> Result<Vec<Expr>> {

@@ -121,6 +121,7 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::kw_for
         | Rule::kw_while
         | Rule::kw_try
+        | Rule::call_arg
         | Rule::kw_break
         | Rule::kw_continue => E::Expression,
         Rule::mrow | Rule::m_expr | Rule::m_unit => E::MatrixElement,

@@ -177,10 +177,40 @@ fn err(src: &str) -> String {
 }
 
 #[test]
+fn colon_in_parentheses_names_the_bracket_fix() {
+    for (src, fix) in [
+        ("W(:)", "`W[:]`"),
+        ("y = A(1, :)", "`A[1, :]`"),
+        ("s = sum(W(:).^2)", "`W[:]`"),
+        ("X(:, 2:end)", "`X[:, 2:end]`"),
+        ("f(x)(:)", "`[:]`"),
+    ] {
+        let e = err(src);
+        assert!(
+            e.contains(&format!("index with square brackets: {fix}")),
+            "{src}: {e}"
+        );
+    }
+    // An assignment gets the assignment's hint.
+    assert!(err("A(:, 1) = v").contains("`A[:, 1] = …`"));
+}
+
+#[test]
+fn ternary_names_if_and_ifelse() {
+    for src in ["y = x > 0 ? x : 0", "c ? a : b", "f(c ? 1 : 2)"] {
+        let e = err(src);
+        assert!(e.contains("if c … else … end"), "{src}: {e}");
+        assert!(e.contains("ifelse(c, a, b)"), "{src}: {e}");
+    }
+}
+
+#[test]
 fn try_errors() {
     let e = parse("try\n x = 1\ncatch e\n").unwrap_err();
     assert!(e.is_incomplete());
     assert_eq!(e.message, "the `try` on line 1 has no `end`");
     assert!(err("catch e").contains("found `catch`"));
+    assert!(err("x = 1\ncatch e\nend").contains("belongs inside `try"));
+    assert!(err("f = @sin").contains("`@(x) e`"));
     assert!(err("try = 1").contains("="));
 }
