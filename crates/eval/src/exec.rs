@@ -4,7 +4,7 @@
 use crate::callable::UserFunction;
 use crate::error::{ErrorKind, EvalError};
 use crate::interp::{Ctx, Interpreter};
-use crate::resolved::{RExpr, RKind, RProgram, RStmt, RStmtKind, Var};
+use crate::resolved::{RExpr, RKind, RProgram, RStmt, RStmtKind, RTry, Var};
 use crate::vars::take_num;
 use mla_parser::{AssignOp, BinOp, Name, Span};
 use mla_runtime::{Func, IndexArg, Value};
@@ -36,6 +36,14 @@ pub(crate) fn nothing() -> Value {
     static EMPTY: std::sync::LazyLock<Arc<[Value]>> =
         std::sync::LazyLock::new(|| Vec::new().into());
     Value::Tuple(EMPTY.clone())
+}
+
+/// Errors `catch` never catches: they must stop the program.
+fn uncatchable(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Interrupted | ErrorKind::Recursion | ErrorKind::OutputClosed
+    )
 }
 
 pub(crate) fn is_nothing(v: &Value) -> bool {
@@ -232,9 +240,11 @@ impl Interpreter {
             RStmtKind::Destructure { targets, value } => {
                 let v = self.eval_multi(cx, value, targets.len())?;
                 let items = self.split_results(cx, v, targets.len(), value)?;
-                for ((var, name), item) in targets.iter().zip(items) {
-                    self.assign_var(cx, *var, item.clone());
-                    self.show(cx, stmt, &name.text, &item);
+                for (target, item) in targets.iter().zip(items) {
+                    if let Some((var, name)) = target {
+                        self.show(cx, stmt, &name.text, &item);
+                        self.assign_var(cx, *var, item);
+                    }
                 }
                 *last = Last::Nothing;
             }
@@ -253,6 +263,7 @@ impl Interpreter {
                 }
             }
             RStmtKind::For { var, iter, body } => return self.exec_for(cx, *var, iter, body, last),
+            RStmtKind::Try(t) => return self.exec_try(cx, t, last),
             RStmtKind::Break => return Ok(Flow::Break),
             RStmtKind::Continue => return Ok(Flow::Continue),
             RStmtKind::Return(e) => {
@@ -298,6 +309,28 @@ impl Interpreter {
         };
         *last = Last::Value(self.answer(cx, stmt, ans, v));
         Ok(Flow::Normal)
+    }
+
+    /// `try … catch err … end`: an error in the tried block (not an
+    /// interrupt, the recursion limit or a closed output, which stop the
+    /// program) runs the handler with `err` set to the message. What the
+    /// block did before the error stays done.
+    #[inline(never)]
+    fn exec_try(&mut self, cx: &Ctx, t: &RTry, last: &mut Last) -> Result<Flow> {
+        let (stack, depth) = (self.stack.len(), self.depth);
+        let err = match self.exec_block(cx, &t.body, last) {
+            Ok(flow) => return Ok(flow),
+            Err(e) if uncatchable(e.kind()) => return Err(e),
+            Err(e) => e,
+        };
+        // Every call unwinds its own frame on the way out; this only makes
+        // sure of it.
+        self.stack.truncate(stack);
+        self.depth = depth;
+        if let Some(var) = t.var {
+            self.assign_var(cx, var, Value::str(err.message.as_str()));
+        }
+        self.exec_block(cx, &t.handler, last)
     }
 
     pub(crate) fn condition(&mut self, cx: &Ctx, e: &RExpr) -> Result<bool> {

@@ -2,14 +2,17 @@
 //! every name lives (see `resolved.rs`).
 //!
 //! Inside a function, a name is local when the body assigns it anywhere (an
-//! assignment, a destructuring, a loop variable, a nested definition, `ans`),
+//! assignment, a destructuring, a loop variable, a `catch` variable, a nested
+//! definition, `ans`),
 //! or when it is a parameter or a named output. A lambda's locals are its
 //! parameters and the enclosing frame's locals it mentions, which it copies
 //! when it is created. Everything else, and everything at top level, is a
 //! workspace name.
 
 use crate::names::intern;
-use crate::resolved::{FnProto, LambdaProto, RExpr, RKind, RProgram, RStmt, RStmtKind, Slots, Var};
+use crate::resolved::{
+    FnProto, LambdaProto, RExpr, RKind, RProgram, RStmt, RStmtKind, RTry, Slots, Var,
+};
 use crate::source::Source;
 use mla_parser::{Expr, ExprKind, FunctionDef, Name, Program, Stmt, StmtKind};
 use rustc_hash::FxHashMap;
@@ -71,7 +74,14 @@ fn assigned(body: &[Stmt], out: &mut Vec<Arc<str>>) {
             StmtKind::Expr(_) => out.push("ans".into()),
             StmtKind::Assign { target, .. } => out.push(target.text.clone()),
             StmtKind::Destructure { targets, .. } => {
-                out.extend(targets.iter().map(|t| t.text.clone()))
+                out.extend(targets.iter().flatten().map(|t| t.text.clone()))
+            }
+            StmtKind::Try {
+                body, var, handler, ..
+            } => {
+                assigned(body, out);
+                out.extend(var.iter().map(|v| v.text.clone()));
+                assigned(handler, out);
             }
             StmtKind::If {
                 branches,
@@ -150,7 +160,7 @@ impl Resolver {
             StmtKind::Destructure { targets, value } => RStmtKind::Destructure {
                 targets: targets
                     .iter()
-                    .map(|t| (self.var(&t.text), t.clone()))
+                    .map(|t| t.as_ref().map(|t| (self.var(&t.text), t.clone())))
                     .collect(),
                 value: self.expr(value),
             },
@@ -173,6 +183,13 @@ impl Resolver {
                 cond: self.expr(cond),
                 body: self.block(body),
             },
+            StmtKind::Try {
+                body, var, handler, ..
+            } => RStmtKind::Try(Box::new(RTry {
+                body: self.block(body),
+                var: var.as_ref().map(|v| self.var(&v.text)),
+                handler: self.block(handler),
+            })),
             StmtKind::Break => RStmtKind::Break,
             StmtKind::Continue => RStmtKind::Continue,
             StmtKind::Return(e) => RStmtKind::Return(e.as_ref().map(|e| self.expr(e))),
@@ -317,6 +334,14 @@ mod tests {
             panic!()
         };
         assert_eq!(rhs.kind_var(), Some(Var::Global(intern("W"))));
+    }
+
+    #[test]
+    fn catch_variables_are_locals_and_discards_take_no_slot() {
+        let p = resolve("function r = f(a)\n  try\n    t = a;\n  catch err\n    r = err;\n  end\n  [~, k] = max(a);\nend");
+        let f = proto(&p, 0);
+        let names: Vec<&str> = f.slots.names.iter().map(|n| &**n).collect();
+        assert_eq!(names, ["a", "r", "t", "err", "k"]);
     }
 
     #[test]

@@ -102,8 +102,9 @@ pub(crate) enum RStmtKind {
         op: AssignOp,
         value: RExpr,
     },
+    /// `None` for a result dropped with `~` or `_`.
     Destructure {
-        targets: Vec<(Var, Name)>,
+        targets: Vec<Option<(Var, Name)>>,
         value: RExpr,
     },
     If {
@@ -119,6 +120,8 @@ pub(crate) enum RStmtKind {
         cond: RExpr,
         body: Vec<RStmt>,
     },
+    /// Boxed: rare, and it keeps `RStmt` small.
+    Try(Box<RTry>),
     Break,
     Continue,
     Return(Option<RExpr>),
@@ -126,6 +129,15 @@ pub(crate) enum RStmtKind {
         var: Var,
         proto: Arc<FnProto>,
     },
+}
+
+/// `try … catch var … end`, resolved.
+#[derive(Debug)]
+pub(crate) struct RTry {
+    pub body: Vec<RStmt>,
+    /// Receives the error's message.
+    pub var: Option<Var>,
+    pub handler: Vec<RStmt>,
 }
 
 /// A named function, resolved: parameters are slots `0..params.len()`.

@@ -202,3 +202,188 @@ fn an_interrupt_stops_a_runaway_loop_and_keeps_the_workspace() {
     mla.run("<3>", "m = 1;").unwrap();
     assert_eq!(num(&mla, "m"), 1.0);
 }
+
+fn text(mla: &Interpreter, name: &str) -> String {
+    match mla.get(name) {
+        Some(Value::Str(s)) => s.to_string(),
+        other => panic!("`{name}` is {other:?}"),
+    }
+}
+
+#[test]
+fn try_catch_runs_the_handler_with_the_message() {
+    let (mut mla, out) = interp();
+    mla.run(
+        "<1>",
+        "a = 1;\ntry\n a = 2;\n y = [1 2 3];\n y[5]\n a = 3;\ncatch err\n print(\"caught\")\nend",
+    )
+    .unwrap();
+    // what ran before the error stays done; what follows it never runs
+    assert_eq!(num(&mla, "a"), 2.0);
+    assert!(
+        text(&mla, "err").contains("out of range"),
+        "{}",
+        text(&mla, "err")
+    );
+    assert_eq!(out.take(), "caught\n");
+    // no error: the handler does not run and the name is not set
+    mla.run("<2>", "try\n b = 1;\ncatch e2\n b = 2;\nend")
+        .unwrap();
+    assert_eq!(num(&mla, "b"), 1.0);
+    assert!(mla.get("e2").is_none());
+    // without a name, and closed by Octave's `end_try_catch`
+    mla.run("<3>", "try\n error(\"x\")\ncatch\n c = 5;\nend_try_catch")
+        .unwrap();
+    assert_eq!(num(&mla, "c"), 5.0);
+    // without `catch`, the error is dropped
+    mla.run("<4>", "try, error(\"x\"), d = 1; end").unwrap();
+    assert!(mla.get("d").is_none());
+    // `error(…)` with a format
+    mla.run("<5>", "try, error(\"bad %d\", 7), catch m, end")
+        .unwrap();
+    assert_eq!(text(&mla, "m"), "bad 7");
+}
+
+#[test]
+fn errors_in_catch_propagate_and_rethrow_raises_the_message_again() {
+    let (mut mla, _) = interp();
+    let e = mla
+        .run(
+            "<1>",
+            "try\n error(\"first\")\ncatch e\n error(\"second: \" + e)\nend",
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::User);
+    assert_eq!(e.message, "second: first");
+    let e = mla
+        .run("<2>", "try\n q = [1 2] * [3 4];\ncatch e\n rethrow(e)\nend")
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::User);
+    assert!(e.message.contains("1×2"), "{}", e.message);
+    // a `%` in the message is kept as written
+    let e = mla
+        .run(
+            "<3>",
+            "try, error(\"%d%% sure\", 100), catch e, rethrow(e), end",
+        )
+        .unwrap_err();
+    assert_eq!(e.message, "100% sure");
+    // nested: the outer catch gets what the inner one rethrew
+    mla.run(
+        "<4>",
+        "try\n try\n error(\"inner\")\n catch e\n rethrow(e)\n end\ncatch e\n got = e;\nend",
+    )
+    .unwrap();
+    assert_eq!(text(&mla, "got"), "inner");
+    assert!(mla.run("<5>", "rethrow(1)").is_err());
+}
+
+#[test]
+fn the_catch_variable_is_a_local_of_a_function() {
+    let (mut mla, _) = interp();
+    mla.run(
+        "<1>",
+        "function r = safe(v, k)\n try\n r = v[k];\n catch msg\n r = -1;\n last = msg;\n end\nend",
+    )
+    .unwrap();
+    assert_eq!(
+        mla.run("<2>", "safe([1 2], 2)")
+            .unwrap()
+            .to_scalar()
+            .unwrap(),
+        2.0
+    );
+    assert_eq!(
+        mla.run("<3>", "safe([1 2], 5)")
+            .unwrap()
+            .to_scalar()
+            .unwrap(),
+        -1.0
+    );
+    assert!(mla.get("msg").is_none() && mla.get("last").is_none());
+    // an error deep in calls unwinds their frames; the caller carries on
+    mla.run(
+        "<4>",
+        "function r = deep(n)\n if n == 0\n error(\"bottom\")\n end\n r = deep(n - 1);\nend\nfunction r = guarded()\n x = 10;\n try\n deep(20);\n catch e\n r = x + 1;\n end\nend\nz = guarded()",
+    )
+    .unwrap();
+    assert_eq!(num(&mla, "z"), 11.0);
+}
+
+#[test]
+fn break_continue_and_return_pass_through_try() {
+    let (mut mla, _) = interp();
+    mla.run(
+        "<1>",
+        "s = 0;\nfor i = 1:10\n try\n if i == 2, continue, end\n if i == 4, break, end\n s += i;\n catch\n end\nend",
+    )
+    .unwrap();
+    assert_eq!(num(&mla, "s"), 4.0);
+    mla.run(
+        "<2>",
+        "function f()\n try\n return 7\n catch\n end\n 0\nend\nv = f()",
+    )
+    .unwrap();
+    assert_eq!(num(&mla, "v"), 7.0);
+}
+
+#[test]
+fn recursion_limits_and_interrupts_are_not_caught() {
+    let (mut mla, _) = interp();
+    let e = mla
+        .run(
+            "<1>",
+            "function r = down(n)\n try\n r = down(n + 1);\n catch e\n r = 0;\n end\nend\ncaught = 0;\ntry\n down(1)\ncatch\n caught = 1;\nend",
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Recursion);
+    assert_eq!(num(&mla, "caught"), 0.0);
+    let flag = mla.interrupt_flag();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let e = mla
+        .run(
+            "<2>",
+            "handled = 0;\ntry\n while true\n end\ncatch\n handled = 1;\nend",
+        )
+        .unwrap_err();
+    stopper.join().unwrap();
+    assert_eq!(e.kind(), ErrorKind::Interrupted);
+    assert_eq!(num(&mla, "handled"), 0.0);
+}
+
+#[test]
+fn discarded_results_are_neither_stored_nor_shown() {
+    let (mut mla, out) = interp();
+    mla.run(
+        "<1>",
+        "D = [3 1 2; 0 5 -1];\n[~, assign] = min(D, [], 2)\n(~, i) = max([4 9 2])\n[_, j] = max([4 9 2]);\n(m, _) = max([4 9 2]);",
+    )
+    .unwrap();
+    assert_eq!(out.take(), "assign = 2×1 Matrix\n  2\n  3\ni = 2\n");
+    assert_eq!(num(&mla, "i"), 2.0);
+    assert_eq!(num(&mla, "j"), 2.0);
+    assert_eq!(num(&mla, "m"), 9.0);
+    assert!(mla.get("_").is_none());
+    // still asks for every result
+    assert!(mla.run("<2>", "[~, ~, k] = max([1 2])").is_err());
+    // `_` elsewhere is an ordinary name
+    mla.run("<3>", "_ = 4; w = _ + 1;").unwrap();
+    assert_eq!(num(&mla, "w"), 5.0);
+}
+
+#[test]
+fn at_lambdas_are_anonymous_functions() {
+    let (mut mla, _) = interp();
+    mla.run(
+        "<1>",
+        "k = 10;\nf = @(x, y) x * y + k;\na = f(2, 3);\ng = @() 42;\nb = g();\nh = @(v) sum(v .^ 2);\nc = h([1 2 3]);\nd = grad(@(x) x^2, 3);",
+    )
+    .unwrap();
+    assert_eq!(num(&mla, "a"), 16.0);
+    assert_eq!(num(&mla, "b"), 42.0);
+    assert_eq!(num(&mla, "c"), 14.0);
+    assert_eq!(num(&mla, "d"), 6.0);
+}

@@ -48,10 +48,10 @@ pub enum StmtKind {
         /// The right-hand side.
         value: Expr,
     },
-    /// `(a, b) = e` or `[a, b] = e`.
+    /// `(a, b) = e` or `[a, b] = e`; `~` or `_` drops a result: `[~, i] = max(x)`.
     Destructure {
-        /// The names that receive the results, in order.
-        targets: Vec<Name>,
+        /// The names that receive the results, in order; `None` for `~`/`_`.
+        targets: Vec<Option<Name>>,
         /// The right-hand side, asked for `targets.len()` results.
         value: Expr,
     },
@@ -77,6 +77,17 @@ pub enum StmtKind {
         cond: Expr,
         /// The loop body.
         body: Vec<Stmt>,
+    },
+    /// `try … catch err … end`.
+    Try {
+        /// The statements tried.
+        body: Vec<Stmt>,
+        /// The name after `catch` that receives the error's message.
+        var: Option<Name>,
+        /// The statements run when `body` fails (empty without `catch`).
+        handler: Vec<Stmt>,
+        /// Where the `catch` keyword stands, if there is one.
+        catch_span: Option<Span>,
     },
     /// `break`.
     Break,

@@ -82,7 +82,8 @@ impl ParseError {
                     };
                 }
                 message = "unexpected end of input: expected `end`".into();
-                hint = "a block (`if`, `for`, `while` or `function`) is missing its `end`".into();
+                hint = "a block (`if`, `for`, `while`, `try` or `function`) is missing its `end`"
+                    .into();
             } else {
                 message = format!("unexpected end of input: expected {}", join_or(&wanted));
             }
@@ -91,6 +92,13 @@ impl ParseError {
         } else if rest.starts_with('=') && !rest.starts_with("==") {
             message = "unexpected `=` inside an expression".into();
             hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
+        } else if rest.starts_with('?') {
+            message = "`?` is not an operator in MLA (there is no `c ? a : b`)".into();
+            hint = "choose with `if c … else … end`, or as a value with `ifelse(c, a, b)`".into();
+        } else if rest.starts_with('@') {
+            hint = "an anonymous function is `@(x) e` (or `x -> e`); a named function is already a value: write `sin`, not `@sin`".into();
+        } else if found == "`catch`" {
+            hint = "`catch` belongs inside `try … catch … end`".into();
         } else if rest.starts_with('%') {
             hint = "comments start with `#` in MLA".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {
@@ -109,7 +117,7 @@ impl ParseError {
     }
 }
 
-/// The innermost block keyword (`if`, `for`, `while`, `function`) left
+/// The innermost block keyword (`if`, `for`, `while`, `function`, `try`) left
 /// without its `end` in `text`, with its byte offset.
 fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
     let mut stack: Vec<(&'static str, usize)> = Vec::new();
@@ -142,7 +150,10 @@ fn unclosed_block(text: &str) -> Option<(&'static str, usize)> {
                     "for" => stack.push(("for", start)),
                     "while" => stack.push(("while", start)),
                     "function" => stack.push(("function", start)),
-                    "end" | "endif" | "endfor" | "endwhile" | "endfunction" if depth == 0 => {
+                    "try" => stack.push(("try", start)),
+                    "end" | "endif" | "endfor" | "endwhile" | "endfunction" | "end_try_catch"
+                        if depth == 0 =>
+                    {
                         stack.pop();
                     }
                     _ => {}

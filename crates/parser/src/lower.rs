@@ -138,7 +138,7 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
                 .next()
                 .expect("targets")
                 .into_inner()
-                .map(name)
+                .map(|t| (t.as_rule() == Rule::ident).then(|| name(t)))
                 .collect();
             let _eq = inner.next();
             let value = expr(inner.next().expect("value"))?;
@@ -226,6 +226,29 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
             let body = block(inner.next().expect("body"))?;
             StmtKind::While { cond, body }
         }
+        Rule::try_stmt => {
+            let _kw = inner.next();
+            let body = block(inner.next().expect("try block"))?;
+            let (mut var, mut handler, mut catch_span) = (None, Vec::new(), None);
+            for p in inner {
+                if p.as_rule() == Rule::catch_clause {
+                    for c in p.into_inner() {
+                        match c.as_rule() {
+                            Rule::kw_catch => catch_span = Some(span_of(&c)),
+                            Rule::ident => var = Some(name(c)),
+                            Rule::block => handler = block(c)?,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            StmtKind::Try {
+                body,
+                var,
+                handler,
+                catch_span,
+            }
+        }
         Rule::break_stmt => StmtKind::Break,
         Rule::continue_stmt => StmtKind::Continue,
         Rule::return_stmt => {
@@ -248,6 +271,7 @@ pub(crate) fn expr(pair: Pair<Rule>) -> Result<Expr> {
         Rule::lambda => {
             let span = span_of(&pair);
             let mut inner = pair.into_inner();
+            // `(x, y) -> e` or `@(x, y) e`.
             let ps = inner.next().expect("params");
             let params = ps.into_inner().map(name).collect();
             let body = expr(inner.next().expect("body"))?;
@@ -383,10 +407,19 @@ fn term_or_primary(pair: Pair<Rule>) -> Result<Expr> {
                 op: UnOp::Transpose,
                 operand: Box::new(acc),
             },
-            Rule::call_args => ExprKind::Call {
-                callee: Box::new(acc),
-                args: post.into_inner().map(expr).collect::<Result<_>>()?,
-            },
+            Rule::call_args => {
+                if post
+                    .clone()
+                    .into_inner()
+                    .any(|a| a.as_rule() == Rule::colon_all)
+                {
+                    return Err(colon_in_call(&acc, &post));
+                }
+                ExprKind::Call {
+                    callee: Box::new(acc),
+                    args: post.into_inner().map(expr).collect::<Result<_>>()?,
+                }
+            }
             _ => ExprKind::Index {
                 target: Box::new(acc),
                 indices: index_args(post)?,
@@ -395,6 +428,25 @@ fn term_or_primary(pair: Pair<Rule>) -> Result<Expr> {
         acc = Expr { kind, span };
     }
     Ok(acc)
+}
+
+/// `W(:)`, `A(1, :)`: a lone `:` only means "all" inside square brackets.
+fn colon_in_call(callee: &Expr, args: &Pair<Rule>) -> ParseError {
+    let text = args.as_str().trim();
+    let inside = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text)
+        .trim();
+    let hint = match &callee.kind {
+        ExprKind::Ident(n) => format!("index with square brackets: `{n}[{inside}]`"),
+        _ => format!("index with square brackets: `[{inside}]`"),
+    };
+    ParseError::hinted(
+        callee.span.to(span_of(args)),
+        "a lone `:` means \"every element\" only inside an index `[…]`".into(),
+        hint,
+    )
 }
 
 fn index_args(pair: Pair<Rule>) -> Result<Vec<Expr>> {

@@ -20,6 +20,8 @@ pub enum Expect {
     End,
     /// `else` or `elseif`.
     ElseBranch,
+    /// `catch`.
+    Catch,
     /// A statement.
     Statement,
     /// `in` in a for loop.
@@ -41,6 +43,7 @@ impl Expect {
             Expect::StatementEnd => "the end of the statement (`;` or a new line)",
             Expect::End => "`end`",
             Expect::ElseBranch => "`else`/`elseif`",
+            Expect::Catch => "`catch`",
             Expect::Statement => "a statement",
             Expect::In => "`in`",
             Expect::MatrixElement => "a matrix element",
@@ -66,6 +69,8 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::if_stmt
         | Rule::for_stmt
         | Rule::while_stmt
+        | Rule::try_stmt
+        | Rule::catch_clause
         | Rule::break_stmt
         | Rule::continue_stmt
         | Rule::return_stmt
@@ -76,8 +81,14 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         Rule::stmt_term | Rule::quiet | Rule::block_end => E::StatementEnd,
         Rule::elseif_clause | Rule::else_clause | Rule::kw_elseif | Rule::kw_else => E::ElseBranch,
         Rule::kw_end => E::End,
+        Rule::kw_catch => E::Catch,
         Rule::kw_in => E::In,
-        Rule::param_list | Rule::fn_outputs | Rule::target_list | Rule::lambda_params => E::Name,
+        Rule::param_list
+        | Rule::fn_outputs
+        | Rule::target_list
+        | Rule::lambda_params
+        | Rule::at_params => E::Name,
+        Rule::target | Rule::discard => E::Name,
         Rule::ident => E::Name,
         Rule::assign_op
         | Rule::add_assign
@@ -109,6 +120,8 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::kw_if
         | Rule::kw_for
         | Rule::kw_while
+        | Rule::kw_try
+        | Rule::call_arg
         | Rule::kw_break
         | Rule::kw_continue => E::Expression,
         Rule::mrow | Rule::m_expr | Rule::m_unit => E::MatrixElement,

@@ -53,7 +53,11 @@ pub fn stmt(s: &Stmt) -> String {
             }
         }
         StmtKind::Destructure { targets, value } => {
-            format!("(= {} {})", names(targets), expr(value))
+            let items: Vec<&str> = targets
+                .iter()
+                .map(|t| t.as_ref().map_or("~", |n| &*n.text))
+                .collect();
+            format!("(= ({}) {})", items.join(" "), expr(value))
         }
         StmtKind::If {
             branches,
@@ -73,6 +77,12 @@ pub fn stmt(s: &Stmt) -> String {
             format!("(for {} {} {})", var.text, expr(iter), block(body))
         }
         StmtKind::While { cond, body } => format!("(while {} {})", expr(cond), block(body)),
+        StmtKind::Try {
+            body, var, handler, ..
+        } => match var {
+            Some(v) => format!("(try {} catch {} {})", block(body), v.text, block(handler)),
+            None => format!("(try {} catch {})", block(body), block(handler)),
+        },
         StmtKind::Break => "(break)".into(),
         StmtKind::Continue => "(continue)".into(),
         StmtKind::Return(None) => "(return)".into(),

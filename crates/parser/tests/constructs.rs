@@ -130,3 +130,87 @@ fn matlab_and_octave_spellings() {
     (function f () [])
     ");
 }
+
+#[test]
+fn try_catch() {
+    insta::assert_snapshot!(ast("try\n x = 1;\n y[5]\ncatch err\n print(err)\nend\ntry, a = 1, catch, b = 2, end\ntry\n f()\ncatch # no name\n g()\nend_try_catch\ntry\n h()\nend\ntry; catch e; rethrow(e); end\ntry\ncatch\n e\nend"), @r"
+    (try [(= x 1); (index y 5)] catch err [(call print err)])
+    (try [(= a 1)] catch [(= b 2)])
+    (try [(call f)] catch [(call g)])
+    (try [(call h)] catch [])
+    (try [] catch e [(call rethrow e);])
+    (try [] catch [e])
+    ");
+}
+
+#[test]
+fn discarded_results() {
+    insta::assert_snapshot!(ast("[~, assign] = min(D, [], 2)\n(~, i) = max(x)\n(_, i) = max(x)\n[_ i] = max(x)\n[m, ~] = max(x)\n_ = 3\ny = _ + 1\nz = [~a b]"), @r"
+    (= (~ assign) (call min D [] 2))
+    (= (~ i) (call max x))
+    (= (~ i) (call max x))
+    (= (~ i) (call max x))
+    (= (m ~) (call max x))
+    (= _ 3)
+    (= y (+ _ 1))
+    (= z [(! a) b])
+    ");
+}
+
+#[test]
+fn at_lambdas() {
+    insta::assert_snapshot!(ast("f = @(x, y) x * y + 1\ng = @(x) x.^2\nh = @() 42\nk = @ (x) @(y) x + y\nmap(@(v) v', A)"), @r"
+    (= f (-> (x y) (+ (* x y) 1)))
+    (= g (-> (x) (.^ x 2)))
+    (= h (-> () 42))
+    (= k (-> (x) (-> (y) (+ x y))))
+    (call map (-> (v) (' v)) A)
+    ");
+}
+
+/// A parse error's message and hint, as one line each.
+fn err(src: &str) -> String {
+    match parse(src) {
+        Ok(p) => panic!("{src:?} parsed: {}", program_to_sexpr(&p)),
+        Err(e) => format!("{}\n{}", e.message, e.hint),
+    }
+}
+
+#[test]
+fn colon_in_parentheses_names_the_bracket_fix() {
+    for (src, fix) in [
+        ("W(:)", "`W[:]`"),
+        ("y = A(1, :)", "`A[1, :]`"),
+        ("s = sum(W(:).^2)", "`W[:]`"),
+        ("X(:, 2:end)", "`X[:, 2:end]`"),
+        ("f(x)(:)", "`[:]`"),
+    ] {
+        let e = err(src);
+        assert!(
+            e.contains(&format!("index with square brackets: {fix}")),
+            "{src}: {e}"
+        );
+    }
+    // An assignment gets the assignment's hint.
+    assert!(err("A(:, 1) = v").contains("`A[:, 1] = …`"));
+}
+
+#[test]
+fn ternary_names_if_and_ifelse() {
+    for src in ["y = x > 0 ? x : 0", "c ? a : b", "f(c ? 1 : 2)"] {
+        let e = err(src);
+        assert!(e.contains("if c … else … end"), "{src}: {e}");
+        assert!(e.contains("ifelse(c, a, b)"), "{src}: {e}");
+    }
+}
+
+#[test]
+fn try_errors() {
+    let e = parse("try\n x = 1\ncatch e\n").unwrap_err();
+    assert!(e.is_incomplete());
+    assert_eq!(e.message, "the `try` on line 1 has no `end`");
+    assert!(err("catch e").contains("found `catch`"));
+    assert!(err("x = 1\ncatch e\nend").contains("belongs inside `try"));
+    assert!(err("f = @sin").contains("`@(x) e`"));
+    assert!(err("try = 1").contains("="));
+}

@@ -62,13 +62,27 @@ fn check_stmt(s: &Stmt, src: &str) {
             body.iter().for_each(|x| check_stmt(x, src));
         }
         StmtKind::Function(f) => f.body.iter().for_each(|x| check_stmt(x, src)),
+        StmtKind::Try {
+            body,
+            var,
+            handler,
+            catch_span,
+        } => {
+            for x in body.iter().chain(handler) {
+                assert!(s.span.start <= x.span.start && x.span.end <= s.span.end);
+                check_stmt(x, src);
+            }
+            for sp in var.iter().map(|v| v.span).chain(*catch_span) {
+                assert!(s.span.start <= sp.start && sp.end <= s.span.end);
+            }
+        }
         _ => {}
     }
 }
 
 #[test]
 fn parents_enclose_children() {
-    let src = "C = X' * X / n; (vals, vecs) = eig(C)\nZ = Xc * vecs[:, 1:2];\nf(x) = 1 ./ (1 + exp(-x))\ng = (x, y) -> [x, y; -y x]'\nif a > 1 && b, W[1, end] -= lr * gW; end\nfor i = 1:2:n, s += v[i]^2; end";
+    let src = "C = X' * X / n; (vals, vecs) = eig(C)\nZ = Xc * vecs[:, 1:2];\nf(x) = 1 ./ (1 + exp(-x))\ng = (x, y) -> [x, y; -y x]'\nif a > 1 && b, W[1, end] -= lr * gW; end\nfor i = 1:2:n, s += v[i]^2; end\ntry, y = W[1]; catch e, z = e; end\n[~, k] = max(v)";
     let p = parse(src).unwrap();
     for s in &p.body {
         check_stmt(s, src);

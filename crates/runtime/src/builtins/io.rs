@@ -1,5 +1,5 @@
 //! Output and housekeeping: print, printf, sprintf, tic, toc, assert,
-//! error, typeof, who, help.
+//! error, rethrow, typeof, who, help.
 
 use super::{string, Builtin, CallContext, CONSTANTS, VARIADIC};
 use crate::display;
@@ -18,6 +18,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("misc"; "toc", 0, 0, 1, "toc()", "seconds since tic()", toc),
     entry!("misc"; "assert", 1, VARIADIC, 1, "assert(c, msg)", "raises an error (with msg, printf-formatted) unless c is true", assert),
     entry!("misc"; "error", 1, VARIADIC, 1, "error(msg, args, …)", "raises an error with the message (printf-formatted when args are given)", error),
+    entry!("misc"; "rethrow", 1, 1, 1, "rethrow(err)", "raises again the error a `catch err` caught (err is its message, used as written)", rethrow),
     entry!("misc"; "typeof", 1, 1, 1, "typeof(x)", "the kind of a value: number, matrix, logical, string, function or tuple", typeof_),
     entry!("misc"; "who", 0, 0, 1, "who()", "lists the workspace variables with their kinds and sizes", who),
     entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin or function; help() lists every builtin", help),
@@ -97,6 +98,12 @@ fn assert(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 
 fn error(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Err(RuntimeError::User(message(args)?))
+}
+
+/// `catch err` holds the message: raising it again keeps it as written
+/// (no printf formatting, so a `%` in it survives).
+fn rethrow(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    Err(RuntimeError::User(string(args, 0)?.to_string()))
 }
 
 fn typeof_(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
