@@ -18,6 +18,7 @@ macro_rules! entry {
     };
 }
 
+mod arrange;
 mod build;
 mod context;
 mod registry;
@@ -35,6 +36,9 @@ mod plots;
 mod reduce;
 mod search;
 mod shape;
+mod stats;
+#[cfg(test)]
+mod testing;
 
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
@@ -50,9 +54,11 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     [
         build::ENTRIES,
         shape::ENTRIES,
+        arrange::ENTRIES,
         elementwise::UNARY,
         elementwise::OTHERS,
         reduce::ENTRIES,
+        stats::ENTRIES,
         search::ENTRIES,
         linalg_fns::ENTRIES,
         ml::ENTRIES,
