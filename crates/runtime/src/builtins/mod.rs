@@ -28,6 +28,7 @@ pub(crate) use reduce::reduce as reduce_lines;
 pub use registry::{Clash, Registry};
 mod data;
 mod elementwise;
+mod functional;
 mod gradients;
 mod io;
 mod linalg_fns;
@@ -37,6 +38,7 @@ mod reduce;
 mod search;
 mod shape;
 mod stats;
+mod strings;
 #[cfg(test)]
 mod testing;
 
@@ -63,6 +65,8 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         linalg_fns::ENTRIES,
         ml::ENTRIES,
         gradients::ENTRIES,
+        functional::ENTRIES,
+        strings::ENTRIES,
         data::ENTRIES,
         plots::ENTRIES,
         io::ENTRIES,
