@@ -21,13 +21,15 @@ fn map(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         let y = cx.call_back(&f, vec![Value::Num(*v)])?;
         match y.as_scalar() {
             Some(y) => out.push(y),
-            None => return Err(RuntimeError::Domain(format!(
+            None => {
+                return Err(RuntimeError::Domain(format!(
                 "map needs `{}` to give a number for each element, but for element {} it gave {}",
                 f.name(),
                 k + 1,
                 y.describe()
             ))
-            .at_arg(0)),
+                .at_arg(0))
+            }
         }
     }
     Ok(Value::matrix(from_column_major(r, c, out)))
