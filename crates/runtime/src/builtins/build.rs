@@ -222,7 +222,7 @@ pub(crate) fn magic_square(n: usize) -> Array2<f64> {
             nf * a + b + 1.0
         });
     }
-    if n % 4 == 0 {
+    if n.is_multiple_of(4) {
         let nn = (n * n) as f64;
         return Array2::from_shape_fn((n, n), |(i, j)| {
             let v = (i * n + j + 1) as f64;

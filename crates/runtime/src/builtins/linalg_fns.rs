@@ -171,7 +171,7 @@ mod tests {
     fn eig_of_non_symmetric_matrices_matches_numpy() {
         // w, V = np.linalg.eig(A), sorted descending, columns flipped (largest component positive)
         let a = m(&[&[4., 1.], &[2., 3.]]);
-        let r = run_n("eig", 2, &[a.clone()]).unwrap();
+        let r = run_n("eig", 2, std::slice::from_ref(&a)).unwrap();
         close(&r[0], &Value::column(vec![5., 2.]), 1e-12);
         close(
             &r[1],
@@ -189,7 +189,7 @@ mod tests {
         );
 
         let b = m(&[&[1., 2., 3.], &[0., 4., 5.], &[0., 0., 6.]]);
-        let r = run_n("eig", 2, &[b.clone()]).unwrap();
+        let r = run_n("eig", 2, std::slice::from_ref(&b)).unwrap();
         close(&r[0], &Value::column(vec![6., 4., 1.]), 1e-12);
         close(
             &r[1],
@@ -203,7 +203,7 @@ mod tests {
         check_pairs(&b, &r[0], &r[1]);
 
         let c = m(&[&[2., 0., 0.], &[1., 3., 0.], &[4., -1., 5.]]);
-        let r = run_n("eig", 2, &[c.clone()]).unwrap();
+        let r = run_n("eig", 2, std::slice::from_ref(&c)).unwrap();
         close(&r[0], &Value::column(vec![5., 3., 2.]), 1e-12);
         close(
             &r[1],
@@ -222,7 +222,7 @@ mod tests {
         // np.linalg.eig: 2, ±i
         let a = m(&[&[0., -1., 0.], &[1., 0., 0.], &[0., 0., 2.]]);
         for nout in [1, 2] {
-            match run_n("eig", nout, &[a.clone()]) {
+            match run_n("eig", nout, std::slice::from_ref(&a)) {
                 Err(e) => assert!(e.to_string().contains("2 of the 3 eigenvalues"), "{e}"),
                 Ok(v) => panic!("{v:?}"),
             }
@@ -241,7 +241,7 @@ mod tests {
     #[test]
     fn eig_of_symmetric_input_keeps_its_path() {
         let s = m(&[&[2., 1.], &[1., 2.]]);
-        let r = run_n("eig", 2, &[s.clone()]).unwrap();
+        let r = run_n("eig", 2, std::slice::from_ref(&s)).unwrap();
         let (vals, vecs) = linalg::eig_sym(&mx(&s)).unwrap();
         close(&r[0], &Value::column(vals), 0.0);
         close(&r[1], &Value::matrix(vecs), 0.0);

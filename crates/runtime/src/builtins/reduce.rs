@@ -358,7 +358,7 @@ mod tests {
         let a = m(&[&[1., 2., 3.], &[4., 5., 6.]]);
         // np.cumprod(A, axis=0), np.cumprod(A, axis=1)
         close(
-            &run("cumprod", &[a.clone()]).unwrap(),
+            &run("cumprod", std::slice::from_ref(&a)).unwrap(),
             &m(&[&[1., 2., 3.], &[4., 10., 18.]]),
             0.0,
         );

@@ -206,7 +206,7 @@ pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<A
     let complex = vals.iter().filter(|(_, im)| *im != 0.0).count();
     if complex > 0 {
         return Err(RuntimeError::Domain(format!(
-            "eig: {complex} of the {n} eigenvalues of this non-symmetric matrix are complex, and MLA's values are real"
+            "eig: {complex} of the {n} eigenvalues are complex (the matrix is not symmetric), and MLA has no complex numbers"
         )));
     }
     let mut order: Vec<usize> = (0..n).collect();
