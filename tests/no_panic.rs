@@ -336,3 +336,79 @@ fn random_characters_never_panic_the_parser() {
         }
     }
 }
+
+/// Every builtin added with `randperm` … `map` and the general `eig`, called
+/// with hostile arguments in every combination of one and two (three for
+/// those that take three), with one and two results asked.
+#[test]
+fn added_builtins_on_hostile_arguments() {
+    const VALUES: &[&str] = &[
+        "[]",
+        "NaN",
+        "-1",
+        "0",
+        "2.5",
+        "1e10",
+        "-Inf",
+        "\"s\"",
+        "[1 2; 3 4]",
+        "zeros(0, 3)",
+        "[NaN 1 Inf]",
+        "true",
+        "f",
+    ];
+    const ONE_OR_TWO: &[&str] = &[
+        "randperm",
+        "randi",
+        "median",
+        "quantile",
+        "kron",
+        "triu",
+        "tril",
+        "fliplr",
+        "flipud",
+        "cumprod",
+        "nnz",
+        "isequal",
+        "ismember",
+        "setdiff",
+        "union",
+        "intersect",
+        "num2str",
+        "mat2str",
+        "strcat",
+        "upper",
+        "lower",
+        "rem",
+        "accumarray",
+        "histcounts",
+        "issymmetric",
+        "magic",
+        "true",
+        "false",
+        "ifelse",
+        "map",
+        "arrayfun",
+        "eig",
+    ];
+    const THREE: &[&str] = &["randi", "quantile", "isequal", "strcat", "ifelse"];
+    let mut mla = interpreter();
+    for name in ONE_OR_TWO {
+        for a in VALUES {
+            check(&mut mla, &format!("z = {name}({a});"));
+            for b in VALUES {
+                check(&mut mla, &format!("z = {name}({a}, {b});"));
+                check(&mut mla, &format!("(p, q) = {name}({a}, {b});"));
+            }
+        }
+    }
+    for name in THREE {
+        for a in VALUES {
+            for b in VALUES {
+                for c in VALUES {
+                    check(&mut mla, &format!("z = {name}({a}, {b}, {c});"));
+                }
+            }
+        }
+    }
+}

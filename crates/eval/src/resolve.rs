@@ -289,8 +289,16 @@ impl Resolver {
                 lhs: self.boxed(lhs),
                 rhs: self.boxed(rhs),
             },
+            // `true(m, n)` and `false(m, n)`: the keywords called are the
+            // builtins of the same names.
             ExprKind::Call { callee, args } => RKind::Call {
-                callee: self.boxed(callee),
+                callee: match &callee.kind {
+                    ExprKind::Bool(b) => Box::new(RExpr {
+                        kind: RKind::Var(Var::Global(intern(if *b { "true" } else { "false" }))),
+                        span: callee.span,
+                    }),
+                    _ => self.boxed(callee),
+                },
                 args: self.exprs(args),
             },
             ExprKind::Index { target, indices } => RKind::Index {

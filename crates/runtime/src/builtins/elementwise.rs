@@ -1,4 +1,5 @@
-//! Elementwise math: abs, sqrt, exp, log, …, clamp, isnan, isinf, mod.
+//! Elementwise math: abs, sqrt, exp, log, …, clamp, isnan, isinf, mod, rem,
+//! ifelse.
 //! Functions outside their real domain give NaN (sqrt(-1), log(-1)), as in NumPy.
 
 use super::{mat, scalar, Builtin, CallContext};
@@ -44,6 +45,8 @@ pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
 pub(crate) const OTHERS: &[Builtin] = &[
     entry!("elementwise"; "clamp", 3, 3, 1, "clamp(X, lo, hi)", "limits each element to [lo, hi]", clamp),
     entry!("elementwise"; "mod", 2, 2, 1, "mod(a, b)", "remainder after floored division, with the sign of b (as MATLAB)", modulo),
+    entry!("elementwise"; "rem", 2, 2, 1, "rem(a, b)", "remainder after truncated division, with the sign of a (C's fmod; rem(a, 0) is NaN), unlike mod", rem),
+    entry!("elementwise"; "ifelse", 3, 3, 1, "ifelse(c, a, b)", "a where c is non-zero, else b, elementwise with broadcasting; a scalar c picks a or b whole", ifelse),
     entry!("elementwise"; "isnan", 1, 1, 1, "isnan(X)", "true where an element is NaN", isnan),
     entry!("elementwise"; "isinf", 1, 1, 1, "isinf(X)", "true where an element is Inf or -Inf", isinf),
 ];
@@ -69,10 +72,136 @@ fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     })
 }
 
+fn rem(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    ops::elementwise("rem", &args[0], &args[1], |a, b| a % b)
+}
+
+fn ifelse(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    if let Some(c) = args[0].as_scalar() {
+        return Ok(args[if c != 0.0 { 1 } else { 2 }].clone());
+    }
+    let c = mat(args, 0)?;
+    let a = mat(args, 1)?;
+    let b = mat(args, 2)?;
+    let shape = ops::broadcast_shape("ifelse", c.dim(), a.dim())?;
+    let shape = ops::broadcast_shape("ifelse", shape, b.dim())?;
+    let (cv, av, bv) = match (c.broadcast(shape), a.broadcast(shape), b.broadcast(shape)) {
+        (Some(c), Some(a), Some(b)) => (c, a, b),
+        _ => unreachable!("checked broadcast"),
+    };
+    let out = ndarray::Zip::from(&cv)
+        .and(&av)
+        .and(&bv)
+        .map_collect(|c, a, b| if *c != 0.0 { *a } else { *b });
+    if matches!(args[1], Value::Logical(_) | Value::Bool(_))
+        && matches!(args[2], Value::Logical(_) | Value::Bool(_))
+    {
+        return Ok(Value::logical(out.mapv(|x| x != 0.0)));
+    }
+    Ok(Value::matrix(out))
+}
+
 fn isnan(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::logical(mat(args, 0)?.mapv(f64::is_nan)))
 }
 
 fn isinf(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::logical(mat(args, 0)?.mapv(f64::is_infinite)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, close, m, run};
+    use super::*;
+
+    #[test]
+    fn rem_has_the_sign_of_a() {
+        // np.fmod([5, -5, 5, -5, 5.5], [3, 3, -3, -3, 2]) = [ 2. -2.  2. -2.  1.5]
+        let a = Value::row(vec![5., -5., 5., -5., 5.5]);
+        let b = Value::row(vec![3., 3., -3., -3., 2.]);
+        close(
+            &run("rem", &[a.clone(), b.clone()]).unwrap(),
+            &Value::row(vec![2., -2., 2., -2., 1.5]),
+            0.0,
+        );
+        // mod takes the sign of b: np.mod(...) = [ 2.  1. -1. -2.  1.5]
+        close(
+            &run("mod", &[a, b]).unwrap(),
+            &Value::row(vec![2., 1., -1., -2., 1.5]),
+            0.0,
+        );
+        assert!(run("rem", &[Value::Num(1.0), Value::Num(0.0)])
+            .unwrap()
+            .to_scalar()
+            .unwrap()
+            .is_nan());
+        close(
+            &run("rem", &[Value::row(vec![7., 8.]), Value::Num(3.0)]).unwrap(),
+            &Value::row(vec![1., 2.]),
+            0.0,
+        );
+        assert!(run(
+            "rem",
+            &[Value::row(vec![1., 2.]), Value::row(vec![1., 2., 3.])]
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn ifelse_chooses_elementwise() {
+        let c = Value::logical(ndarray::array![[true, false], [false, true]]);
+        // np.where(c, [[1, 2], [3, 4]], 0) = [[1 0] [0 4]]
+        close(
+            &run(
+                "ifelse",
+                &[c.clone(), m(&[&[1., 2.], &[3., 4.]]), Value::Num(0.0)],
+            )
+            .unwrap(),
+            &m(&[&[1., 0.], &[0., 4.]]),
+            0.0,
+        );
+        // Broadcasting a column condition over rows: np.where([[1], [0]], [10, 20], [-1, -2])
+        close(
+            &run(
+                "ifelse",
+                &[
+                    Value::column(vec![1., 0.]),
+                    Value::row(vec![10., 20.]),
+                    Value::row(vec![-1., -2.]),
+                ],
+            )
+            .unwrap(),
+            &m(&[&[10., 20.], &[-1., -2.]]),
+            0.0,
+        );
+        // A scalar condition picks a whole value, of any kind.
+        assert!(
+            matches!(run("ifelse", &[Value::Bool(false), Value::str("a"), Value::str("b")]).unwrap(), Value::Str(s) if &*s == "b")
+        );
+        assert!(matches!(
+            run(
+                "ifelse",
+                &[Value::Num(2.0), Value::row(vec![1., 2.]), Value::Num(0.0)]
+            )
+            .unwrap(),
+            Value::Matrix(_)
+        ));
+        assert!(matches!(
+            run(
+                "ifelse",
+                &[c.clone(), Value::Bool(true), Value::Bool(false)]
+            )
+            .unwrap(),
+            Value::Logical(_)
+        ));
+        assert!(run(
+            "ifelse",
+            &[c.clone(), Value::row(vec![1., 2., 3.]), Value::Num(0.0)]
+        )
+        .is_err());
+        assert_eq!(
+            arg_err(run("ifelse", &[c, Value::str("a"), Value::Num(0.0)])),
+            Some(1)
+        );
+    }
 }

@@ -18,6 +18,7 @@ macro_rules! entry {
     };
 }
 
+mod arrange;
 mod build;
 mod context;
 mod registry;
@@ -27,6 +28,7 @@ pub(crate) use reduce::reduce as reduce_lines;
 pub use registry::{Clash, Registry};
 mod data;
 mod elementwise;
+mod functional;
 mod gradients;
 mod io;
 mod linalg_fns;
@@ -35,6 +37,10 @@ mod plots;
 mod reduce;
 mod search;
 mod shape;
+mod stats;
+mod strings;
+#[cfg(test)]
+mod testing;
 
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
@@ -50,13 +56,17 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     [
         build::ENTRIES,
         shape::ENTRIES,
+        arrange::ENTRIES,
         elementwise::UNARY,
         elementwise::OTHERS,
         reduce::ENTRIES,
+        stats::ENTRIES,
         search::ENTRIES,
         linalg_fns::ENTRIES,
         ml::ENTRIES,
         gradients::ENTRIES,
+        functional::ENTRIES,
+        strings::ENTRIES,
         data::ENTRIES,
         plots::ENTRIES,
         io::ENTRIES,

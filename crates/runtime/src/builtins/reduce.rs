@@ -13,6 +13,8 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("reductions"; "mean", 1, 2, 1, "mean(X, dim)", "mean along the first non-singleton dimension: column means of a matrix", mean),
     entry!("reductions"; "prod", 1, 2, 1, "prod(X, dim)", "product along the first non-singleton dimension", prod),
     entry!("reductions"; "cumsum", 1, 2, 1, "cumsum(X, dim)", "cumulative sum along the first non-singleton dimension", cumsum),
+    entry!("reductions"; "cumprod", 1, 2, 1, "cumprod(X, dim)", "cumulative product along the first non-singleton dimension", cumprod),
+    entry!("reductions"; "nnz", 1, 1, 1, "nnz(X)", "the number of non-zero elements (NaN counts as non-zero)", nnz),
     entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max),
     entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min),
     entry!("reductions"; "argmax", 1, 2, 1, "argmax(X, dim)", "1-based index of the largest element along a dimension", argmax),
@@ -44,7 +46,7 @@ pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Ar
     }
 }
 
-fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result<Value> {
+pub(crate) fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result<Value> {
     let m = mat(args, 0)?;
     let dim = if m.dim() == (0, 0) && args.len() <= dim_at {
         Dim::All
@@ -80,20 +82,37 @@ fn all(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::logical(v.to_matrix()?.mapv(|x| x != 0.0)))
 }
 
-fn cumsum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+fn cumulative(args: &[Value], name: &str, f: fn(&f64, &mut f64)) -> Result<Value> {
     let m = mat(args, 0)?;
     let dim = dim_arg(args, 1, &m)?;
     let mut out = m.into_owned();
     match dim {
-        Dim::Rows => out.accumulate_axis_inplace(Axis(0), |prev, cur| *cur += *prev),
-        Dim::Cols => out.accumulate_axis_inplace(Axis(1), |prev, cur| *cur += *prev),
+        Dim::Rows => out.accumulate_axis_inplace(Axis(0), f),
+        Dim::Cols => out.accumulate_axis_inplace(Axis(1), f),
         Dim::All => {
             return Err(
-                RuntimeError::Domain("cumsum takes dimension 1 or 2, not \"all\"".into()).at_arg(1),
+                RuntimeError::Domain(format!("{name} takes dimension 1 or 2, not \"all\""))
+                    .at_arg(1),
             )
         }
     }
     Ok(Value::matrix(out))
+}
+
+fn cumsum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    cumulative(args, "cumsum", |prev, cur| *cur += *prev)
+}
+
+fn cumprod(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    cumulative(args, "cumprod", |prev, cur| *cur *= *prev)
+}
+
+fn nnz(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    if let Value::Logical(l) = &args[0] {
+        return Ok(Value::Num(l.iter().filter(|b| **b).count() as f64));
+    }
+    let m = mat(args, 0)?;
+    Ok(Value::Num(m.iter().filter(|x| **x != 0.0).count() as f64))
 }
 
 /// Position and value of the best element, skipping NaN (all NaN: NaN at 1).
@@ -327,4 +346,60 @@ fn trace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         .at_arg(0));
     }
     Ok(Value::Num(m.diag().sum()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, close, m, run};
+    use super::*;
+
+    #[test]
+    fn cumprod_matches_numpy() {
+        let a = m(&[&[1., 2., 3.], &[4., 5., 6.]]);
+        // np.cumprod(A, axis=0), np.cumprod(A, axis=1)
+        close(
+            &run("cumprod", std::slice::from_ref(&a)).unwrap(),
+            &m(&[&[1., 2., 3.], &[4., 10., 18.]]),
+            0.0,
+        );
+        close(
+            &run("cumprod", &[a.clone(), Value::Num(2.0)]).unwrap(),
+            &m(&[&[1., 2., 6.], &[4., 20., 120.]]),
+            0.0,
+        );
+        // A row goes along the row: np.cumprod([2, 3, 4])
+        close(
+            &run("cumprod", &[Value::row(vec![2., 3., 4.])]).unwrap(),
+            &Value::row(vec![2., 6., 24.]),
+            0.0,
+        );
+        close(
+            &run("cumprod", &[Value::row(vec![2., f64::NAN, 4.])]).unwrap(),
+            &Value::row(vec![2., f64::NAN, f64::NAN]),
+            0.0,
+        );
+        assert_eq!(
+            arg_err(run("cumprod", &[a.clone(), Value::str("all")])),
+            Some(1)
+        );
+        assert_eq!(arg_err(run("cumprod", &[a, Value::Num(3.0)])), Some(1));
+        assert!(run("cumprod", &[Value::matrix(Array2::zeros((0, 0)))]).is_ok());
+    }
+
+    #[test]
+    fn nnz_counts() {
+        assert!(matches!(
+            run("nnz", &[m(&[&[0., 1.], &[f64::NAN, -2.]])]).unwrap(),
+            Value::Num(3.0)
+        ));
+        assert!(matches!(
+            run("nnz", &[Value::matrix(Array2::zeros((0, 0)))]).unwrap(),
+            Value::Num(0.0)
+        ));
+        assert!(matches!(
+            run("nnz", &[Value::Bool(true)]).unwrap(),
+            Value::Num(1.0)
+        ));
+        assert_eq!(arg_err(run("nnz", &[Value::str("a")])), Some(0));
+    }
 }

@@ -182,6 +182,50 @@ pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     Ok((vals, vecs))
 }
 
+/// Eigenvalues (and with `vectors`, unit eigenvectors as columns) of a
+/// general square matrix whose spectrum is real: eigenvalues descending,
+/// each vector flipped so its largest component is positive. A complex
+/// spectrum is an error naming how many eigenvalues are complex.
+pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<Array2<f64>>)> {
+    require_square("eig", a)?;
+    require_finite("eig", a)?;
+    let n = a.nrows();
+    let m = to_faer(a);
+    let failed = |_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into());
+    let (vals, u) = if vectors {
+        let evd = sized(work(a), || m.eigen()).map_err(failed)?;
+        let s = evd.S().column_vector();
+        let vals: Vec<(f64, f64)> = (0..n).map(|i| (s[i].re, s[i].im)).collect();
+        let u = evd.U();
+        let re = Array2::from_shape_fn((n, n), |(i, j)| u[(i, j)].re);
+        (vals, Some(re))
+    } else {
+        let vals = sized(work(a), || m.eigenvalues()).map_err(failed)?;
+        (vals.iter().map(|z| (z.re, z.im)).collect(), None)
+    };
+    let complex = vals.iter().filter(|(_, im)| *im != 0.0).count();
+    if complex > 0 {
+        return Err(RuntimeError::Domain(format!(
+            "eig: {complex} of the {n} eigenvalues are complex (the matrix is not symmetric), and MLA has no complex numbers"
+        )));
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| vals[j].0.total_cmp(&vals[i].0));
+    let sorted: Vec<f64> = order.iter().map(|&i| vals[i].0).collect();
+    let vecs = u.map(|u| {
+        let mut v = Array2::from_shape_fn((n, n), |(i, j)| u[[i, order[j]]]);
+        for j in 0..n {
+            let norm = v.column(j).iter().map(|x| x * x).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                v.column_mut(j).mapv_inplace(|x| x / norm);
+            }
+            flip_column_positive(&mut v, j);
+        }
+        v
+    });
+    Ok((sorted, vecs))
+}
+
 /// Thin SVD `a = u * diag(s) * vt`, `s` descending, signs made deterministic.
 pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)> {
     require_finite("svd", a)?;
