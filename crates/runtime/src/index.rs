@@ -334,8 +334,23 @@ fn grown_linear(shape: Shape, top: usize) -> Option<Shape> {
     }
 }
 
+/// A 1×1 result is a number (or a logical scalar), whatever wrote it.
+fn settle(target: &mut Value, result: Result<()>) -> Result<()> {
+    match target {
+        Value::Matrix(m) if m.dim() == (1, 1) => *target = Value::Num(m[[0, 0]]),
+        Value::Logical(m) if m.dim() == (1, 1) => *target = Value::Bool(m[[0, 0]]),
+        _ => {}
+    }
+    result
+}
+
 /// `x[rows, cols] = rhs` (or deletion with `= []` when one index is `:`).
 pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
+    let result = assign2_any(target, r, c, rhs);
+    settle(target, result)
+}
+
+fn assign2_any(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
     refuse_traced(target, rhs)?;
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
@@ -414,6 +429,11 @@ fn delete2(target: &mut Value, r: &IndexArg, c: &IndexArg, shape: Shape) -> Resu
 
 /// `x[k] = rhs` with linear indexing.
 pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
+    let result = assign1_any(target, k, rhs);
+    settle(target, result)
+}
+
+fn assign1_any(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
     refuse_traced(target, rhs)?;
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let Some(p) = scalar_pos(k, m.len()) {
@@ -599,5 +619,38 @@ mod tests {
             "item 3 is out of range: the tuple has 2 items"
         );
         assert!(index1(&t, &IndexArg::All).is_err());
+    }
+
+    #[test]
+    fn a_one_by_one_result_stays_a_number() {
+        let mut x = Value::Num(5.0);
+        assign1(&mut x, &num(1.0), &Value::Num(6.0)).unwrap();
+        assert!(matches!(x, Value::Num(v) if v == 6.0));
+        let mut e = Value::matrix(Array2::zeros((0, 0)));
+        assign1(&mut e, &num(1.0), &Value::Num(5.0)).unwrap();
+        assert!(matches!(e, Value::Num(v) if v == 5.0));
+        let mut m = mat();
+        assign2(
+            &mut m,
+            &num(1.0),
+            &IndexArg::All,
+            &Value::matrix(Array2::zeros((0, 0))),
+        )
+        .unwrap();
+        assign2(
+            &mut m,
+            &IndexArg::All,
+            &num(1.0),
+            &Value::matrix(Array2::zeros((0, 0))),
+        )
+        .unwrap();
+        assign2(
+            &mut m,
+            &IndexArg::All,
+            &num(1.0),
+            &Value::matrix(Array2::zeros((0, 0))),
+        )
+        .unwrap();
+        assert!(matches!(m, Value::Num(v) if v == 6.0), "{m:?}");
     }
 }
