@@ -285,13 +285,7 @@ impl Interpreter {
             return Err(e);
         }
         self.stack.resize(base + proto.slots.len(), None);
-        let fcx = Ctx {
-            base,
-            slots: &proto.slots,
-            source: &proto.source,
-            end: None,
-            top: false,
-        };
+        let fcx = Ctx::frame(base, &proto.slots, &proto.source);
         let result = self.function_body(&fcx, proto, nout, span);
         let v = self.leave(cx, base, &proto.name, span, result)?;
         check_results(cx, &proto.name, v, nout, span)
@@ -354,13 +348,7 @@ impl Interpreter {
         if let Some(l) = f.user().and_then(|u| u.as_any().downcast_ref::<Lambda>()) {
             self.stack.extend(l.captured.iter().cloned());
         }
-        let fcx = Ctx {
-            base,
-            slots: &proto.slots,
-            source: &proto.source,
-            end: None,
-            top: false,
-        };
+        let fcx = Ctx::frame(base, &proto.slots, &proto.source);
         let result = self.eval_multi(&fcx, &proto.body, nout);
         let v = self.leave(cx, base, "<lambda>", span, result)?;
         check_results(cx, "<lambda>", v, nout, span)

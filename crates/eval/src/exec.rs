@@ -497,10 +497,7 @@ impl Interpreter {
         let k = match self.operand(cx, index) {
             Some(k) => Ok(k),
             None => {
-                let inner = Ctx {
-                    end: Some(len as f64),
-                    ..*cx
-                };
+                let inner = cx.with_end(len as f64);
                 take_num(self.eval(&inner, index)?)
             }
         };

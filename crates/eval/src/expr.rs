@@ -267,10 +267,7 @@ impl Interpreter {
                 let k = match self.operand(cx, ix) {
                     Some(k) => k,
                     None => {
-                        let inner = Ctx {
-                            end: Some(len as f64),
-                            ..*cx
-                        };
+                        let inner = cx.with_end(len as f64);
                         match crate::vars::take_num(self.eval(&inner, ix)?) {
                             Ok(k) => k,
                             Err(k) => return self.index_var_at(cx, *v, target, k, span),
@@ -494,10 +491,7 @@ impl Interpreter {
                 out.push(IndexArg::All);
                 continue;
             }
-            let inner = Ctx {
-                end: Some(size),
-                ..*cx
-            };
+            let inner = cx.with_end(size);
             let v = self.eval(&inner, ix)?;
             // Indices carry no gradient.
             out.push(IndexArg::Val(match v {

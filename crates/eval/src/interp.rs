@@ -48,6 +48,27 @@ pub(crate) struct Ctx<'a> {
     pub top: bool,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context of a function or lambda frame starting at `base`.
+    pub(crate) fn frame(base: usize, slots: &'a Slots, source: &'a Arc<Source>) -> Self {
+        Ctx {
+            base,
+            slots,
+            source,
+            end: None,
+            top: false,
+        }
+    }
+
+    /// The same code inside an index, where `end` stands for `size`.
+    pub(crate) fn with_end(&self, size: f64) -> Self {
+        Ctx {
+            end: Some(size),
+            ..*self
+        }
+    }
+}
+
 /// Runs MLA programs. The workspace survives between `run` calls and
 /// errors: statements before a failure keep their effects, as in MATLAB,
 /// and nothing is lost.
