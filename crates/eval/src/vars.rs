@@ -149,11 +149,26 @@ impl Interpreter {
             span,
             cx.source,
         );
+        if let Some(instead) = matlab_spelling(name) {
+            return err.with_help(instead);
+        }
         match suggest(name, candidates.into_iter()) {
             Some(s) => err.with_help(format!("did you mean `{s}`?")),
             None => err,
         }
     }
+}
+
+/// What MLA calls a MATLAB function whose name is not close to MLA's.
+fn matlab_spelling(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "class" => "MLA's name for it is `typeof(x)`",
+        "strcmp" | "isequaln" => "compare strings with `a == b`, values with `isequal(a, b)`",
+        "cellfun" => "MLA has no cell arrays; `map(f, x)` applies a function to each element",
+        "feval" => "a function is a value: call it directly, `f(x)`",
+        "disp2str" | "int2str" => "`num2str(x)` or `sprintf(\"%d\", x)`",
+        _ => return None,
+    })
 }
 
 /// The 0-based position a number names among `len` elements, if it is a

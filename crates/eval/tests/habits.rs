@@ -91,3 +91,12 @@ fn a_nearly_singular_solve_warns_and_returns_the_result() {
     run(&mut mla, "y = [2 0; 0 1] \\ [1; 1];");
     assert_eq!(warnings.take(), "");
 }
+
+#[test]
+fn matlab_names_that_differ_point_at_mlas() {
+    let (mut mla, _) = interp();
+    let e = mla.run("<t>", "class(1)").unwrap_err();
+    assert_eq!(e.help.as_deref(), Some("MLA's name for it is `typeof(x)`"));
+    let e = mla.run("<t>", "strcmp(\"a\", \"b\")").unwrap_err();
+    assert!(e.help.as_deref().unwrap_or("").contains("a == b"));
+}

@@ -99,6 +99,11 @@ impl ParseError {
             hint = "an anonymous function is `@(x) e` (or `x -> e`); a named function is already a value: write `sin`, not `@sin`".into();
         } else if found == "`catch`" {
             hint = "`catch` belongs inside `try … catch … end`".into();
+        } else if rest.starts_with('.')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        {
+            // `err.message`, `s.field`: MATLAB structs.
+            hint = "MLA has no structs or fields: a caught error (`catch err`) is already the message string, and several values travel as a tuple `(a, b)`".into();
         } else if rest.starts_with('%') {
             hint = "comments start with `#` in MLA".into();
         } else if rest.starts_with('{') || rest.starts_with('}') {

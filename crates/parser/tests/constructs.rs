@@ -214,3 +214,14 @@ fn try_errors() {
     assert!(err("f = @sin").contains("`@(x) e`"));
     assert!(err("try = 1").contains("="));
 }
+
+#[test]
+fn field_access_says_there_are_no_structs() {
+    for src in ["disp(err.message)", "y = s.field + 1"] {
+        let e = err(src);
+        assert!(e.contains("no structs"), "{src}: {e}");
+        assert!(e.contains("already the message string"), "{src}: {e}");
+    }
+    // elementwise operators are not field access
+    assert!(parse("y = x.*2 + x./3 + x.^2").is_ok());
+}
