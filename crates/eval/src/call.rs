@@ -502,6 +502,38 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
             .map_err(RuntimeError::callback)
     }
 
+    fn variable(&self, name: &str) -> Option<Value> {
+        self.me.get(name).cloned()
+    }
+
+    fn clear(&mut self, names: &[String]) -> mla_runtime::Result<()> {
+        if names.is_empty() {
+            self.me.ws.clear_all();
+        } else {
+            for n in names {
+                if let Some(id) = crate::names::find(n) {
+                    *self.me.ws.slot(id) = None;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn run_file(&mut self, path: &str) -> mla_runtime::Result<()> {
+        let text = std::fs::read_to_string(path).map_err(|e| RuntimeError::Io {
+            path: path.into(),
+            reason: e.to_string(),
+        })?;
+        let source = Source::new(path, text);
+        let parsed = mla_parser::parse(&source.text)
+            .map_err(|e| RuntimeError::callback(EvalError::from_parse(e, &source)))?;
+        let program = crate::resolve::program(&parsed, &source);
+        self.me
+            .exec_program(&program)
+            .map(|_| ())
+            .map_err(RuntimeError::callback)
+    }
+
     fn warn(&mut self, message: &str) {
         let span = self.span;
         self.me.warn_at(self.cx, span, message);

@@ -34,6 +34,10 @@ impl UserFunc for UserFunction {
         format!("function {}({})", self.0.name, param_list(&self.0.params))
     }
 
+    fn doc(&self) -> Option<String> {
+        self.0.doc.clone()
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }

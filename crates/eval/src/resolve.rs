@@ -105,6 +105,43 @@ fn assigned(body: &[Stmt], out: &mut Vec<Arc<str>>) {
     }
 }
 
+/// The comment that documents the definition starting at `start`: the `#`
+/// lines right after its first line (MATLAB's help text), or else the ones
+/// right above it (a docstring over a one-line `f(x) = …`).
+fn leading_comment(text: &str, start: usize) -> Option<String> {
+    let comment = |l: &str| {
+        l.trim_start()
+            .strip_prefix('#')
+            .map(|c| c.trim().to_string())
+    };
+    let line_start = text[..start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let after: Vec<String> = text[line_start..]
+        .lines()
+        .skip(1)
+        .map_while(comment)
+        .collect();
+    let lines = if after.is_empty() {
+        let mut above: Vec<String> = text[..line_start]
+            .lines()
+            .rev()
+            .map_while(comment)
+            .collect();
+        above.reverse();
+        above
+    } else {
+        after
+    };
+    (!lines.is_empty()).then(|| {
+        lines
+            .iter()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 impl Resolver {
     /// Where `name` lives, seen from the innermost frame.
     fn var(&mut self, name: &Arc<str>) -> Var {
@@ -195,7 +232,7 @@ impl Resolver {
             StmtKind::Return(e) => RStmtKind::Return(e.as_ref().map(|e| self.expr(e))),
             StmtKind::Function(def) => RStmtKind::Function {
                 var: self.var(&def.name.text),
-                proto: Arc::new(self.function(def)),
+                proto: Arc::new(self.function(def, s.span)),
             },
         };
         RStmt {
@@ -206,7 +243,7 @@ impl Resolver {
     }
 
     /// A named function: a frame of its own that sees no enclosing locals.
-    pub(crate) fn function(&mut self, def: &FunctionDef) -> FnProto {
+    pub(crate) fn function(&mut self, def: &FunctionDef, span: mla_parser::Span) -> FnProto {
         let mut scope = Scope::new(None);
         for p in &def.params {
             scope.declare(&p.text);
@@ -231,6 +268,7 @@ impl Resolver {
             slots: scope.slots,
             body,
             source: self.source.clone(),
+            doc: leading_comment(&self.source.text, span.start as usize),
         }
     }
 

@@ -151,6 +151,8 @@ pub(crate) struct FnProto {
     pub body: Vec<RStmt>,
     /// The source it was defined in: its spans point there.
     pub source: Arc<Source>,
+    /// Its leading comment, for `help`.
+    pub doc: Option<String>,
 }
 
 /// An anonymous function, resolved: parameters are slots `0..params.len()`,

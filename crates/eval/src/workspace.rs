@@ -68,6 +68,11 @@ impl Workspace {
         }
     }
 
+    /// Removes every variable.
+    pub fn clear_all(&mut self) {
+        self.values.clear();
+    }
+
     /// Forgets every cached look-up (the registry changed).
     pub fn registry_changed(&mut self) {
         self.fallback.clear();

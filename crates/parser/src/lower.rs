@@ -96,6 +96,31 @@ fn stmt_kind(pair: Pair<Rule>) -> Result<StmtKind> {
     let mut inner = pair.into_inner();
     Ok(match rule {
         Rule::expr_stmt => StmtKind::Expr(expr(inner.next().expect("expr"))?),
+        Rule::command => {
+            // `help eig` is `help("eig")`; `?eig` is `help("eig")`.
+            let head = inner.next().expect("command word");
+            let word = match head.as_rule() {
+                Rule::help_mark => "help",
+                _ => head.as_str(),
+            };
+            let callee = Expr {
+                kind: ExprKind::Ident(word.into()),
+                span: span_of(&head),
+            };
+            let args = inner
+                .map(|a| Expr {
+                    kind: ExprKind::Str(a.as_str().into()),
+                    span: span_of(&a),
+                })
+                .collect();
+            StmtKind::Expr(Expr {
+                kind: ExprKind::Call {
+                    callee: Box::new(callee),
+                    args,
+                },
+                span,
+            })
+        }
         Rule::assignment => {
             let target = name(inner.next().expect("target"));
             let mut next = inner.next().expect("operator");

@@ -77,7 +77,11 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::destructure
         | Rule::paren_assign
         | Rule::assignment
-        | Rule::expr_stmt => E::Statement,
+        | Rule::expr_stmt
+        | Rule::command
+        | Rule::help_mark
+        | Rule::command_word
+        | Rule::command_arg => E::Statement,
         Rule::stmt_term | Rule::quiet | Rule::block_end => E::StatementEnd,
         Rule::elseif_clause | Rule::else_clause | Rule::kw_elseif | Rule::kw_else => E::ElseBranch,
         Rule::kw_end => E::End,

@@ -58,6 +58,11 @@ pub trait UserFunc: Send + Sync {
     fn name(&self) -> &str;
     /// A one-line description, e.g. `function loss(w, b)` or `(x) -> …`.
     fn describe(&self) -> String;
+    /// Its documentation: the comment lines that open its body (or stand
+    /// right above a one-line definition), for `help`.
+    fn doc(&self) -> Option<String> {
+        None
+    }
     /// For the evaluator to recover its concrete type.
     fn as_any(&self) -> &dyn Any;
 }

@@ -31,6 +31,26 @@ pub trait Host {
     /// [`RuntimeError::Callback`](crate::RuntimeError::Callback) carrying the
     /// host's own error, which the host unwraps when the builtin returns it.
     fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value>;
+    /// The variable called `name` in the workspace, if there is one.
+    fn variable(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
+    /// Removes the named workspace variables (all of them when `names` is
+    /// empty); names that are not variables are ignored, as in MATLAB.
+    fn clear(&mut self, names: &[String]) -> Result<()> {
+        let _ = names;
+        Err(crate::RuntimeError::Domain(
+            "this host has no workspace to clear".into(),
+        ))
+    }
+    /// Runs the script at `path` in the workspace, as if typed there.
+    fn run_file(&mut self, path: &str) -> Result<()> {
+        let _ = path;
+        Err(crate::RuntimeError::Domain(
+            "this host cannot run scripts".into(),
+        ))
+    }
     /// Shows a warning about a result that is returned anyway (a nearly
     /// singular matrix, say). Hosts that have nowhere to show it drop it.
     fn warn(&mut self, message: &str) {

@@ -21,7 +21,10 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("misc"; "rethrow", 1, 1, 1, "rethrow(err)", "raises again the error a `catch err` caught (err is its message, used as written)", rethrow),
     entry!("misc"; "typeof", 1, 1, 1, "typeof(x)", "the kind of a value: number, matrix, logical, string, function or tuple", typeof_),
     entry!("misc"; "who", 0, 0, 1, "who()", "lists the workspace variables with their kinds and sizes", who),
-    entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin or function; help() lists every builtin", help),
+    entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin, constant or function (`help eig` and `?eig` too); help() lists every builtin", help),
+    entry!("misc"; "whos", 0, 0, 1, "whos()", "lists the workspace variables with their sizes, kinds and bytes", whos),
+    entry!("misc"; "clear", 0, VARIADIC, 1, "clear(name, …)", "removes the named workspace variables, or all of them (`clear A B`, `clear`)", clear),
+    entry!("misc"; "run", 1, 1, 1, "run(path)", "runs a script in the workspace, as if its lines were typed there (`run file.mla`)", run),
 ];
 
 fn write(cx: &mut CallContext<'_>, text: &str) -> Result<()> {
@@ -124,6 +127,59 @@ fn who(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
     Ok(Value::Tuple(Vec::new().into()))
 }
 
+/// Bytes a value's numbers take (8 per f64, 1 per logical).
+fn bytes(v: &Value) -> usize {
+    match v {
+        Value::Num(_) => 8,
+        Value::Bool(_) => 1,
+        Value::Matrix(m) => 8 * m.len(),
+        Value::Logical(m) => m.len(),
+        Value::Str(s) => s.len(),
+        Value::Tuple(items) => items.iter().map(bytes).sum(),
+        Value::Traced(t) => 8 * t.value.len(),
+        Value::Func(_) => 0,
+    }
+}
+
+fn whos(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
+    let vars = cx.workspace();
+    let mut text = String::new();
+    if vars.is_empty() {
+        text.push_str("the workspace is empty\n");
+    } else {
+        let width = vars.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(4);
+        text.push_str(&format!(
+            "  {:<width$}  {:>11}  {:<8}  {:>12}\n",
+            "name", "size", "kind", "bytes"
+        ));
+        for (name, v) in &vars {
+            let (r, c) = v.shape();
+            let kind = v.kind();
+            text.push_str(&format!(
+                "  {name:<width$}  {:>11}  {kind:<8}  {:>12}\n",
+                format!("{r}×{c}"),
+                bytes(v)
+            ));
+        }
+    }
+    write(cx, &text)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn clear(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let names = (0..args.len())
+        .map(|i| string(args, i).map(str::to_string))
+        .collect::<Result<Vec<_>>>()?;
+    cx.host.clear(&names)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn run(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let path = string(args, 0)?.to_string();
+    cx.host.run_file(&path)?;
+    Ok(Value::Tuple(Vec::new().into()))
+}
+
 /// The `help` text for one builtin.
 pub fn builtin_help(b: &Builtin) -> String {
     format!("{}\n  {}\n  ({})\n", b.signature, b.doc, b.group)
@@ -147,18 +203,24 @@ fn help(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             out
         }
         Some(Value::Func(Func::Builtin(b))) => builtin_help(b),
-        Some(Value::Func(Func::User(u))) => {
-            format!("{}\n  a function defined in this session\n", u.describe())
-        }
+        Some(Value::Func(Func::User(u))) => match u.doc() {
+            Some(doc) => format!("{}\n{doc}\n", u.describe()),
+            None => format!("{}\n  a function defined in this session\n", u.describe()),
+        },
         Some(Value::Str(name)) => match registry.get(name) {
             Some(b) => builtin_help(b),
+            None if cx.variable(name).is_some() => match cx.variable(name) {
+                Some(f @ Value::Func(_)) => return help(cx, &[f]),
+                Some(v) => format!("`{name}` is a variable: {}\n", v.describe()),
+                None => String::new(),
+            },
             None => match CONSTANTS.iter().find(|c| c.name == &**name) {
                 Some(c) => format!("{}\n  {}\n  (constant)\n", c.name, c.doc),
                 None => {
-                    return Err(
-                        RuntimeError::Domain(format!("there is no builtin named `{name}`"))
-                            .at_arg(0),
-                    )
+                    return Err(RuntimeError::Domain(format!(
+                        "`{name}` is neither a builtin, a constant nor a variable"
+                    ))
+                    .at_arg(0))
                 }
             },
         },
