@@ -35,6 +35,8 @@ pub enum ErrorKind {
     Io,
     /// The output was closed by its reader (`mla run.mla | head`).
     OutputClosed,
+    /// `exit` or `quit` was called: the program ends, with `exit_code()`.
+    Exit,
     /// Raised by the program itself with `error(…)`.
     User,
     /// A failed `assert`.
@@ -64,6 +66,7 @@ impl ErrorKind {
             ErrorKind::Memory => "mla::memory",
             ErrorKind::Io => "mla::io",
             ErrorKind::OutputClosed => "mla::output-closed",
+            ErrorKind::Exit => "mla::exit",
             ErrorKind::User => "mla::user",
             ErrorKind::Assert => "mla::assert",
             ErrorKind::Flow => "mla::flow",
@@ -113,6 +116,8 @@ pub struct ErrorDetails {
     pub trace: Vec<TraceFrame>,
     /// For parse errors: more input could complete the program.
     pub incomplete: bool,
+    /// For `ErrorKind::Exit`: the status the program asked to end with.
+    pub exit_status: Option<i32>,
     named: NamedSource<Arc<str>>,
 }
 
@@ -132,6 +137,7 @@ impl EvalError {
             source: source.clone(),
             trace: Vec::new(),
             incomplete: false,
+            exit_status: None,
             named: NamedSource::new(&source.name, source.text.clone()),
         }))
     }

@@ -42,7 +42,7 @@ pub(crate) fn nothing() -> Value {
 fn uncatchable(kind: ErrorKind) -> bool {
     matches!(
         kind,
-        ErrorKind::Interrupted | ErrorKind::Recursion | ErrorKind::OutputClosed
+        ErrorKind::Interrupted | ErrorKind::Recursion | ErrorKind::OutputClosed | ErrorKind::Exit
     )
 }
 

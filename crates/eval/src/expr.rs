@@ -77,6 +77,7 @@ fn kind(e: &RuntimeError) -> ErrorKind {
         TooLarge { .. } => ErrorKind::Memory,
         Io { .. } | Csv { .. } => ErrorKind::Io,
         OutputClosed => ErrorKind::OutputClosed,
+        Exit(_) => ErrorKind::Exit,
         User(_) => ErrorKind::User,
         Assertion(_) => ErrorKind::Assert,
         Arg { .. } | Callback(_) => ErrorKind::Call,
@@ -99,7 +100,10 @@ impl Ctx<'_> {
 
     /// A runtime error placed at `span`.
     pub(crate) fn runtime_err(&self, e: RuntimeError, span: Span) -> EvalError {
-        let err = self.err(kind(&e), e.to_string(), span);
+        let mut err = self.err(kind(&e), e.to_string(), span);
+        if let RuntimeError::Exit(code) = e.inner() {
+            err.exit_status = Some(*code);
+        }
         match e.inner() {
             RuntimeError::Broadcast { .. } => err.with_help(
                 "elementwise operands must have equal sizes, or size 1 in a dimension to broadcast",

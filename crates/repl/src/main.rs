@@ -14,6 +14,7 @@ Usage:
   mla FILE.mla        run a script
   mla -e 'CODE'       run code given on the command line
   mla -               run a script read from standard input
+                      (piped input without `-` runs as a script too)
   mla --help          show this help
   mla --version       show the version
 
@@ -43,6 +44,15 @@ fn main() -> ExitCode {
 fn real_main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
+        // Piped input is a script: no banner, no prompts.
+        [] if !std::io::stdin().is_terminal() => {
+            let mut code = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut code) {
+                eprintln!("mla: cannot read standard input: {e}");
+                return ExitCode::FAILURE;
+            }
+            run_source("<stdin>", &code)
+        }
         [] => repl::run(),
         [flag] if flag == "--help" || flag == "-h" => {
             print!("{USAGE}");
@@ -87,6 +97,11 @@ fn run_source(name: &str, code: &str) -> ExitCode {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.
         Err(e) if e.kind() == ErrorKind::OutputClosed => ExitCode::SUCCESS,
+        // `exit(code)` in a script ends it with that status, quietly.
+        Err(e) if e.kind() == ErrorKind::Exit => {
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            ExitCode::from(e.exit_status.unwrap_or(0).clamp(0, 255) as u8)
+        }
         Err(e) => {
             let text = if std::io::stderr().is_terminal() {
                 render_color(&e)

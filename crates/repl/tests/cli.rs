@@ -102,8 +102,11 @@ fn help_and_bad_arguments() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
 
+/// Piped input is a script (no banner, no prompts): it stops at the first
+/// error with status 1, after running what came before. (That the REPL keeps
+/// variables through errors is tested on the interpreter, which it drives.)
 #[test]
-fn the_repl_keeps_variables_after_errors_and_continues_blocks() {
+fn piped_input_stops_at_its_first_error_like_a_script() {
     let mut child = mla()
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -114,14 +117,14 @@ fn the_repl_keeps_variables_after_errors_and_continues_blocks() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"a = 7;\nb = a * [1 2] * [1 2]\nfor i = 1:2\nprintf(\"i=%d\\n\", i)\nend\nprintf(\"a=%d\\n\", a)\n")
+        .write_all(b"a = 7;\nfor i = 1:2\nprintf(\"i=%d\\n\", i)\nend\nb = a * [1 2] * [1 2]\nprintf(\"a=%d\\n\", a)\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("cannot multiply"), "{stderr}");
-    assert!(stdout.contains("i=1") && stdout.contains("i=2"), "{stdout}");
-    assert!(stdout.contains("a=7"), "{stdout}");
+    assert_eq!(stdout, "i=1\ni=2\n");
 }
 
 #[test]
@@ -153,4 +156,37 @@ fn a_closed_pipe_ends_the_script_quietly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn exit_ends_a_script_with_its_status() {
+    let out = mla()
+        .args(["-e", "print(1); exit(3); print(2)"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let out = mla().args(["-e", "quit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn piped_input_without_a_dash_runs_as_a_script() {
+    let mut child = mla()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x = 2\ny = x * 3;\nprint(y)\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    // no banner, no prompts: only what the script prints
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "x = 2\n6\n");
 }

@@ -120,6 +120,8 @@ pub enum RuntimeError {
     },
     /// The output went away (a closed pipe, as in `mla run.mla | head`).
     OutputClosed,
+    /// `exit(code)` / `quit`: the program asks to end, with this status.
+    Exit(i32),
     /// Raised by `error(msg)`.
     User(String),
     /// Raised by a failing `assert`.
@@ -256,6 +258,7 @@ impl fmt::Display for RuntimeError {
                 reason,
             } => write!(f, "{path}: line {line}, column {column}: {reason}"),
             OutputClosed => f.write_str("the output was closed"),
+            Exit(code) => write!(f, "exit({code}) was called"),
             User(msg) => f.write_str(msg),
             Assertion(msg) => write!(f, "assertion failed: {msg}"),
             Callback(_) => f.write_str("an error inside a function called by a builtin"),

@@ -1,7 +1,7 @@
 //! Output and housekeeping: print, printf, sprintf, tic, toc, assert,
 //! error, rethrow, typeof, who, help.
 
-use super::{string, Builtin, CallContext, CONSTANTS, VARIADIC};
+use super::{scalar, string, Builtin, CallContext, CONSTANTS, VARIADIC};
 use crate::display;
 use crate::error::{Result, RuntimeError};
 use crate::printf::sprintf as format_c;
@@ -24,6 +24,8 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("misc"; "help", 0, 1, 1, "help(name)", "describes a builtin, constant or function (`help eig` and `?eig` too); help() lists every builtin", help),
     entry!("misc"; "whos", 0, 0, 1, "whos()", "lists the workspace variables with their sizes, kinds and bytes", whos),
     entry!("misc"; "clear", 0, VARIADIC, 1, "clear(name, …)", "removes the named workspace variables, or all of them (`clear A B`, `clear`)", clear),
+    entry!("misc"; "exit", 0, 1, 1, "exit(code)", "ends the program (the REPL, or a script with exit status code, 0 by default)", exit),
+    entry!("misc"; "quit", 0, 1, 1, "quit(code)", "the same as exit", exit),
     entry!("misc"; "run", 1, 1, 1, "run(path)", "runs a script in the workspace, as if its lines were typed there (`run file.mla`)", run),
 ];
 
@@ -172,6 +174,24 @@ fn clear(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         .collect::<Result<Vec<_>>>()?;
     cx.host.clear(&names)?;
     Ok(Value::Tuple(Vec::new().into()))
+}
+
+fn exit(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let code = match args.first() {
+        Some(_) => {
+            let c = scalar(args, 0)?;
+            if c.fract() != 0.0 || !(0.0..=255.0).contains(&c) {
+                return Err(RuntimeError::Domain(format!(
+                    "an exit status is a whole number from 0 to 255, got {}",
+                    display::inline(&args[0])
+                ))
+                .at_arg(0));
+            }
+            c as i32
+        }
+        None => 0,
+    };
+    Err(RuntimeError::Exit(code))
 }
 
 fn run(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
