@@ -98,13 +98,16 @@ fn place(before: &str) -> Place {
     if let Some(s) = string_start {
         return Place::Str(s);
     }
-    let start = before
-        .char_indices()
+    Place::Code(word_start(before))
+}
+
+/// Where the name (letters, digits, `_`) ending `text` starts.
+fn word_start(text: &str) -> usize {
+    text.char_indices()
         .rev()
         .take_while(|&(_, c)| c.is_alphanumeric() || c == '_')
         .last()
-        .map_or(before.len(), |(i, _)| i);
-    Place::Code(start)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 impl Interpreter {
@@ -136,6 +139,49 @@ impl Interpreter {
                 (start, self.name_completions(word))
             }
         }
+    }
+
+    /// The signature of the builtin whose call the cursor is inside, for a
+    /// hint: `zeros(` or `zeros(3, ` at `pos` gives `zeros(m, n)`. None in a
+    /// string or comment, outside a call, or when a workspace variable of
+    /// that name hides the builtin.
+    pub fn call_signature(&self, line: &str, pos: usize) -> Option<&'static str> {
+        let before = line.get(..pos.min(line.len()))?;
+        if place(before) != Place::Code(word_start(before)) {
+            return None;
+        }
+        // The innermost `(` still open, skipping strings and comments.
+        let mut open: Vec<(char, usize)> = Vec::new();
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in before.char_indices() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' | '\n' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '(' | '[' => open.push((c, i)),
+                ')' | ']' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        let &('(', at) = open.last()? else {
+            return None;
+        };
+        let head = &before[..at];
+        let name = &head[word_start(head)..];
+        if name.is_empty() || self.get(name).is_some() {
+            return None;
+        }
+        self.registry.get(name).map(|b| b.signature)
     }
 
     /// Every name starting with `prefix`, sorted and each once.
@@ -331,5 +377,26 @@ mod tests {
         let (start, c) = mla.completions("A' * zer", 8);
         assert_eq!(start, 5);
         assert_eq!(texts(&c), ["zeros"]);
+    }
+    #[test]
+    fn signature_inside_a_builtin_call() {
+        let mut mla = interp();
+        let sig = mla.call_signature("A = zeros(", 10).unwrap();
+        assert!(sig.starts_with("zeros("), "{sig}");
+        assert_eq!(mla.call_signature("A = zeros(3, ", 13), Some(sig));
+        // The innermost call wins; a closed call is no longer hinted.
+        let line = "zeros(size(";
+        assert!(mla
+            .call_signature(line, line.len())
+            .unwrap()
+            .starts_with("size("));
+        assert_eq!(mla.call_signature("zeros(2)", 8), None);
+        assert_eq!(mla.call_signature("x = (", 5), None);
+        assert_eq!(mla.call_signature("x[", 2), None);
+        assert_eq!(mla.call_signature("nosuch(", 7), None);
+        assert_eq!(mla.call_signature("load(\"zeros(", 12), None);
+        assert_eq!(mla.call_signature("# zeros(", 8), None);
+        mla.run("<t>", "zeros = 1;").unwrap();
+        assert_eq!(mla.call_signature("zeros(", 6), None);
     }
 }
