@@ -75,7 +75,8 @@ impl ParseError {
                 };
             } else if !more_helps {
                 message = format!("expected {}, found the end of the line", join_or(&wanted));
-                hint = "a line break ends the statement: write the rest of it on the same line".into();
+                hint =
+                    "a line break ends the statement: write the rest of it on the same line".into();
             } else if wanted.contains(&Expect::End) {
                 if let Some((kw, at)) = unclosed_block(&src[..pos]) {
                     let (line, _) = crate::line_col(src, at);
