@@ -371,4 +371,23 @@ mod tests {
             assert!(!entry_is_complete(more), "{more:?} should ask for more");
         }
     }
+    #[test]
+    fn the_helper_adapts_the_interpreter() {
+        use rustyline::history::DefaultHistory;
+        let mla = Rc::new(RefCell::new(Interpreter::with_output(Box::new(
+            mla_eval::SharedBuffer::new(),
+        ))));
+        mla.borrow_mut().run("<t>", "weights = 1;").unwrap();
+        let helper = MlaHelper::new(mla, false);
+        let history = DefaultHistory::new();
+        let ctx = Context::new(&history);
+        let (start, pairs) = helper.complete("y = wei", 7, &ctx).unwrap();
+        assert_eq!(start, 4);
+        assert_eq!(pairs[0].replacement, "weights");
+        let hint = helper.hint("zeros(", 6, &ctx).unwrap();
+        assert!(hint.display().starts_with("  zeros("));
+        assert_eq!(hint.completion(), None);
+        assert!(helper.hint("zeros(", 3, &ctx).is_none());
+        assert_eq!(helper.highlight("if x", 0), "if x");
+    }
 }
