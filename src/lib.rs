@@ -10,7 +10,8 @@
 //! ```
 
 pub use mla_eval::{
-    render_color, render_plain, ErrorKind, EvalError, Interpreter, Limits, SharedBuffer, Source,
+    render_color, render_plain, Completion, CompletionKind, ErrorKind, EvalError, Interpreter,
+    Limits, SharedBuffer, Source,
 };
 pub use mla_parser::{parse, ParseError, Program};
 pub use mla_runtime::{ndarray, Builtin, BuiltinFn, CallContext, Clash, Func, RuntimeError, Value};

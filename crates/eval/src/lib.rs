@@ -10,6 +10,7 @@
 
 mod call;
 mod callable;
+mod complete;
 pub mod error;
 mod exec;
 mod expr;
@@ -22,6 +23,7 @@ pub mod source;
 mod vars;
 mod workspace;
 
+pub use complete::{Completion, CompletionKind, KEYWORDS};
 pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, TraceFrame};
 pub use interp::{Interpreter, Limits, SharedBuffer};
 pub use mla_runtime::{Value, BUILTINS};

@@ -60,6 +60,10 @@ impl ParseError {
         };
         let mut hint = String::new();
         let token_len = if at_end { 0 } else { token_len(rest) };
+        // More lines can complete the input only when the parser stopped
+        // after its last line break: one that stopped at a line break (after
+        // `x = 1 +`, say) fails the same way whatever follows.
+        let more_helps = at_end && !rest.contains('\n');
         if at_end {
             if let Some((open, at)) = unclosed_bracket(&src[..pos]) {
                 let close = if open == '(' { ')' } else { ']' };
@@ -67,8 +71,12 @@ impl ParseError {
                     message: format!("this `{open}` is never closed"),
                     span: Span::new(at, at + 1),
                     hint: format!("add `{close}` where the expression ends"),
-                    incomplete: true,
+                    incomplete: more_helps,
                 };
+            } else if !more_helps {
+                message = format!("expected {}, found the end of the line", join_or(&wanted));
+                hint =
+                    "a line break ends the statement: write the rest of it on the same line".into();
             } else if wanted.contains(&Expect::End) {
                 if let Some((kw, at)) = unclosed_block(&src[..pos]) {
                     let (line, _) = crate::line_col(src, at);
@@ -78,7 +86,7 @@ impl ParseError {
                         message,
                         span: Span::new(at, at + kw.len()),
                         hint,
-                        incomplete: true,
+                        incomplete: more_helps,
                     };
                 }
                 message = "unexpected end of input: expected `end`".into();
@@ -117,7 +125,7 @@ impl ParseError {
             message,
             span: Span::new(pos, pos + token_len),
             hint,
-            incomplete: at_end,
+            incomplete: more_helps,
         }
     }
 }

@@ -209,3 +209,24 @@ fn indexed_assignment_target_span_ends_at_the_bracket() {
         "X[i, end]"
     );
 }
+
+#[test]
+fn incomplete_only_when_more_lines_can_help() {
+    for src in [
+        "if x\n",
+        "function f()\n",
+        "function f()\n\n",
+        "function f()\n  y = 1\n\n",
+        "x = [1 2\n",
+        "for i = 1:3 # loop\n",
+        "x = 1 +",
+    ] {
+        let e = parse(src).unwrap_err();
+        assert!(e.is_incomplete(), "{src:?}: {}", e.message);
+    }
+    // A line break ends the statement: whatever follows, it fails.
+    for src in ["x = 1 +\n", "x = (1 +\n", "f(1,\n", "if x\n y = 2 *\n"] {
+        let e = parse(src).unwrap_err();
+        assert!(!e.is_incomplete(), "{src:?}: {}", e.message);
+    }
+}
