@@ -3,7 +3,7 @@
 //! history kept between sessions, and errors that never lose the workspace.
 
 use crate::helper::MlaHelper;
-use mla_eval::{render_color, render_plain, Interpreter};
+use mla_eval::{render_color, render_plain, ErrorKind, Interpreter};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Cmd, CompletionType, Config, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
@@ -82,6 +82,11 @@ pub fn run() -> ExitCode {
                 let mut mla = mla.borrow_mut();
                 let name = format!("<repl:{}>", mla.entries() + 1);
                 if let Err(e) = mla.run(&name, &format!("{entry}\n")) {
+                    // `exit()`, `quit(2)`: leave with that status.
+                    if e.kind() == ErrorKind::Exit {
+                        history.save(&mut editor);
+                        return ExitCode::from(e.exit_status.unwrap_or(0).clamp(0, 255) as u8);
+                    }
                     let text = if color {
                         render_color(&e)
                     } else {
