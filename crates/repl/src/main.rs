@@ -14,6 +14,7 @@ Usage:
   mla                 start the interactive REPL
   mla FILE.mla        run a script
   mla -e 'CODE'       run code given on the command line
+  mla -i FILE.mla     run a script, then the REPL with its variables
   mla -               run a script read from standard input
                       (piped input without `-` runs as a script too)
   mla --help          show this help
@@ -64,6 +65,23 @@ fn real_main() -> ExitCode {
             ExitCode::SUCCESS
         }
         [flag, code] if flag == "-e" => run_source("<-e>", code),
+        [flag, path] if flag == "-i" => match std::fs::read_to_string(path) {
+            Ok(code) => {
+                let mut mla = Interpreter::new();
+                // An error in the script is shown; its variables stay for the REPL.
+                if let Err(e) = mla.run(path, &code) {
+                    match e.kind() {
+                        ErrorKind::Exit => return ExitCode::SUCCESS,
+                        _ => eprint!("{}", render_color(&e)),
+                    }
+                }
+                repl::run_with(mla)
+            }
+            Err(e) => {
+                eprintln!("mla: cannot read `{path}`: {e}");
+                ExitCode::FAILURE
+            }
+        },
         [dash] if dash == "-" => {
             let mut code = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut code) {

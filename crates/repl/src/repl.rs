@@ -16,11 +16,17 @@ use std::rc::Rc;
 
 /// Runs the REPL until end of input or `exit`.
 pub fn run() -> ExitCode {
+    run_with(Interpreter::new())
+}
+
+/// Runs the REPL on an interpreter that may already hold a workspace
+/// (`mla -i FILE.mla`).
+pub fn run_with(interpreter: Interpreter) -> ExitCode {
     let color = use_color(
         std::env::var_os("NO_COLOR"),
         std::io::stdout().is_terminal(),
     );
-    let mla = Rc::new(RefCell::new(Interpreter::new()));
+    let mla = Rc::new(RefCell::new(interpreter));
     let config = Config::builder()
         .history_ignore_dups(true)
         .and_then(|b| b.max_history_size(10_000))

@@ -190,3 +190,35 @@ fn piped_input_without_a_dash_runs_as_a_script() {
     // no banner, no prompts: only what the script prints
     assert_eq!(String::from_utf8_lossy(&out.stdout), "x = 2\n6\n");
 }
+
+#[test]
+fn dash_i_runs_the_script_then_the_repl_with_its_variables() {
+    let dir = std::env::temp_dir().join(format!("mla-cli-i-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("init.mla");
+    std::fs::write(&path, "from_script = 41;\n").unwrap();
+    let mut child = mla()
+        .arg("-i")
+        .arg(&path)
+        .env("MLA_HISTORY", dir.join("history"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"print(from_script + 1)\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("42"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
