@@ -1,0 +1,206 @@
+//! The REPL driven through a pseudo-terminal, as a user at a keyboard
+//! drives it: Tab completion, history kept between sessions, multi-line
+//! entries, errors, Ctrl-C and Ctrl-D.
+#![cfg(unix)]
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{ControlCode, Expect, Regex, Session};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Long enough for a loaded CI machine, short enough that a hang fails.
+const TIMEOUT: Duration = Duration::from_secs(5);
+/// A new prompt: right after a newline, with at most the line editor's
+/// own escape codes between. (While a line is edited, rustyline redraws
+/// `mla> ` after `\r`, and waiting for that would type ahead of the REPL.)
+const PROMPT: &str = r"\n(?:\x1b\[\?2004h)?\r?(?:\x1b\[K)?mla> ";
+const ENTER: &str = "\r";
+const UP: &str = "\x1b[A";
+
+/// A fresh history file in its own directory, removed when the test ends.
+struct TempHistory {
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+impl TempHistory {
+    fn new(test: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "mla-pty-{}-{}-{test}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("history");
+        TempHistory { dir, file }
+    }
+}
+
+impl Drop for TempHistory {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `mla` in a pseudo-terminal, at its first prompt.
+fn start(history: &TempHistory) -> OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mla"));
+    cmd.env("MLA_HISTORY", &history.file)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("spawn mla in a pty");
+    s.set_expect_timeout(Some(TIMEOUT));
+    s.expect("MLA ").expect("banner");
+    prompt(&mut s);
+    s
+}
+
+fn prompt(s: &mut OsSession) {
+    s.expect(Regex(PROMPT)).expect("prompt");
+}
+
+/// Types `line`, presses Enter, and waits for `output` at the start of a
+/// line (so the echo of what was typed cannot match it), then the prompt.
+fn run(s: &mut OsSession, line: &str, output: &str) {
+    s.send(line).unwrap();
+    s.send(ENTER).unwrap();
+    expect_line(s, output);
+    prompt(s);
+}
+
+/// Waits for `text` right after a newline.
+fn expect_line(s: &mut OsSession, text: &str) {
+    let pattern = format!("\n{}", regex_escape(text));
+    if let Err(e) = s.expect(Regex(pattern.as_str())) {
+        panic!("expected a line starting {text:?}: {e}");
+    }
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Waits until the process has exited and returns how.
+fn wait_exit(s: &mut OsSession) -> WaitStatus {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        // Drain the output so the process never blocks writing to the pty.
+        let mut buf = [0u8; 1024];
+        let _ = s.try_read(&mut buf);
+        match s.get_process().status() {
+            Ok(WaitStatus::StillAlive) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Ok(status) => return status,
+            Err(e) => panic!("waitpid: {e}"),
+        }
+    }
+}
+
+#[test]
+fn tab_completes_a_variable_name() {
+    let h = TempHistory::new("tab");
+    let mut s = start(&h);
+    run(&mut s, "weights = [1 2 3]", "weights =");
+    s.send("wei").unwrap();
+    s.send("\t").unwrap();
+    // The completion is on the line before more is typed.
+    s.expect("weights")
+        .expect("Tab completes `wei` to `weights`");
+    s.send(" * 2").unwrap();
+    s.send(ENTER).unwrap();
+    s.expect("2  4  6").expect("weights * 2");
+    prompt(&mut s);
+}
+
+#[test]
+fn history_survives_a_restart() {
+    let h = TempHistory::new("history");
+    let mut s = start(&h);
+    run(&mut s, "marker_value = 12345", "marker_value = 12345");
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    assert_eq!(
+        wait_exit(&mut s),
+        WaitStatus::Exited(s.get_process().pid(), 0)
+    );
+    drop(s);
+
+    let mut s = start(&h);
+    // Up searches the history for entries starting with what is typed.
+    // (With nothing typed, Up only beeps: rustyline's prefix search
+    // matches nothing for an empty prefix.)
+    s.send("mark").unwrap();
+    s.send(UP).unwrap();
+    s.expect("marker_value = 12345")
+        .expect("Up recalls the entry from the last session");
+    s.send(ENTER).unwrap();
+    expect_line(&mut s, "marker_value = 12345");
+    prompt(&mut s);
+}
+
+#[test]
+fn a_function_with_a_blank_line_inside() {
+    let h = TempHistory::new("function");
+    let mut s = start(&h);
+    for line in ["function r = g(x)", "", "r = x + 1", "end"] {
+        s.send(line).unwrap();
+        s.send(ENTER).unwrap();
+    }
+    prompt(&mut s);
+    run(&mut s, "g(2)", "ans = 3");
+}
+
+#[test]
+fn help_and_clear() {
+    let h = TempHistory::new("help");
+    let mut s = start(&h);
+    s.send("help eig").unwrap();
+    s.send(ENTER).unwrap();
+    expect_line(&mut s, "eig(A)");
+    prompt(&mut s);
+    run(&mut s, "A = 1", "A = 1");
+    s.send("clear A").unwrap();
+    s.send(ENTER).unwrap();
+    prompt(&mut s);
+    s.send("A").unwrap();
+    s.send(ENTER).unwrap();
+    s.expect("`A` is not defined")
+        .expect("A is gone after clear");
+    prompt(&mut s);
+}
+
+#[test]
+fn ctrl_c_stops_a_loop_and_keeps_the_workspace() {
+    let h = TempHistory::new("ctrlc");
+    let mut s = start(&h);
+    run(&mut s, "kept = 7", "kept = 7");
+    s.send("while true; end").unwrap();
+    s.send(ENTER).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect("interrupted").expect("Ctrl-C stops the loop");
+    prompt(&mut s);
+    run(&mut s, "kept", "kept = 7");
+    run(&mut s, "kept = 8", "kept = 8");
+}
+
+#[test]
+fn ctrl_d_at_the_prompt_exits_0() {
+    let h = TempHistory::new("ctrld");
+    let mut s = start(&h);
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    let pid = s.get_process().pid();
+    assert_eq!(wait_exit(&mut s), WaitStatus::Exited(pid, 0));
+}
