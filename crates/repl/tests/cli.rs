@@ -7,6 +7,18 @@ fn mla() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mla"))
 }
 
+/// Runs `cmd` with `input` on its standard input and waits for it.
+fn with_input(cmd: &mut Command, input: &[u8]) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -51,19 +63,10 @@ fn code_from_dash_e() {
 
 #[test]
 fn script_from_standard_input() {
-    let mut child = mla()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"v = [1 2 3];\nprintf(\"%d\\n\", sum(v))\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_input(
+        &mut mla().arg("-"),
+        b"v = [1 2 3];\nprintf(\"%d\\n\", sum(v))\n",
+    );
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n");
 }
@@ -107,19 +110,10 @@ fn help_and_bad_arguments() {
 /// variables through errors is tested on the interpreter, which it drives.)
 #[test]
 fn piped_input_stops_at_its_first_error_like_a_script() {
-    let mut child = mla()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a = 7;\nfor i = 1:2\nprintf(\"i=%d\\n\", i)\nend\nb = a * [1 2] * [1 2]\nprintf(\"a=%d\\n\", a)\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_input(
+        &mut mla(),
+        b"a = 7;\nfor i = 1:2\nprintf(\"i=%d\\n\", i)\nend\nb = a * [1 2] * [1 2]\nprintf(\"a=%d\\n\", a)\n",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
@@ -173,19 +167,7 @@ fn exit_ends_a_script_with_its_status() {
 
 #[test]
 fn piped_input_without_a_dash_runs_as_a_script() {
-    let mut child = mla()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"x = 2\ny = x * 3;\nprint(y)\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_input(&mut mla(), b"x = 2\ny = x * 3;\nprint(y)\n");
     assert!(out.status.success());
     // no banner, no prompts: only what the script prints
     assert_eq!(String::from_utf8_lossy(&out.stdout), "x = 2\n6\n");
@@ -197,22 +179,13 @@ fn dash_i_runs_the_script_then_the_repl_with_its_variables() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("init.mla");
     std::fs::write(&path, "from_script = 41;\n").unwrap();
-    let mut child = mla()
-        .arg("-i")
-        .arg(&path)
-        .env("MLA_HISTORY", dir.join("history"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"print(from_script + 1)\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_input(
+        &mut mla()
+            .arg("-i")
+            .arg(&path)
+            .env("MLA_HISTORY", dir.join("history")),
+        b"print(from_script + 1)\n",
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
