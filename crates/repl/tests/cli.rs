@@ -63,10 +63,7 @@ fn code_from_dash_e() {
 
 #[test]
 fn script_from_standard_input() {
-    let out = with_input(
-        &mut mla().arg("-"),
-        b"v = [1 2 3];\nprintf(\"%d\\n\", sum(v))\n",
-    );
+    let out = with_input(mla().arg("-"), b"v = [1 2 3];\nprintf(\"%d\\n\", sum(v))\n");
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n");
 }
@@ -180,7 +177,7 @@ fn dash_i_runs_the_script_then_the_repl_with_its_variables() {
     let path = dir.join("init.mla");
     std::fs::write(&path, "from_script = 41;\n").unwrap();
     let out = with_input(
-        &mut mla()
+        mla()
             .arg("-i")
             .arg(&path)
             .env("MLA_HISTORY", dir.join("history")),
