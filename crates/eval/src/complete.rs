@@ -152,25 +152,12 @@ impl Interpreter {
         }
         // The innermost `(` still open, skipping strings and comments.
         let mut open: Vec<(char, usize)> = Vec::new();
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in before.char_indices() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' | '\n' => in_string = false,
-                    _ => {}
-                }
-                continue;
-            }
+        for (i, c) in mla_parser::code_brackets(before) {
             match c {
-                '"' => in_string = true,
                 '(' | '[' => open.push((c, i)),
-                ')' | ']' => {
+                _ => {
                     open.pop();
                 }
-                _ => {}
             }
         }
         let &('(', at) = open.last()? else {

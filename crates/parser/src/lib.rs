@@ -33,26 +33,8 @@ pub fn parse(src: &str) -> Result<Program, ParseError> {
 
 fn check_nesting(src: &str) -> Result<(), ParseError> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for (i, c) in src.char_indices() {
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' | '\n' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    for (i, c) in code_brackets(src) {
         match c {
-            '#' => in_comment = true,
-            '"' => in_string = true,
             '(' | '[' => {
                 depth += 1;
                 if depth > MAX_NESTING {
@@ -63,9 +45,39 @@ fn check_nesting(src: &str) -> Result<(), ParseError> {
                     ));
                 }
             }
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ => {}
+            _ => depth = depth.saturating_sub(1),
         }
     }
     Ok(())
+}
+
+/// The brackets `( ) [ ]` of `src` with their byte offsets, in order,
+/// skipping those inside strings and comments (for the nesting limit and
+/// the REPL's signature hints).
+pub fn code_brackets(src: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    src.char_indices().filter(move |&(_, c)| {
+        if in_comment {
+            in_comment = c != '\n';
+            return false;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            return false;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '(' | '[' | ')' | ']' => return true,
+            _ => {}
+        }
+        false
+    })
 }
