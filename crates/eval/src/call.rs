@@ -83,6 +83,12 @@ impl Interpreter {
                         ));
                     }
                     let base = self.push_args(cx, args)?;
+                    if nout <= 1 && self.scalar_tier {
+                        if let Some(x) = self.try_scalar(&proto, base) {
+                            self.pop_frame(base);
+                            return Ok(Value::Num(x));
+                        }
+                    }
                     return self.run_named(cx, &proto, base, nout, span);
                 }
             }

@@ -65,6 +65,29 @@ fn scalar_binary(op: BinOp, x: f64, y: f64) -> Option<Value> {
     })
 }
 
+/// Why a range cannot be walked.
+pub(crate) enum RangeError {
+    NaN,
+    /// More elements than a matrix may hold: the count.
+    TooLarge(f64),
+}
+
+/// How many elements `a:s:b` has (the general evaluator and the scalar
+/// tier walk ranges alike).
+pub(crate) fn range_len(a: f64, s: f64, b: f64) -> std::result::Result<usize, RangeError> {
+    if a.is_nan() || s.is_nan() || b.is_nan() {
+        return Err(RangeError::NaN);
+    }
+    if s == 0.0 || (s > 0.0 && a > b) || (s < 0.0 && a < b) {
+        return Ok(0);
+    }
+    let count = ((b - a) / s * (1.0 + 1e-12)).floor() + 1.0;
+    if !count.is_finite() || count > mla_runtime::MAX_ELEMENTS as f64 {
+        return Err(RangeError::TooLarge(count));
+    }
+    Ok(count as usize)
+}
+
 /// The kind of each runtime error.
 fn kind(e: &RuntimeError) -> ErrorKind {
     use RuntimeError::*;
@@ -447,27 +470,21 @@ impl Interpreter {
             None => 1.0,
         };
         let b = scalar(self, stop, "end")?;
-        if a.is_nan() || s.is_nan() || b.is_nan() {
-            return Err(cx.err(
+        match range_len(a, s, b) {
+            Ok(n) => Ok((a, s, n)),
+            Err(RangeError::NaN) => Err(cx.err(
                 ErrorKind::Math,
                 "a range cannot start, step or end at NaN",
                 span,
-            ));
-        }
-        if s == 0.0 || (s > 0.0 && a > b) || (s < 0.0 && a < b) {
-            return Ok((a, s, 0));
-        }
-        let count = ((b - a) / s * (1.0 + 1e-12)).floor() + 1.0;
-        if !count.is_finite() || count > mla_runtime::MAX_ELEMENTS as f64 {
-            return Err(cx.runtime_err(
+            )),
+            Err(RangeError::TooLarge(count)) => Err(cx.runtime_err(
                 RuntimeError::TooLarge {
                     rows: 1.0,
                     cols: count,
                 },
                 span,
-            ));
+            )),
         }
-        Ok((a, s, count as usize))
     }
 
     /// Evaluates index expressions with `end` bound to the right size.

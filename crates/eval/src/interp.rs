@@ -89,6 +89,12 @@ pub struct Interpreter {
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
+    /// The scalar tier's locals (kept for their capacity).
+    pub(crate) numbers: Vec<f64>,
+    /// Whether calls may run in the scalar tier (tests compare both ways).
+    pub(crate) scalar_tier: bool,
+    /// Calls that ran in the scalar tier to the end.
+    pub(crate) scalar_runs: u64,
     entries: usize,
 }
 
@@ -118,6 +124,9 @@ impl Interpreter {
             warnings: Box::new(std::io::stderr()),
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
+            numbers: Vec::new(),
+            scalar_tier: true,
+            scalar_runs: 0,
             entries: 0,
         }
     }

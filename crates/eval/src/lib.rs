@@ -19,6 +19,7 @@ mod literal;
 mod names;
 mod resolve;
 mod resolved;
+mod scalar;
 pub mod source;
 mod vars;
 mod workspace;

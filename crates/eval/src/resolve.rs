@@ -269,6 +269,7 @@ impl Resolver {
             body,
             source: self.source.clone(),
             doc: leading_comment(&self.source.text, span.start as usize),
+            scalar: Default::default(),
         }
     }
 

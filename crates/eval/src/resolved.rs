@@ -153,6 +153,8 @@ pub(crate) struct FnProto {
     pub source: Arc<Source>,
     /// Its leading comment, for `help`.
     pub doc: Option<String>,
+    /// Its lowering to the scalar tier, made on first call.
+    pub scalar: crate::scalar::ScalarSlot,
 }
 
 /// An anonymous function, resolved: parameters are slots `0..params.len()`,

@@ -15,6 +15,15 @@ enum Fallback {
     Const(f64),
 }
 
+/// What [`Workspace::peek`] found.
+pub(crate) enum Peek<'a> {
+    /// Not looked up yet.
+    NotLooked,
+    Nothing,
+    Func(&'a Func),
+    Const(f64),
+}
+
 /// Workspace variables and cached registry look-ups.
 #[derive(Default)]
 pub(crate) struct Workspace {
@@ -65,6 +74,17 @@ impl Workspace {
             Fallback::Func(f) => Some(Value::Func(f.clone())),
             Fallback::Const(x) => Some(Value::Num(*x)),
             Fallback::NotLooked | Fallback::Nothing => None,
+        }
+    }
+
+    /// The cached meaning of `id` when no variable holds it, without
+    /// looking it up (the scalar tier reads the workspace shared).
+    pub fn peek(&self, id: GlobalId) -> Peek<'_> {
+        match self.fallback.get(id.index()) {
+            None | Some(Fallback::NotLooked) => Peek::NotLooked,
+            Some(Fallback::Nothing) => Peek::Nothing,
+            Some(Fallback::Func(f)) => Peek::Func(f),
+            Some(Fallback::Const(x)) => Peek::Const(*x),
         }
     }
 

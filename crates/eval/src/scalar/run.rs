@@ -1,0 +1,520 @@
+//! Running lowered functions: locals in an `f64` frame on the Rust stack,
+//! names read from the workspace without changing it, and any surprise
+//! answered by giving up (see the module above for why that is safe).
+
+use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt, PURE_BUILTINS};
+use crate::callable::UserFunction;
+use crate::interp::Interpreter;
+use crate::names::{self, GlobalId};
+use crate::resolved::FnProto;
+use crate::workspace::{Peek, Workspace};
+use mla_runtime::{builtins, CallContext, CallSite, Func, Registry, Rng, Value};
+use smallvec::SmallVec;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+type Run<T> = Result<T, GiveUp>;
+
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+    Return,
+}
+
+impl Interpreter {
+    /// Runs a call of `proto`, whose arguments are on the value stack from
+    /// `base`, in the scalar tier. `None` when the function or its
+    /// arguments are not for the tier, or the tier gave up: the caller then
+    /// runs the call as usual, from its start.
+    pub(crate) fn try_scalar(&mut self, proto: &FnProto, base: usize) -> Option<f64> {
+        let f = proto.scalar.get(proto)?;
+        if self.stack.len() - base != f.nparams {
+            return None;
+        }
+        // The names it reads that are no variables are looked up here, once,
+        // into the workspace's cache, which the run cannot write.
+        for &id in f.globals.iter() {
+            if self.ws.get(id).is_none() {
+                self.ws.fallback(id, &self.registry);
+            }
+        }
+        let mut numbers = std::mem::take(&mut self.numbers);
+        numbers.clear();
+        for v in &self.stack[base..] {
+            match v {
+                Some(Value::Num(x)) => numbers.push(*x),
+                _ => return None,
+            }
+        }
+        let mut tier = Tier {
+            ws: &self.ws,
+            registry: &self.registry,
+            interrupt: &self.interrupt,
+            depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
+            stack: numbers,
+            last: None,
+            stopped: None,
+        };
+        let x = tier.call(f, 0);
+        let stopped = tier.stopped;
+        self.numbers = tier.stack;
+        match stopped {
+            None => {
+                self.scalar_runs += 1;
+                Some(x)
+            }
+            Some(GiveUp::Always) => {
+                proto.scalar.turn_off();
+                None
+            }
+            Some(GiveUp::ThisCall) => None,
+        }
+    }
+}
+
+/// What a run reads: the interpreter's state, never written.
+struct Tier<'a> {
+    ws: &'a Workspace,
+    registry: &'a Registry,
+    interrupt: &'a AtomicBool,
+    /// Calls left before the depth limit, where the general evaluator
+    /// reports the error.
+    depth_left: usize,
+    /// The locals of every running call, innermost last.
+    stack: Vec<f64>,
+    /// The last user function called and its name: the workspace cannot
+    /// change during a run, so the look-up holds (callgrind: a third of
+    /// a call to `fib` went to finding `fib`).
+    last: Option<(GlobalId, &'a ScalarFn)>,
+    /// Set when the run gives up, with the reason.
+    stopped: Option<GiveUp>,
+}
+
+/// What a called name stands for.
+enum Callee<'a> {
+    Scalar(&'a ScalarFn),
+    Builtin(&'a Func),
+    /// A pure builtin found in the registry during the run.
+    Owned(Func),
+}
+
+impl<'a> Tier<'a> {
+    /// Notes why the run stops; evaluation goes on with NaN up to the next
+    /// statement, loop test or call, which ends it. Carrying the reason
+    /// beside the values instead of in a `Result` at every node saves a
+    /// test and a wider return per node (callgrind: a fifth of a call).
+    #[cold]
+    fn give_up(&mut self, why: GiveUp) -> f64 {
+        if self.stopped.is_none() || why == GiveUp::Always {
+            self.stopped = Some(why);
+        }
+        f64::NAN
+    }
+
+    /// Runs `f`, whose arguments are on the stack from `base`.
+    fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
+        if self.depth_left == 0 || self.interrupted() {
+            return self.give_up(GiveUp::ThisCall);
+        }
+        self.depth_left -= 1;
+        if f.nslots > f.nparams {
+            self.stack.resize(base + f.nslots, 0.0);
+        }
+        let result = match &f.result {
+            Output::Slot(s) => {
+                self.block(&f.body, base);
+                self.stack[base + *s as usize]
+            }
+            Output::Expr(e) => self.num(e, base),
+        };
+        self.stack.truncate(base);
+        self.depth_left += 1;
+        result
+    }
+
+    /// Whether to stop: the run gave up or the user interrupted.
+    #[inline]
+    fn interrupted(&mut self) -> bool {
+        if self.interrupt.load(Ordering::Relaxed) {
+            self.give_up(GiveUp::ThisCall);
+        }
+        self.stopped.is_some()
+    }
+
+    fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
+        for s in body {
+            match self.stmt(s, base) {
+                Flow::Normal => {}
+                other => return other,
+            }
+        }
+        Flow::Normal
+    }
+
+    fn stmt(&mut self, s: &'a Stmt, base: usize) -> Flow {
+        match s {
+            Stmt::Set(slot, e) => {
+                let x = self.num(e, base);
+                self.stack[base + *slot as usize] = x;
+            }
+            Stmt::If(arms, otherwise) => {
+                for (c, body) in arms.iter() {
+                    if self.test(c, base) {
+                        return self.block(body, base);
+                    }
+                }
+                return self.block(otherwise, base);
+            }
+            Stmt::While(..) | Stmt::For { .. } => return self.looping(s, base),
+            Stmt::Break => return Flow::Break,
+            Stmt::Continue => return Flow::Continue,
+            Stmt::Return => return Flow::Return,
+        }
+        Flow::Normal
+    }
+
+    /// `while` and `for`, apart from `stmt` so that its hot arms keep a
+    /// small frame.
+    #[inline(never)]
+    fn looping(&mut self, s: &'a Stmt, base: usize) -> Flow {
+        match s {
+            Stmt::While(c, body) => loop {
+                let go = self.cond(c, base);
+                if self.interrupted() {
+                    return Flow::Return;
+                }
+                if !go {
+                    break;
+                }
+                match self.block(body, base) {
+                    Flow::Break => break,
+                    Flow::Return => return Flow::Return,
+                    Flow::Normal | Flow::Continue => {}
+                }
+            },
+            Stmt::For {
+                var,
+                start,
+                step,
+                stop,
+                body,
+            } => {
+                let a = self.num(start, base);
+                let s = match step {
+                    Some(e) => self.num(e, base),
+                    None => 1.0,
+                };
+                let b = self.num(stop, base);
+                if self.interrupted() {
+                    return Flow::Return;
+                }
+                let Ok(n) = crate::expr::range_len(a, s, b) else {
+                    self.give_up(GiveUp::ThisCall);
+                    return Flow::Return;
+                };
+                for i in 0..n {
+                    if self.interrupted() {
+                        return Flow::Return;
+                    }
+                    self.stack[base + *var as usize] = a + s * i as f64;
+                    match self.block(body, base) {
+                        Flow::Break => break,
+                        Flow::Return => return Flow::Return,
+                        Flow::Normal | Flow::Continue => {}
+                    }
+                }
+            }
+            _ => unreachable!("only loops come here"),
+        }
+        Flow::Normal
+    }
+
+    fn num(&mut self, e: &'a Num, base: usize) -> f64 {
+        match e {
+            Num::Const(x) => *x,
+            Num::Local(s) => self.stack[base + *s as usize],
+            Num::Global(id) => self.global(*id),
+            Num::Neg(x) => -self.num(x, base),
+            Num::Arith(op, x, y) => {
+                let x = self.num(x, base);
+                let y = self.num(y, base);
+                arith(*op, x, y)
+            }
+            Num::ArithLC(op, x, y) => arith(*op, self.stack[base + *x as usize], *y),
+            Num::ArithLL(op, x, y) => arith(
+                *op,
+                self.stack[base + *x as usize],
+                self.stack[base + *y as usize],
+            ),
+            Num::Call(id, args) => self.call_named(*id, args, base),
+        }
+    }
+
+    /// A workspace variable or constant that must be a number.
+    #[inline(never)]
+    fn global(&mut self, id: GlobalId) -> f64 {
+        match self.ws.get(id) {
+            Some(Value::Num(x)) => *x,
+            Some(_) => self.give_up(GiveUp::Always),
+            None => match self.ws.peek(id) {
+                Peek::Const(x) => x,
+                Peek::NotLooked => match self.registry.constant(&names::name(id)) {
+                    Some(x) if self.registry.func(&names::name(id)).is_none() => x,
+                    _ => self.give_up(GiveUp::Always),
+                },
+                Peek::Func(_) | Peek::Nothing => self.give_up(GiveUp::Always),
+            },
+        }
+    }
+
+    /// `true` or `false` as a name: the builtin of that name called with
+    /// nothing, or a variable holding a truth value or number.
+    #[inline(never)]
+    fn truth(&mut self, id: GlobalId) -> bool {
+        let f = match self.ws.get(id) {
+            Some(Value::Bool(b)) => return *b,
+            Some(Value::Num(x)) => return *x != 0.0,
+            Some(_) => None,
+            None => match self.ws.peek(id) {
+                Peek::Func(f) => Some(f.clone()),
+                Peek::NotLooked => self.registry.func(&names::name(id)),
+                _ => None,
+            },
+        };
+        match f.as_ref().and_then(Func::builtin).map(|b| b.name) {
+            Some("true") => true,
+            Some("false") => false,
+            _ => {
+                self.give_up(GiveUp::Always);
+                false
+            }
+        }
+    }
+
+    /// A call: arguments go on the stack, where a user function's frame
+    /// starts.
+    #[inline(never)]
+    fn call_named(&mut self, id: GlobalId, args: &'a [Num], base: usize) -> f64 {
+        let callee_base = self.stack.len();
+        if let Some((last, f)) = self.last {
+            if last == id && args.len() == f.nparams {
+                for a in args {
+                    let x = self.num(a, base);
+                    self.stack.push(x);
+                }
+                return self.call(f, callee_base);
+            }
+        }
+        for a in args {
+            let x = self.num(a, base);
+            self.stack.push(x);
+        }
+        match self.callee(id) {
+            Ok(Callee::Scalar(f)) if args.len() != f.nparams => {
+                self.stack.truncate(callee_base);
+                self.give_up(GiveUp::Always)
+            }
+            Ok(Callee::Scalar(f)) => {
+                self.last = Some((id, f));
+                self.call(f, callee_base)
+            }
+            Ok(Callee::Builtin(f)) => self.call_builtin(f, callee_base),
+            Ok(Callee::Owned(f)) => self.call_builtin(&f, callee_base),
+            Err(why) => {
+                self.stack.truncate(callee_base);
+                self.give_up(why)
+            }
+        }
+    }
+
+    /// A condition, with the common comparison of a local and a literal
+    /// read here.
+    #[inline(always)]
+    fn test(&mut self, c: &'a Bool, base: usize) -> bool {
+        match c {
+            Bool::CmpLC(op, x, y) => compare(*op, self.stack[base + *x as usize], *y),
+            _ => self.cond(c, base),
+        }
+    }
+
+    fn cond(&mut self, c: &'a Bool, base: usize) -> bool {
+        match c {
+            Bool::Const(b) => *b,
+            Bool::Global(id) => self.truth(*id),
+            Bool::Cmp(op, x, y) => {
+                let x = self.num(x, base);
+                let y = self.num(y, base);
+                compare(*op, x, y)
+            }
+            Bool::CmpLC(op, x, y) => compare(*op, self.stack[base + *x as usize], *y),
+            Bool::Truthy(x) => self.num(x, base) != 0.0,
+            Bool::Not(b) => !self.cond(b, base),
+            Bool::AndAlso(a, b) => self.cond(a, base) && self.cond(b, base),
+            Bool::OrElse(a, b) => self.cond(a, base) || self.cond(b, base),
+            Bool::And(a, b) => {
+                let a = self.cond(a, base);
+                let b = self.cond(b, base);
+                a && b
+            }
+            Bool::Or(a, b) => {
+                let a = self.cond(a, base);
+                let b = self.cond(b, base);
+                a || b
+            }
+        }
+    }
+
+    /// What the name `id` calls: a user function the tier runs, or a pure
+    /// builtin.
+    fn callee(&self, id: GlobalId) -> Run<Callee<'a>> {
+        let f = match self.ws.get(id) {
+            Some(Value::Func(f)) => f,
+            Some(_) => return Err(GiveUp::Always),
+            None => match self.ws.peek(id) {
+                Peek::Func(f) => f,
+                // Not looked up by the general evaluator yet: the registry
+                // says, slowly; `try_scalar` looks up the entry function's
+                // names first, so this is for names of its callees.
+                Peek::NotLooked => {
+                    return match self.registry.func(&names::name(id)) {
+                        Some(f) if f.builtin().is_some_and(|b| PURE_BUILTINS.contains(&b.name)) => {
+                            Ok(Callee::Owned(f))
+                        }
+                        _ => Err(GiveUp::Always),
+                    }
+                }
+                Peek::Const(_) | Peek::Nothing => return Err(GiveUp::Always),
+            },
+        };
+        match f {
+            Func::User(u) => {
+                let proto = &u
+                    .as_any()
+                    .downcast_ref::<UserFunction>()
+                    .ok_or(GiveUp::Always)?
+                    .0;
+                proto
+                    .scalar
+                    .get(proto)
+                    .map(Callee::Scalar)
+                    .ok_or(GiveUp::Always)
+            }
+            Func::Builtin(b) if PURE_BUILTINS.contains(&b.name) => Ok(Callee::Builtin(f)),
+            Func::Builtin(_) => Err(GiveUp::Always),
+        }
+    }
+
+    fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
+        let r = self.builtin(f, &self.stack[base..]);
+        self.stack.truncate(base);
+        r.unwrap_or_else(|why| self.give_up(why))
+    }
+
+    /// Calls a pure builtin through the table with a host that refuses
+    /// everything: only a number with no warning is taken.
+    fn builtin(&self, f: &Func, args: &[f64]) -> Run<f64> {
+        let b = f.builtin().ok_or(GiveUp::Always)?;
+        if args.len() < b.min_args || args.len() > b.max_args {
+            return Err(GiveUp::Always);
+        }
+        let values: SmallVec<[Value; 4]> = args.iter().map(|x| Value::Num(*x)).collect();
+        let mut host = PureHost {
+            registry: self.registry,
+            touched: false,
+            sink: std::io::sink(),
+            rng: None,
+            clock: None,
+            figure: None,
+        };
+        let result = builtins::call(
+            b,
+            &mut CallContext::new(&mut host, 1, CallSite::default()),
+            &values,
+        );
+        match (result, host.touched) {
+            (Ok(Value::Num(x)), false) => Ok(x),
+            _ => Err(GiveUp::ThisCall),
+        }
+    }
+}
+
+#[inline(always)]
+fn arith(op: Arith, x: f64, y: f64) -> f64 {
+    match op {
+        Arith::Add => x + y,
+        Arith::Sub => x - y,
+        Arith::Mul => x * y,
+        Arith::Div => x / y,
+        Arith::Pow => x.powf(y),
+    }
+}
+
+#[inline(always)]
+fn compare(op: Cmp, x: f64, y: f64) -> bool {
+    match op {
+        Cmp::Lt => x < y,
+        Cmp::Le => x <= y,
+        Cmp::Gt => x > y,
+        Cmp::Ge => x >= y,
+        Cmp::Eq => x == y,
+        Cmp::Ne => x != y,
+    }
+}
+
+/// The host a pure builtin runs with: it notes any use beyond computing,
+/// and the tier then gives up.
+struct PureHost<'a> {
+    registry: &'a Registry,
+    touched: bool,
+    sink: std::io::Sink,
+    rng: Option<Rng>,
+    clock: Option<Instant>,
+    figure: Option<mla_runtime::plot::Figure>,
+}
+
+impl mla_runtime::Host for PureHost<'_> {
+    fn out(&mut self) -> &mut dyn std::io::Write {
+        self.touched = true;
+        &mut self.sink
+    }
+
+    fn rng(&mut self) -> &mut Rng {
+        self.touched = true;
+        self.rng.get_or_insert_with(|| Rng::new(0))
+    }
+
+    fn clock(&mut self) -> &mut Option<Instant> {
+        self.touched = true;
+        &mut self.clock
+    }
+
+    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
+        self.touched = true;
+        &mut self.figure
+    }
+
+    fn workspace(&self) -> Vec<(String, Value)> {
+        Vec::new()
+    }
+
+    fn registry(&self) -> &Registry {
+        self.registry
+    }
+
+    fn call_function(
+        &mut self,
+        _f: &Func,
+        _args: Vec<Value>,
+        _site: CallSite,
+    ) -> mla_runtime::Result<Value> {
+        self.touched = true;
+        Err(mla_runtime::RuntimeError::Domain(
+            "the scalar tier calls no functions back".into(),
+        ))
+    }
+
+    fn warn(&mut self, _message: &str) {
+        self.touched = true;
+    }
+}

@@ -1,0 +1,166 @@
+//! The scalar tier must be invisible: every program prints, returns and
+//! fails the same with the tier on and off. Each case also says whether the
+//! tier should have run a call to the end, so a tier that silently gave up
+//! everywhere would fail here too.
+
+use crate::{render_plain, Interpreter, SharedBuffer};
+use std::sync::atomic::Ordering;
+
+/// Output (or rendered error) and the number of calls the tier finished.
+fn run(code: &str, tier: bool) -> (String, u64) {
+    let out = SharedBuffer::new();
+    let mut mla = Interpreter::with_output(Box::new(out.clone()));
+    mla.set_warning_output(Box::new(out.clone()));
+    mla.scalar_tier = tier;
+    let text = match mla.run("t.mla", code) {
+        Ok(_) => out.take(),
+        Err(e) => format!("{}{}", out.take(), render_plain(&e)),
+    };
+    (text, mla.scalar_runs)
+}
+
+/// Runs `code` both ways; returns the shared output and the tier's count.
+fn same(code: &str) -> (String, u64) {
+    let (general, none) = run(code, false);
+    let (tiered, runs) = run(code, true);
+    assert_eq!(none, 0);
+    assert_eq!(
+        general, tiered,
+        "the tier changed what this prints:\n{code}"
+    );
+    (tiered, runs)
+}
+
+const FIB: &str = "function r = fib(n)\n  if n < 2\n    r = n;\n  else\n    r = fib(n - 1) + fib(n - 2);\n  end\nend\n";
+
+#[test]
+fn recursion_runs_in_the_tier() {
+    let (out, runs) = same(&format!("{FIB}fib(20)\nfib(0)\n"));
+    assert_eq!(out, "ans = 6765\nans = 0\n");
+    assert_eq!(runs, 2);
+}
+
+#[test]
+fn loops_branches_and_early_return() {
+    let code = "function s = f(n)
+  s = 0;
+  for i = n:-2:1
+    if mod(i, 3) == 0
+      continue
+    elseif i > 20 && !(i == 25)
+      s += 0.5;
+    else
+      s = s + i ^ 2;
+    end
+  end
+  k = 0;
+  while true
+    k = k + 1;
+    if k >= 7 | s < 0, break; end
+  end
+  s = s * k;
+  if s > 1e4
+    return
+  end
+  s = -s;
+end
+g(x) = sqrt(abs(x)) + max(x, 2) - floor(x / 3) + pi
+[f(30), f(9), f(0), g(-7.5), g(10)]
+";
+    let (out, runs) = same(code);
+    assert!(out.starts_with("ans = "), "{out}");
+    assert_eq!(runs, 5);
+}
+
+#[test]
+fn numbers_at_the_edges_agree() {
+    let code = "h(x, y) = x / y + x ^ y + mod(x, y) + rem(x, y) + round(x) + sign(y)
+v = [h(1, 0), h(-8, 1/3), h(0, 0), h(-2.5, -1), h(NaN, 2), h(Inf, -Inf)]
+c(x) = x < NaN || x == x
+c(NaN)
+";
+    let (out, runs) = same(code);
+    // `c` gives a truth value: not for the tier, which runs numbers only.
+    assert_eq!(runs, 6, "{out}");
+}
+
+#[test]
+fn impure_callees_run_once() {
+    let code = "function r = loud(x)
+  printf(\"loud %g\\n\", x);
+  r = x;
+end
+function r = quiet(x)
+  r = loud(x) + 1;
+end
+quiet(2)
+quiet(3)
+";
+    let (out, runs) = same(code);
+    assert_eq!(out, "loud 2\nans = 3\nloud 3\nans = 4\n");
+    assert_eq!(runs, 0);
+}
+
+#[test]
+fn names_are_read_when_called() {
+    let code = "scale = 2;
+f(x) = scale * x
+a = f(3)
+scale = 10;
+b = f(3)
+scale = [1 2];
+c = f(3)
+sqrt = 4;
+s(x) = sqrt(x)
+s(1)
+";
+    let (out, runs) = same(code);
+    assert!(out.contains("a = 6\nb = 30\n"), "{out}");
+    assert_eq!(runs, 2);
+}
+
+#[test]
+fn redefinition_takes_effect() {
+    let code = format!("{FIB}a = fib(10)\nfunction r = fib(n)\n  r = -n;\nend\nb = fib(10)\n");
+    let (out, _) = same(&code);
+    assert_eq!(out, "a = 55\nb = -10\n");
+}
+
+#[test]
+fn errors_are_the_general_evaluators() {
+    for code in [
+        "down(n) = down(n + 1)\ndown(1)\n",
+        "function r = a(n)\n  r = b(n, 1);\nend\nfunction r = b(n)\n  r = n;\nend\na(1)\n",
+        "function r = a(n)\n  r = nothere(n) + 1;\nend\na(1)\n",
+        "function r = a(n)\n  r = 0;\n  for i = 1:n\n    r = r + i;\n  end\nend\na(NaN)\na(1e300)\n",
+        "function r = w(x)\n  if x > 0\n    r = 1;\n  end\nend\nw(-1)\n",
+        "k(x) = sqrt(x) + log(x)\nk(-4)\nk(0)\n",
+    ] {
+        let (out, _) = same(code);
+        assert!(out.contains("×") || out.contains("ans"), "{out}");
+    }
+}
+
+#[test]
+fn an_interrupt_stops_a_tiered_loop() {
+    let out = SharedBuffer::new();
+    let mut mla = Interpreter::with_output(Box::new(out.clone()));
+    mla.run(
+        "t.mla",
+        "function r = spin(n)\n  r = 0;\n  while true\n    r = r + n;\n  end\nend\n",
+    )
+    .expect("defines");
+    let flag = mla.interrupt_flag();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        flag.store(true, Ordering::Relaxed);
+    });
+    let err = mla
+        .run("t.mla", "x = 5; y = spin(1)")
+        .expect_err("interrupted");
+    stopper.join().expect("joins");
+    assert!(render_plain(&err).contains("interrupted"));
+    mla.interrupt_flag().store(false, Ordering::Relaxed);
+    mla.run("t.mla", "x").expect("x is kept");
+    assert_eq!(out.take(), "x = 5\n");
+}
