@@ -57,6 +57,58 @@ function s = count_loop()
     end
 end
 bench("scalar loop 1e6", () -> count_loop());
+Xl = randn(20000, 100); yl = 1.0 * (Xl * randn(100, 1) > 0); rl = randn(20000, 1); wl = randn(100, 1);
+function s = tr_loop(X, r)
+    for k = 1:100
+        s = X' * r;
+    end
+end
+function s = t_loop(X)
+    for k = 1:100
+        s = X';
+    end
+end
+function s = mv_loop(X, w)
+    for k = 1:100
+        s = X * w;
+    end
+end
+bench("100x X' * r (X 20000x100)", () -> tr_loop(Xl, rl));
+bench("100x X' alone", () -> t_loop(Xl));
+bench("100x X * w", () -> mv_loop(Xl, wl));
+function w = logreg(X, y)
+    w = zeros(cols(X), 1);
+    n = rows(X);
+    for k = 1:100
+        p = sigmoid(X * w);
+        w = w - 0.1 * (X' * (p - y)) / n;
+    end
+end
+bench("logreg 100 steps 20000x100", () -> logreg(Xl, yl));
+Xd = rand(1797, 64); Yd = one_hot(randi(10, 1797, 1), 10);
+W1i = 0.1 * randn(64, 32); W2i = 0.1 * randn(32, 10);
+function W1 = mlp(X, Y, W1, W2)
+    b1 = zeros(1, 32); b2 = zeros(1, 10); n = rows(X); lr = 0.5;
+    for k = 1:100
+        H = tanh(X * W1 + b1);
+        P = softmax(H * W2 + b2);
+        D2 = (P - Y) / n;
+        gW2 = H' * D2; gb2 = sum(D2, 1);
+        D1 = (D2 * W2') .* (1 - H .^ 2);
+        gW1 = X' * D1; gb1 = sum(D1, 1);
+        W1 -= lr * gW1; b1 -= lr * gb1; W2 -= lr * gW2; b2 -= lr * gb2;
+    end
+end
+function W1 = mlp_ad(X, Y, W1, W2)
+    b1 = zeros(1, 32); b2 = zeros(1, 10); lr = 0.5;
+    loss = (W1, b1, W2, b2) -> cross_entropy(softmax(tanh(X * W1 + b1) * W2 + b2), Y);
+    for k = 1:100
+        (l, g1, gb1, g2, gb2) = value_and_grad(loss, W1, b1, W2, b2);
+        W1 -= lr * g1; b1 -= lr * gb1; W2 -= lr * g2; b2 -= lr * gb2;
+    end
+end
+bench("MLP 100 steps, hand-written", () -> mlp(Xd, Yd, W1i, W2i));
+bench("MLP 100 steps, value_and_grad", () -> mlp_ad(Xd, Yd, W1i, W2i));
 """.replace("REPS", str(REPS))
 
 
@@ -90,7 +142,41 @@ def numpy_times():
             s += i
         return s
 
+    Xl = rng.standard_normal((20000, 100))
+    yl = 1.0 * (Xl @ rng.standard_normal((100, 1)) > 0)
+    rl = rng.standard_normal((20000, 1)); wl = rng.standard_normal((100, 1))
+
+    def logreg():
+        w = np.zeros((100, 1)); n = Xl.shape[0]
+        for _ in range(100):
+            p = 1 / (1 + np.exp(-(Xl @ w)))
+            w = w - 0.1 * (Xl.T @ (p - yl)) / n
+        return w
+
+    Xd = rng.random((1797, 64)); Yd = np.eye(10)[rng.integers(0, 10, 1797)]
+    W1i = 0.1 * rng.standard_normal((64, 32)); W2i = 0.1 * rng.standard_normal((32, 10))
+
+    def mlp():
+        W1, W2 = W1i.copy(), W2i.copy()
+        b1, b2 = np.zeros((1, 32)), np.zeros((1, 10)); n = Xd.shape[0]; lr = 0.5
+        for _ in range(100):
+            H = np.tanh(Xd @ W1 + b1)
+            Z = H @ W2 + b2
+            E = np.exp(Z - Z.max(axis=1, keepdims=True))
+            P = E / E.sum(axis=1, keepdims=True)
+            D2 = (P - Yd) / n
+            gW2 = H.T @ D2; gb2 = D2.sum(axis=0, keepdims=True)
+            D1 = (D2 @ W2.T) * (1 - H ** 2)
+            gW1 = Xd.T @ D1; gb1 = D1.sum(axis=0, keepdims=True)
+            W1 -= lr * gW1; b1 -= lr * gb1; W2 -= lr * gW2; b2 -= lr * gb2
+        return W1
+
     return {
+        "100x X' * r (X 20000x100)": best_of(lambda: [Xl.T @ rl for _ in range(100)]),
+        "100x X' alone": best_of(lambda: [Xl.T for _ in range(100)]),
+        "100x X * w": best_of(lambda: [Xl @ wl for _ in range(100)]),
+        "logreg 100 steps 20000x100": best_of(logreg),
+        "MLP 100 steps, hand-written": best_of(mlp),
         "matmul 1000x1000": best_of(lambda: A @ B),
         "eig symmetric 500x500": best_of(lambda: np.linalg.eigvalsh(S)),
         "eig with vectors 500x500": best_of(lambda: np.linalg.eigh(S)),
@@ -113,14 +199,45 @@ def mla_times():
     return times
 
 
+PEAK_MLA = "X = randn(3000, 3000); Y = X; Y[1] = 0; Z = X' * X;"
+PEAK_NUMPY = (
+    "import numpy as np; X = np.random.default_rng(1).standard_normal((3000, 3000)); "
+    "Y = X.copy(); Y[0, 0] = 0; Z = X.T @ X"
+)
+
+
+def peak_of(cmd):
+    code = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *cmd], check=True, capture_output=True, text=True)
+    return int(out.stdout) / 1024
+
+
+def row(name, np_ms, mla_ms):
+    print(f"| {name} | {np_ms:.2f} | {mla_ms:.2f} | {mla_ms / np_ms:.2f} |")
+
+
 def main():
     np_t = numpy_times()
     mla_t = mla_times()
-    print(f"{'job':34} {'NumPy (ms)':>11} {'MLA (ms)':>10} {'MLA/NumPy':>10}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print("| job | NumPy (ms) | MLA (ms) | MLA/NumPy |")
+    print("|---|---:|---:|---:|")
     for name, t in np_t.items():
-        m = mla_t[name]
-        print(f"{name:34} {t * 1e3:11.2f} {m * 1e3:10.2f} {m / t:10.2f}")
+        row(name, t * 1e3, mla_t[name] * 1e3)
+    hand, ad = mla_t["MLP 100 steps, hand-written"], mla_t["MLP 100 steps, value_and_grad"]
+    print(f"| MLP 100 steps: value_and_grad over hand-written, both MLA | {hand * 1e3:.2f} | {ad * 1e3:.2f} | {ad / hand:.2f} |")
+    np_peak = peak_of([sys.executable, "-c", PEAK_NUMPY])
+    mla_peak = peak_of([MLA, "-e", PEAK_MLA])
+    print(f"| peak RSS (MiB) of `{PEAK_MLA}` | {np_peak:.0f} | {mla_peak:.0f} | {mla_peak / np_peak:.2f} |")
 
 
 if __name__ == "__main__":
+    # OpenBLAS picks its best kernel only when these are unset; they are
+    # dropped for this (NumPy) process alone, before NumPy is loaded again.
+    if any(v in os.environ for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")):
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
     main()

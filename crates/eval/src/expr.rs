@@ -30,7 +30,7 @@ pub(crate) fn apply_binary(
         BinOp::ElemMul => ops::elementwise(s, a, b, |x, y| x * y),
         BinOp::ElemDiv => ops::elementwise(s, a, b, |x, y| x / y),
         BinOp::Pow => ops::power(a, b, warnings),
-        BinOp::ElemPow => ops::elementwise(s, a, b, f64::powf),
+        BinOp::ElemPow => ops::elem_pow(a, b),
         BinOp::Eq => ops::compare(s, a, b, |x, y| x == y),
         BinOp::Ne => ops::compare(s, a, b, |x, y| x != y),
         BinOp::Lt => ops::compare(s, a, b, |x, y| x < y),
@@ -86,6 +86,17 @@ pub(crate) fn range_len(a: f64, s: f64, b: f64) -> std::result::Result<usize, Ra
         return Err(RangeError::TooLarge(count));
     }
     Ok(count as usize)
+}
+
+/// Whether `e` is written `x'`.
+fn is_transpose(e: &RExpr) -> bool {
+    matches!(
+        e.kind,
+        RKind::Unary {
+            op: UnOp::Transpose,
+            ..
+        }
+    )
 }
 
 /// The kind of each runtime error.
@@ -362,6 +373,9 @@ impl Interpreter {
         if let BinOp::AndAlso | BinOp::OrElse = op {
             return self.short_circuit(cx, op, lhs, rhs);
         }
+        if op == BinOp::Mul && (is_transpose(lhs) || is_transpose(rhs)) {
+            return self.transposed_product(cx, op_span, lhs, rhs);
+        }
         // Operands that are numbers in variables or literals are read here,
         // without a round trip through `eval` (callgrind: ~50 instructions
         // per operand, a third of `s = s + i * 0.5`).
@@ -398,6 +412,56 @@ impl Interpreter {
             },
             _ => None,
         }
+    }
+
+    /// `A' * B`, `A * B'`: the product reads the transposed matrix in
+    /// place (`ops::matmul_transposed`). Each side is evaluated, and a
+    /// side that is not a plain matrix transposed, in the order `A' * B`
+    /// would, so output, results and errors do not change.
+    #[inline(never)]
+    fn transposed_product(
+        &mut self,
+        cx: &Ctx,
+        op_span: Span,
+        lhs: &RExpr,
+        rhs: &RExpr,
+    ) -> Result<Value> {
+        let a = self.transpose_operand(cx, lhs)?;
+        let b = self.transpose_operand(cx, rhs)?;
+        let (ta, tb) = (a.1, b.1);
+        if ta || tb {
+            if let Ok(v) = ops::matmul_transposed(&a.0, ta, &b.0, tb) {
+                return Ok(v);
+            }
+        }
+        let settle = |(v, t): (Value, bool), e: &RExpr| -> Result<Value> {
+            if t {
+                ops::transpose(&v).map_err(|err| cx.runtime_err(err, e.span))
+            } else {
+                Ok(v)
+            }
+        };
+        let a = settle(a, lhs)?;
+        let b = settle(b, rhs)?;
+        self.binary_values_at(cx, BinOp::Mul, op_span, lhs, rhs, a, b)
+    }
+
+    /// An operand of a product and whether it is still to be transposed:
+    /// only a plain matrix is left for the product to read transposed.
+    fn transpose_operand(&mut self, cx: &Ctx, e: &RExpr) -> Result<(Value, bool)> {
+        if let RKind::Unary {
+            op: UnOp::Transpose,
+            operand,
+        } = &e.kind
+        {
+            let v = self.eval(cx, operand)?;
+            if matches!(v, Value::Matrix(_)) {
+                return Ok((v, true));
+            }
+            let t = ops::transpose(&v).map_err(|err| cx.runtime_err(err, e.span))?;
+            return Ok((t, false));
+        }
+        Ok((self.eval(cx, e)?, false))
     }
 
     #[inline(never)]

@@ -267,6 +267,9 @@ fn format_one(spec: &Spec, arg: &Arg) -> String {
         } else {
             "-Inf".to_string()
         };
+        // A NaN's sign bit means nothing (sqrt(-Inf) sets it): MATLAB and
+        // NumPy print NaN either way.
+        let x = if x.is_nan() { x.abs() } else { x };
         return pad(spec, sign(spec, x, body), false);
     }
     let conv = match spec.conv {

@@ -70,12 +70,7 @@ pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
             Ok(record(
                 &[&x, &y],
                 out,
-                Box::new(move |g| {
-                    vec![
-                        linalg::matmul(g, &vb.t().to_owned()),
-                        linalg::matmul(&va.t().to_owned(), g),
-                    ]
-                }),
+                Box::new(move |g| vec![linalg::matmul(g, vb.t()), linalg::matmul(va.t(), g)]),
             ))
         }
         "./" => elem_div(&x, &y, va, vb),

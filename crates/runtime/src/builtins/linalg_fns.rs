@@ -148,7 +148,7 @@ fn cov(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     }
     let mean = x.mean_axis(ndarray::Axis(0)).expect("n >= 2 rows");
     let xc = &x - &mean;
-    let c = linalg::matmul(&xc.t().to_owned(), &xc) / (n - 1) as f64;
+    let c = linalg::matmul(xc.t(), &xc) / (n - 1) as f64;
     // Exactly symmetric, so eig(cov(X)) accepts it.
     let c = Array2::from_shape_fn(c.dim(), |(i, j)| if i <= j { c[[i, j]] } else { c[[j, i]] });
     Ok(Value::matrix(c))

@@ -32,7 +32,7 @@ fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    super::elementwise::map(args, |x| if x > 0.0 || x.is_nan() { x } else { 0.0 })
+    super::elementwise::map_cheap(args, |x| if x > 0.0 || x.is_nan() { x } else { 0.0 })
 }
 
 /// Which lines softmax and logsumexp work along.

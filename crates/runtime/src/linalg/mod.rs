@@ -5,7 +5,7 @@
 use crate::error::{Result, RuntimeError};
 use faer::linalg::solvers::{DenseSolveCore, Solve, SolveLstsq};
 use faer::{Accum, Mat, MatMut, MatRef, Par, Side};
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 mod truncated;
 pub use truncated::svd_top;
@@ -50,8 +50,9 @@ fn from_faer(m: MatRef<'_, f64>) -> Array2<f64> {
     Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)])
 }
 
-/// Runs `f` on a faer view of `a`, without copying when `a` is contiguous.
-fn with_view<R>(a: &Array2<f64>, f: impl FnOnce(MatRef<'_, f64>) -> R) -> R {
+/// Runs `f` on a faer view of `a`, without copying when `a` is contiguous
+/// in either order (so a transposed view `x.t()` is not copied).
+fn with_view<R>(a: ArrayView2<'_, f64>, f: impl FnOnce(MatRef<'_, f64>) -> R) -> R {
     let (m, n) = a.dim();
     if let Some(s) = a.as_slice() {
         f(MatRef::from_row_major_slice(s, m, n))
@@ -72,8 +73,14 @@ fn parallelism(flops: usize) -> Par {
     }
 }
 
-/// The matrix product `a * b`; shapes must already agree.
-pub fn matmul(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
+/// The matrix product `a * b`; shapes must already agree. Either side may be
+/// a view (`x.t()`): a transposed operand is read in place, as BLAS reads
+/// `A'` with its `trans` flag.
+pub fn matmul<'a, 'b>(
+    a: impl Into<ArrayView2<'a, f64>>,
+    b: impl Into<ArrayView2<'b, f64>>,
+) -> Array2<f64> {
+    let (a, b) = (a.into(), b.into());
     let (m, k) = a.dim();
     let n = b.ncols();
     let mut out = Array2::<f64>::zeros((m, n).f());
@@ -234,7 +241,7 @@ pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)>
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Vec::new(), Array2::zeros((0, n))));
     }
-    let svd = sized(work(a), || with_view(a, |v| v.thin_svd()))
+    let svd = sized(work(a), || with_view(a.view(), |v| v.thin_svd()))
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))?;
     let s_diag = svd.S().column_vector();
     let s: Vec<f64> = (0..k).map(|i| s_diag[i]).collect();
@@ -255,7 +262,7 @@ pub fn singular_values(a: &Array2<f64>) -> Result<Vec<f64>> {
     if a.is_empty() {
         return Ok(Vec::new());
     }
-    sized(work(a), || with_view(a, |v| v.singular_values()))
+    sized(work(a), || with_view(a.view(), |v| v.singular_values()))
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))
 }
 
@@ -268,7 +275,7 @@ pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let f = sized(work(a), || with_view(a, |v| v.qr()));
+    let f = sized(work(a), || with_view(a.view(), |v| v.qr()));
     let mut q = from_faer(f.compute_thin_Q().as_ref());
     let mut r = from_faer(f.thin_R());
     for i in 0..k {

@@ -55,7 +55,7 @@ fn randomized_svd(a: &Array2<f64>, k: usize) -> Option<(Array2<f64>, Vec<f64>, A
         // One step of subspace iteration, re-orthonormalised both ways.
         let qn = orth(&matmul(&at, &q))?;
         q = orth(&matmul(a, &qn))?;
-        let b = matmul(&q.t().as_standard_layout().into_owned(), a);
+        let b = matmul(q.t(), a);
         let (ub, s, vt) = svd_thin(&b).ok()?;
         let u = matmul(&q, &ub.slice(ndarray::s![.., ..k]).to_owned());
         let vt = vt.slice(ndarray::s![..k, ..]).to_owned();
@@ -145,7 +145,7 @@ mod tests {
             let d = Array2::from_diag(&ndarray::Array1::from_iter(
                 (0..r).map(|i| 100.0 * decay.powi(i as i32) + 1e-3 * (r - i) as f64),
             ));
-            let a = matmul(&matmul(&u, &d), &v.t().to_owned());
+            let a = matmul(&matmul(&u, &d), v.t());
             let (uf, sf, vtf) = svd_thin(&a).unwrap();
             let k = 5;
             let (uk, sk, vtk) = svd_top(&a, k).unwrap();
