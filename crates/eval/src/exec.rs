@@ -7,7 +7,7 @@ use crate::interp::{Ctx, Interpreter};
 use crate::resolved::{RExpr, RKind, RProgram, RStmt, RStmtKind, RTry, Var};
 use crate::vars::take_num;
 use mla_parser::{AssignOp, BinOp, Name, Span};
-use mla_runtime::{Func, IndexArg, Value};
+use mla_runtime::{ops, Func, IndexArg, Value};
 use std::sync::Arc;
 
 /// The value of the last statement run: a function without `return`
@@ -422,10 +422,27 @@ impl Interpreter {
         value: &RExpr,
         stmt: &RStmt,
     ) -> Result<()> {
-        let rhs = self.eval(cx, value)?;
+        let mut rhs = self.eval(cx, value)?;
         let new = match op.binary() {
             None => rhs,
             Some(bin) => {
+                // `W -= lr * gW`: the variable's matrix is taken out of its
+                // slot, so that when nothing else holds it the update is
+                // written into it.
+                if let Some(slot) = self.own_slot(cx, target) {
+                    if let Some(mut old) = slot.take() {
+                        match crate::expr::in_place(bin, &old, &rhs)
+                            .and_then(|f| ops::reuse(&mut old, &mut rhs, f))
+                        {
+                            Some(new) => {
+                                self.show(cx, stmt, &name.text, &new);
+                                self.assign_var(cx, target, new);
+                                return Ok(());
+                            }
+                            None => *self.own_slot(cx, target).expect("still there") = Some(old),
+                        }
+                    }
+                }
                 let old = self.read(cx, target, name.span)?;
                 self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?
             }

@@ -45,6 +45,21 @@ pub(crate) fn apply_binary(
     }
 }
 
+/// The elementwise function of an operator whose result may be written
+/// into an operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
+pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
+    let scalar = |v: &Value| matches!(v, Value::Num(_));
+    Some(match op {
+        BinOp::Add => |x, y| x + y,
+        BinOp::Sub => |x, y| x - y,
+        BinOp::ElemMul => |x, y| x * y,
+        BinOp::Mul if scalar(a) || scalar(b) => |x, y| x * y,
+        BinOp::ElemDiv => |x, y| x / y,
+        BinOp::Div if scalar(b) => |x, y| x / y,
+        _ => return None,
+    })
+}
+
 /// An operator between two numbers, without a call into the runtime. Gives
 /// what `apply_binary` gives for two numbers, except `^` (whose scalar rules
 /// live in `ops::power`).
@@ -484,9 +499,14 @@ impl Interpreter {
         op_span: Span,
         lhs: &RExpr,
         rhs: &RExpr,
-        a: Value,
-        b: Value,
+        mut a: Value,
+        mut b: Value,
     ) -> Result<Value> {
+        if let Some(f) = in_place(op, &a, &b) {
+            if let Some(v) = ops::reuse(&mut a, &mut b, f) {
+                return Ok(v);
+            }
+        }
         let mut warnings = Vec::new();
         let result = apply_binary(op, &a, &b, &mut warnings);
         self.warn_all(cx, op_span, warnings);

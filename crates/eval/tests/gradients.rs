@@ -245,3 +245,22 @@ fn errors_inside_the_function_point_into_it() {
     assert_eq!(e.trace[0].function, "bad");
     assert_eq!(e.trace[0].source.name, "<use>");
 }
+
+/// A traced call computes its value with the plain call's kernel: the two
+/// cases where they had drifted apart.
+#[test]
+fn traced_values_are_the_plain_values() {
+    let out = SharedBuffer::new();
+    let mut mla = Interpreter::with_output(Box::new(out.clone()));
+    mla.run(
+        "<t>",
+        "(v, g) = value_and_grad(x -> sum(relu(x)), [NaN 1]);
+         printf(\"%g %g|\", v, sum(relu([NaN 1])));",
+    )
+    .unwrap();
+    assert_eq!(out.take(), "NaN NaN|");
+    let plain = mla.run("<t>", "clamp(5, 1, 0)").unwrap_err();
+    let traced = mla.run("<t>", "grad(x -> clamp(x, 1, 0), 5)").unwrap_err();
+    assert_eq!(plain.message, traced.message);
+    assert!(traced.message.contains("lo <= hi"), "{}", traced.message);
+}

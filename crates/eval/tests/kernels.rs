@@ -108,3 +108,38 @@ fn maps_split_across_cores_give_every_element() {
     );
     assert_eq!(out.take(), "0 1 1");
 }
+
+#[test]
+fn updates_in_place_never_touch_a_shared_matrix() {
+    let (mut mla, out) = interp();
+    ok(
+        &mut mla,
+        "A = ones(2, 3); B = A; B -= 1; B += [1 2 3]; B *= 2;
+         function W = step(W, G)
+             W -= 0.5 * G;
+         end
+         C = step(A, A);
+         D = A - (A * 2);
+         E = (A * 2) - A;
+         F = zeros(3, 4) + [1 2 3 4];
+         printf(\"%g \", A, B, C, D, E, F[3, :]);",
+    );
+    assert_eq!(
+        out.take(),
+        "1 1 1 1 1 1 2 2 4 4 6 6 0.5 0.5 0.5 0.5 0.5 0.5 -1 -1 -1 -1 -1 -1 1 1 1 1 1 1 1 2 3 4 "
+    );
+}
+
+#[test]
+fn a_failed_update_leaves_the_variable() {
+    let (mut mla, out) = interp();
+    let e = mla
+        .run("t.mla", "W = ones(2, 3); W -= ones(3, 2);")
+        .expect_err("shapes differ");
+    assert!(render_plain(&e).contains("2×3"), "{}", render_plain(&e));
+    ok(
+        &mut mla,
+        "printf(\"%g\", size(W)); W -= [1 1 1]; printf(\" %g\", sum(W, \"all\"));",
+    );
+    assert_eq!(out.take(), "23 0");
+}

@@ -112,6 +112,61 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
     }
 }
 
+/// `f` elementwise into the storage of an operand that nothing else holds
+/// (a temporary such as `X * w` in `X * w + b`, or a variable's matrix
+/// taken out for `W -= lr * gW`), when the other operand is a number or
+/// broadcasts to its shape: the result then costs no allocation. `None`,
+/// with both operands untouched, when neither can be reused; the caller
+/// then computes the result the usual way. Only plain matrices are reused,
+/// so strings, truth values and traced values never come here.
+pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Value> {
+    if let Value::Matrix(m) = a {
+        if let Some(x) = Arc::get_mut(m) {
+            let done = match &*b {
+                Value::Num(y) => {
+                    let y = *y;
+                    x.mapv_inplace(|p| f(p, y));
+                    true
+                }
+                Value::Matrix(y) => match y.broadcast(x.dim()) {
+                    Some(y) => {
+                        Zip::from(x).and(&y).for_each(|p, &q| *p = f(*p, q));
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if done {
+                return Some(std::mem::replace(a, Value::Num(0.0)));
+            }
+        }
+    }
+    if let Value::Matrix(m) = b {
+        if let Some(y) = Arc::get_mut(m) {
+            let done = match &*a {
+                Value::Num(x) => {
+                    let x = *x;
+                    y.mapv_inplace(|q| f(x, q));
+                    true
+                }
+                Value::Matrix(x) => match x.broadcast(y.dim()) {
+                    Some(x) => {
+                        Zip::from(y).and(&x).for_each(|q, &p| *q = f(p, *q));
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if done {
+                return Some(std::mem::replace(b, Value::Num(0.0)));
+            }
+        }
+    }
+    None
+}
+
 /// `a .^ b`. Like NumPy, the exponents 2, 0.5, -1, 1 and 0 of a matrix are
 /// computed without `pow` (as `x * x`, `sqrt(x)`, `1 / x`, …), which also
 /// gives NumPy's last digits; `pow` was a third of a small network's
@@ -311,6 +366,54 @@ mod tests {
 
     fn m(a: Array2<f64>) -> Value {
         Value::matrix(a)
+    }
+
+    fn values(v: &Value) -> Vec<f64> {
+        match v {
+            Value::Matrix(x) => x.iter().copied().collect(),
+            other => panic!("not a matrix: {}", other.describe()),
+        }
+    }
+
+    fn data(v: &Value) -> *const f64 {
+        match v {
+            Value::Matrix(x) => x.as_ptr(),
+            _ => std::ptr::null(),
+        }
+    }
+
+    #[test]
+    fn reuse_writes_into_an_unshared_operand() {
+        let sub: fn(f64, f64) -> f64 = |x, y| x - y;
+        // the left operand, a row broadcast into it
+        let mut a = m(array![[1.0, 2.0], [3.0, 4.0]]);
+        let before = data(&a);
+        let mut row = m(array![[1.0, 1.0]]);
+        let r = reuse(&mut a, &mut row, sub).expect("reused");
+        assert_eq!(data(&r), before);
+        assert_eq!(values(&r), [0.0, 1.0, 2.0, 3.0]);
+        // the right operand when the left is shared; the order is kept
+        let shared = m(array![[1.0, 2.0]]);
+        let keep = shared.clone();
+        let mut left = shared.clone();
+        let mut right = m(array![[10.0, 20.0]]);
+        let before = data(&right);
+        let r = reuse(&mut left, &mut right, sub).expect("reused");
+        assert_eq!(data(&r), before);
+        assert_eq!(values(&r), [-9.0, -18.0]);
+        assert_eq!(
+            values(&keep),
+            [1.0, 2.0],
+            "a shared matrix is never written"
+        );
+        // shared both ways, or shapes that do not broadcast: untouched
+        let mut x = shared.clone();
+        let mut y = shared.clone();
+        assert!(reuse(&mut x, &mut y, sub).is_none());
+        let mut p = m(array![[1.0, 2.0, 3.0]]);
+        let mut q = m(array![[1.0, 2.0]]);
+        assert!(reuse(&mut p, &mut q, sub).is_none());
+        assert_eq!(values(&p), [1.0, 2.0, 3.0]);
     }
 
     #[test]

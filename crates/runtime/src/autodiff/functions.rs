@@ -139,9 +139,17 @@ pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
         "tanh" => one(f64::tanh, |_, o| 1.0 - o * o),
         "log1p" => one(f64::ln_1p, |a, _| 1.0 / (1.0 + a)),
         "sigmoid" => one(crate::builtins::sigmoid_fn, |_, o| o * (1.0 - o)),
+        // The forward kernels are the builtins' own, so that a traced call
+        // gives what the plain call gives (NaN included).
         "relu" => one(
-            |x| if x > 0.0 { x } else { 0.0 },
-            |a, _| if a > 0.0 { 1.0 } else { 0.0 },
+            crate::builtins::relu_one,
+            |a, _| {
+                if a > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            },
         ),
         "sum" | "mean" => Some(reduction(name, &first, args)),
         "softmax" => Some(softmax(&first, args)),
@@ -372,10 +380,9 @@ fn reshape(x: &Input<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn clamp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let lo = args[1].to_scalar().map_err(|e| e.at_arg(1))?;
-    let hi = args[2].to_scalar().map_err(|e| e.at_arg(2))?;
+    let (lo, hi) = crate::builtins::clamp_bounds(args)?;
     let v = x.value().clone();
-    let out = v.mapv(|a| a.clamp(lo.min(hi), hi.max(lo)));
+    let out = v.mapv(|a| crate::builtins::clamp_one(a, lo, hi));
     Ok(record(
         &[x],
         out,

@@ -86,6 +86,13 @@ pub(crate) const OTHERS: &[Builtin] = &[
 ];
 
 fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (lo, hi) = clamp_bounds(args)?;
+    map_cheap(args, move |x| clamp_one(x, lo, hi))
+}
+
+/// The bounds of `clamp(X, lo, hi)`, checked (the gradient rule uses the
+/// same check, so `grad` refuses what the plain call refuses).
+pub(crate) fn clamp_bounds(args: &[Value]) -> Result<(f64, f64)> {
     let lo = scalar(args, 1)?;
     let hi = scalar(args, 2)?;
     if lo > hi {
@@ -93,7 +100,16 @@ fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             "clamp needs lo <= hi, got lo = {lo} and hi = {hi}"
         )));
     }
-    map_cheap(args, |x| if x.is_nan() { x } else { x.clamp(lo, hi) })
+    Ok((lo, hi))
+}
+
+/// One element of `clamp`: NaN stays NaN.
+pub(crate) fn clamp_one(x: f64, lo: f64, hi: f64) -> f64 {
+    if x.is_nan() {
+        x
+    } else {
+        x.clamp(lo, hi)
+    }
 }
 
 fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

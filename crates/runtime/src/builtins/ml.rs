@@ -32,7 +32,16 @@ fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    super::elementwise::map_cheap(args, |x| if x > 0.0 || x.is_nan() { x } else { 0.0 })
+    super::elementwise::map_cheap(args, relu_one)
+}
+
+/// One element of `relu`: NaN stays NaN (as NumPy's maximum(x, 0)).
+pub(crate) fn relu_one(x: f64) -> f64 {
+    if x > 0.0 || x.is_nan() {
+        x
+    } else {
+        0.0
+    }
 }
 
 /// Which lines softmax and logsumexp work along.

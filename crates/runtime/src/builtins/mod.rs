@@ -23,7 +23,10 @@ mod build;
 mod context;
 mod registry;
 pub use context::{Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host};
-pub(crate) use ml::{clamped_ln, lines, logsumexp_of, sig as sigmoid_fn, softmax_of, Lines};
+pub(crate) use elementwise::{clamp_bounds, clamp_one};
+pub(crate) use ml::{
+    clamped_ln, lines, logsumexp_of, relu_one, sig as sigmoid_fn, softmax_of, Lines,
+};
 pub(crate) use reduce::reduce as reduce_lines;
 pub use registry::{Clash, Registry};
 mod data;
