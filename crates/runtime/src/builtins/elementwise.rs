@@ -95,6 +95,14 @@ fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 pub(crate) fn clamp_bounds(args: &[Value]) -> Result<(f64, f64)> {
     let lo = scalar(args, 1)?;
     let hi = scalar(args, 2)?;
+    for (i, b) in [(1, lo), (2, hi)] {
+        if b.is_nan() {
+            return Err(RuntimeError::Domain(
+                "clamp needs bounds that are numbers, got NaN".into(),
+            )
+            .at_arg(i));
+        }
+    }
     if lo > hi {
         return Err(RuntimeError::Domain(format!(
             "clamp needs lo <= hi, got lo = {lo} and hi = {hi}"

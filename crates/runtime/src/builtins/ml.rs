@@ -116,6 +116,12 @@ fn one_hot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
                 .to_count("the number of classes")
                 .map_err(|e| e.at_arg(1))?;
             crate::value::check_alloc(1, k).map_err(|e| e.at_arg(1))?;
+            if k == 0 {
+                return Err(
+                    RuntimeError::Domain("one_hot needs at least one class, got 0".into())
+                        .at_arg(1),
+                );
+            }
             if let Some(bad) = y
                 .iter()
                 .find(|&&l| !(l >= 1.0 && l <= k as f64 && l.fract() == 0.0))

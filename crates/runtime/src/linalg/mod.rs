@@ -175,6 +175,10 @@ fn check_sym(a: &Array2<f64>) -> Result<()> {
 pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     check_sym(a)?;
     let n = a.nrows();
+    if n == 0 {
+        // faer's decomposition of a 0×0 matrix underflows an index.
+        return Ok((Vec::new(), Array2::zeros((0, 0))));
+    }
     let m = to_faer(a);
     let evd = sized(work(a), || m.self_adjoint_eigen(Side::Lower)).map_err(|_| {
         RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
@@ -197,6 +201,9 @@ pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<A
     require_square("eig", a)?;
     require_finite("eig", a)?;
     let n = a.nrows();
+    if n == 0 {
+        return Ok((Vec::new(), vectors.then(|| Array2::zeros((0, 0)))));
+    }
     let m = to_faer(a);
     let failed = |_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into());
     let (vals, u) = if vectors {
@@ -387,6 +394,11 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
         return Ok((from_faer(x.as_ref()), warning));
     }
     require_finite("solve", a)?;
+    if m == 0 || n == 0 {
+        // No unknowns, or no equations: the least-squares solution is n×k
+        // zeros (NumPy's lstsq), and faer indexes R[0, 0] of nothing.
+        return Ok((Array2::zeros((n, b.ncols())), None));
+    }
     if m > n {
         // Column-pivoted QR reveals the rank on R's diagonal (descending in
         // magnitude), so a full-rank tall system is solved without an SVD.
