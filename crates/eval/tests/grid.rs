@@ -174,20 +174,19 @@ fn writers_do_not_panic_on_edge_values() {
     {
         let path = dir.join(file).display().to_string();
         mla.set("path", mla_runtime::Value::str(path));
-        for i in 0..EDGES.len() {
+        for (i, edge) in EDGES.iter().enumerate() {
             for code in [
                 format!("save(path, e{i});"),
                 format!("savefig(path, e{i});"),
                 "savefig(path);".to_string(),
             ] {
                 if panicked(&mut mla, &code) {
-                    panics.push(format!("{code} with path {file} and {}", EDGES[i]));
+                    panics.push(format!("{code} with path {file} and {edge}"));
                     mla = interpreter();
                     mla.run("<grid>", "plot([1 2 3]);").expect("a figure");
                 }
             }
         }
-        let _ = k;
     }
     let _ = std::fs::remove_dir_all(&dir);
     if !panics.is_empty() {
