@@ -168,10 +168,7 @@ fn writers_do_not_panic_on_edge_values() {
     let mut mla = interpreter();
     mla.run("<grid>", "plot([1 2 3]);").expect("a figure");
     let mut panics = Vec::new();
-    for (k, file) in ["m.csv", "m.npy", "f.png", "f.svg", "noext"]
-        .iter()
-        .enumerate()
-    {
+    for file in ["m.csv", "m.npy", "f.png", "f.svg", "noext"] {
         let path = dir.join(file).display().to_string();
         mla.set("path", mla_runtime::Value::str(path));
         for (i, edge) in EDGES.iter().enumerate() {
