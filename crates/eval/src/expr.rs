@@ -114,7 +114,7 @@ impl Ctx<'_> {
                 err.with_help("for an elementwise product use `.*`; `X'` transposes")
             }
             RuntimeError::TooLarge { .. } => err.with_help(
-                "the limit guards the memory of the process; an embedder sets it with Limits",
+                "MLA refuses to allocate more than this at once, to keep the process alive",
             ),
             _ => err,
         }

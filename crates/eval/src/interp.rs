@@ -300,6 +300,14 @@ impl Interpreter {
         self.ws.set(names::intern(name), value);
     }
 
+    /// Removes a workspace variable; true if there was one.
+    pub fn remove(&mut self, name: &str) -> bool {
+        match names::find(name) {
+            Some(id) => self.ws.slot(id).take().is_some(),
+            None => false,
+        }
+    }
+
     /// Names of the workspace variables, sorted.
     pub fn variable_names(&self) -> Vec<String> {
         self.ws

@@ -324,10 +324,13 @@ pub fn reference_markdown_of(registry: &Registry) -> String {
             "\n## {g}\n\n| call | results | what it does |\n|---|---|---|\n"
         ));
         for b in registry.iter().filter(|b| b.group == g) {
+            let outputs = match b.outputs {
+                usize::MAX => "any".to_string(),
+                n => n.to_string(),
+            };
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
+                "| `{}` | {outputs} | {} |\n",
                 b.signature,
-                b.outputs,
                 b.doc.replace('|', "\\|")
             ));
         }
