@@ -42,6 +42,9 @@ pub trait FromValue: Sized {
     /// Its parameter name in the signature of a native function (`X` for a
     /// matrix, `x` for a number…).
     const PARAM: &'static str = "x";
+    /// How many results to ask of a call whose result becomes this type:
+    /// one, or a tuple's length (`(vals, vecs) = eig(C)` asks two).
+    const RESULTS: usize = 1;
     /// The Rust value, or an error naming the mismatch.
     fn from_value(value: Value) -> Result<Self, Error>;
 }
@@ -364,6 +367,7 @@ macro_rules! tuple_from {
         /// The values of a multiple result, `(vals, vecs) = eig(C)`.
         impl<$($T: FromValue),+> FromValue for ($($T,)+) {
             const EXPECTED: &'static str = concat!("a tuple of ", $n, " values");
+            const RESULTS: usize = $n;
             fn from_value(value: Value) -> Result<Self, Error> {
                 match &value.0 {
                     Raw::Tuple(items) if items.len() == $n => Ok((

@@ -264,19 +264,25 @@ impl Interpreter {
     }
 
     /// Calls a function of the workspace (or a builtin) by name with
-    /// arguments from Rust; returns its first result.
+    /// arguments from Rust. It is asked for as many results as `T` holds:
+    /// one, or a tuple's length.
     ///
     /// ```
+    /// use ndarray::{array, Array2};
     /// let mut mla = mla::Interpreter::new();
     /// mla.run("function s = score(v)\n  s = sum(v .^ 2);\nend").unwrap();
     /// let s: f64 = mla.call("score", (vec![3.0, 4.0],)).unwrap();
     /// assert_eq!(s, 25.0);
-    /// let n: f64 = mla.call("norm", (vec![3.0, 4.0],)).unwrap();
-    /// assert_eq!(n, 5.0);
+    /// let (vals, vecs): (Vec<f64>, Array2<f64>) =
+    ///     mla.call("eig", (array![[2.0, 0.0], [0.0, 3.0]],)).unwrap();
+    /// assert_eq!((vals, vecs.dim()), (vec![2.0, 3.0], (2, 2)));
     /// ```
     pub fn call<T: FromValue>(&mut self, name: &str, args: impl IntoArgs) -> Result<T, Error> {
         let args = args.into_args().into_iter().map(|v| v.0).collect();
-        let v = self.inner.call(name, args).map_err(Error::from)?;
+        let v = self
+            .inner
+            .call_results(name, args, T::RESULTS)
+            .map_err(Error::from)?;
         T::from_value(Value(v))
     }
 

@@ -377,29 +377,39 @@ impl Interpreter {
         })))
     }
 
-    /// Calls a workspace function or builtin by name (for embedders).
+    /// Calls a workspace function or builtin by name (for embedders);
+    /// returns its first result.
     pub fn call(&mut self, name: &str, args: Vec<Value>) -> Result<Value> {
-        static SOURCE: std::sync::LazyLock<Arc<Source>> =
-            std::sync::LazyLock::new(|| Source::new("<call>", ""));
+        self.call_results(name, args, 1)
+    }
+
+    /// Calls a workspace function or builtin by name asking `nout`
+    /// results: a tuple of them when `nout > 1`, else the first. Errors
+    /// at the call point at a source `name(…)` called `<call>`.
+    pub fn call_results(&mut self, name: &str, args: Vec<Value>, nout: usize) -> Result<Value> {
+        let source = Source::new("<call>", format!("{name}(…)"));
         let cx = Ctx {
             base: 0,
             slots: &crate::resolved::Slots::default(),
-            source: &SOURCE,
+            source: &source,
             end: None,
             top: false,
         };
-        let span = Span::default();
+        let span = Span::new(0, source.text.len());
         let f = match self.get(name) {
             Some(Value::Func(f)) => f.clone(),
             _ => match self.registry.func(name) {
                 Some(f) => f,
-                None => return Err(self.unknown_name(&cx, name, span)),
+                None => return Err(self.unknown_name(&cx, name, Span::new(0, name.len()))),
             },
         };
         let _limit = self.begin(self.limits.host_stack_bytes);
-        let v = self.call_value(&cx, &f, args, 1, span)?;
+        let v = self.call_value(&cx, &f, args, nout, span)?;
         Ok(match v {
-            Value::Tuple(items) if !items.is_empty() => items[0].clone(),
+            Value::Tuple(items) if nout <= 1 && !items.is_empty() => items[0].clone(),
+            Value::Tuple(items) if nout > 1 && items.len() > nout => {
+                Value::tuple(items[..nout].to_vec())
+            }
             other => other,
         })
     }
