@@ -136,7 +136,8 @@ impl IntoValue for Array1<f64> {
     fn into_value(self) -> Value {
         let n = self.len();
         Value(Raw::matrix(
-            self.into_shape_with_order((n, 1)).expect("n elements fit n×1"),
+            self.into_shape_with_order((n, 1))
+                .expect("n elements fit n×1"),
         ))
     }
 }
@@ -252,8 +253,13 @@ impl FromValue for i64 {
     const PARAM: &'static str = "n";
     fn from_value(value: Value) -> Result<Self, Error> {
         // 2^63 as f64 is out of range; the largest f64 below it is not.
-        whole(&value, Self::EXPECTED, -9.223_372_036_854_775e18, 9.223_372_036_854_775e18)
-            .map(|x| x as i64)
+        whole(
+            &value,
+            Self::EXPECTED,
+            -9.223_372_036_854_775e18,
+            9.223_372_036_854_775e18,
+        )
+        .map(|x| x as i64)
     }
 }
 
@@ -495,7 +501,10 @@ mod tests {
         assert_eq!(back.as_ptr(), ptr);
         let shared = Arc::new(array![[1.0, 2.0]]);
         let v = shared.clone().into_value();
-        assert!(Arc::ptr_eq(&Arc::<Array2<f64>>::from_value(v).unwrap(), &shared));
+        assert!(Arc::ptr_eq(
+            &Arc::<Array2<f64>>::from_value(v).unwrap(),
+            &shared
+        ));
     }
 
     #[test]

@@ -172,9 +172,9 @@ impl Interpreter {
     }
 
     fn raw(&self, name: &str) -> Result<&Raw, Error> {
-        self.inner.get(name).ok_or_else(|| {
-            Error::plain(ErrorKind::Name, format!("`{name}` is not a variable"))
-        })
+        self.inner
+            .get(name)
+            .ok_or_else(|| Error::plain(ErrorKind::Name, format!("`{name}` is not a variable")))
     }
 
     /// Removes a workspace variable; true if there was one.
@@ -260,7 +260,10 @@ impl Interpreter {
     /// Evaluates compiled code in this workspace: quietly (nothing is
     /// shown), on the calling thread.
     pub(crate) fn eval_compiled(&mut self, c: &Compiled) -> Result<Value, Error> {
-        self.inner.eval_compiled(&c.0).map(Value).map_err(Error::from)
+        self.inner
+            .eval_compiled(&c.0)
+            .map(Value)
+            .map_err(Error::from)
     }
 
     /// Calls a function of the workspace (or a builtin) by name with
@@ -449,9 +452,7 @@ impl Interpreter {
     /// assert_eq!(&png[1..4], b"PNG");
     /// ```
     pub fn figure_png(&self) -> Option<Result<Vec<u8>, Error>> {
-        self.inner
-            .figure_png()
-            .map(|r| r.map_err(Error::runtime))
+        self.inner.figure_png().map(|r| r.map_err(Error::runtime))
     }
 
     /// The reference of every function this interpreter knows, the host's

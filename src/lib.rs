@@ -41,12 +41,12 @@ mod value;
 pub use compiled::Compiled;
 pub use convert::{FromValue, IntoArgs, IntoValue};
 pub use error::{render_color, render_plain, Error, ErrorKind};
-pub use interpreter::{InterruptHandle, Interpreter};
+pub use interpreter::{Interpreter, InterruptHandle};
 pub use mla_eval::{Completion, CompletionKind, FilePolicy, Limits, SharedBuffer, KEYWORDS};
 pub use native::{Args, Context, IntoResult, NativeFunction};
-pub use value::Value;
 /// The `ndarray` version MLA's matrices are made of.
 pub use ndarray;
+pub use value::Value;
 
 /// Checks that `code` parses, without running it. An error's
 /// [`is_incomplete`](Error::is_incomplete) tells whether more lines could

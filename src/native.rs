@@ -54,8 +54,7 @@ impl<T: IntoValue, E: Into<Error>> IntoResult for Result<T, E> {}
 
 /// Argument `i`, converted; an error names the argument.
 fn arg<T: FromValue>(args: &[Raw], i: usize) -> Result<T, RuntimeError> {
-    T::from_value(Value(args[i].clone()))
-        .map_err(|e| e.at_arg(i).into_runtime())
+    T::from_value(Value(args[i].clone())).map_err(|e| e.at_arg(i).into_runtime())
 }
 
 macro_rules! arity {
@@ -139,10 +138,7 @@ impl Context<'_> {
     /// function returns it, the script shows it with the call chain.
     pub fn call(&mut self, f: &Value, args: impl crate::IntoArgs) -> Result<Value, Error> {
         let Raw::Func(func) = &f.0 else {
-            return Err(Error::runtime(RuntimeError::ty(
-                "a function",
-                f.describe(),
-            )));
+            return Err(Error::runtime(RuntimeError::ty("a function", f.describe())));
         };
         self.call_func(&func.clone(), args)
     }
@@ -225,7 +221,8 @@ mod tests {
         assert!(matches!(e, RuntimeError::Arg { index: 1, .. }), "{e:?}");
         assert_eq!(e.to_string(), "expected a number, got a string");
         assert_eq!(
-            <fn(String, bool, Vec<f64>) -> f64 as Callable<(f64, String, bool, Vec<f64>)>>::params(),
+            <fn(String, bool, Vec<f64>) -> f64 as Callable<(f64, String, bool, Vec<f64>)>>::params(
+            ),
             vec!["s", "b", "v"]
         );
         let none = || 42.0;

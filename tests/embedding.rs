@@ -71,9 +71,11 @@ fn native_functions_take_typed_arguments_and_show_in_help_and_completion() {
         |x: Array2<f64>| x.mapv(|v| v.clamp(0.0, 1.0)),
     )
     .unwrap();
-    mla.register("affine", "affine(x, a, b): a * x + b", |x: f64, a: f64, b: f64| {
-        a * x + b
-    })
+    mla.register(
+        "affine",
+        "affine(x, a, b): a * x + b",
+        |x: f64, a: f64, b: f64| a * x + b,
+    )
     .unwrap();
     mla.register("shout", "upper-cases a string", |s: String, twice: bool| {
         let s = s.to_uppercase();
@@ -105,7 +107,9 @@ fn native_functions_take_typed_arguments_and_show_in_help_and_completion() {
         "clip01(X)\n  clamps every element to [0, 1]\n  (host)\n"
     );
     mla.run("help shout").unwrap();
-    assert!(out.take().starts_with("shout(s, b)\n  upper-cases a string\n"));
+    assert!(out
+        .take()
+        .starts_with("shout(s, b)\n  upper-cases a string\n"));
     mla.run("help()").unwrap();
     assert!(out
         .take()
@@ -115,7 +119,10 @@ fn native_functions_take_typed_arguments_and_show_in_help_and_completion() {
     assert!(found
         .iter()
         .any(|c| c.text == "clip01" && c.display == "clip01(X)"));
-    assert_eq!(mla.call_signature("affine(1, ", 10), Some("affine(x, a, b)"));
+    assert_eq!(
+        mla.call_signature("affine(1, ", 10),
+        Some("affine(x, a, b)")
+    );
     assert!(mla
         .reference_markdown()
         .contains("## host\n\n| call | results | what it does |"));
@@ -152,7 +159,8 @@ fn a_native_functions_errors_point_at_its_call_or_argument() {
     assert_eq!(e.kind(), ErrorKind::Call);
     assert!(e.render().contains("safe_log(x): ln x for x > 0"));
     // inside a user function, the chain of calls is shown
-    mla.run("function r = f(x)\n  r = safe_log(x);\nend").unwrap();
+    mla.run("function r = f(x)\n  r = safe_log(x);\nend")
+        .unwrap();
     let e = mla.run("f(-1)").unwrap_err();
     assert_eq!(e.line_col(), Some((2, 7)));
     assert!(e.render().contains("in `f`, called from <code>:1:1"));
@@ -171,11 +179,16 @@ fn native_functions_hold_state() {
     .unwrap();
     let log = Arc::new(Mutex::new(Vec::new()));
     let sink = log.clone();
-    mla.register("record", "record(x): keeps x for the host", move |x: f64| {
-        sink.lock().unwrap().push(x);
-    })
+    mla.register(
+        "record",
+        "record(x): keeps x for the host",
+        move |x: f64| {
+            sink.lock().unwrap().push(x);
+        },
+    )
     .unwrap();
-    mla.run("for i = 1:5; t = tick(); record(i^2); end").unwrap();
+    mla.run("for i = 1:5; t = tick(); record(i^2); end")
+        .unwrap();
     assert_eq!(calls.load(Ordering::Relaxed), 5);
     assert_eq!(mla.get::<f64>("t").unwrap(), 5.0);
     assert_eq!(*log.lock().unwrap(), [1.0, 4.0, 9.0, 16.0, 25.0]);
@@ -199,11 +212,15 @@ fn a_context_function_calls_back_into_mla() {
         },
     )
     .unwrap();
-    mla.register_with_context("scale_by", "scale_by(x): x times the variable k", |ctx, args| {
-        let k: f64 = ctx.get("k")?;
-        let x: f64 = args.get(0)?;
-        Ok(Value::new(k * x))
-    })
+    mla.register_with_context(
+        "scale_by",
+        "scale_by(x): x times the variable k",
+        |ctx, args| {
+            let k: f64 = ctx.get("k")?;
+            let x: f64 = args.get(0)?;
+            Ok(Value::new(k * x))
+        },
+    )
     .unwrap();
     let y: f64 = mla
         .run("y = apply_n((v) -> v * 2, 3, 4);")
@@ -223,7 +240,8 @@ fn a_context_function_calls_back_into_mla() {
     );
     // an error inside the script function called back keeps its own place
     // and the chain runs through the native function
-    mla.run("function r = bad(v)\n  r = v * [1 2 3];\nend").unwrap();
+    mla.run("function r = bad(v)\n  r = v * [1 2 3];\nend")
+        .unwrap();
     let e = mla.run("z = apply_n(bad, ones(2), 1)").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Shape);
     assert_eq!(e.line_col(), Some((2, 9)));
@@ -285,7 +303,10 @@ fn errors_are_diagnostics_with_kinds() {
     let e = mla.run("exit(3)").unwrap_err();
     assert_eq!((e.kind(), e.exit_status()), (ErrorKind::Exit, Some(3)));
     let e = mla.run("error(\"custom %d\", 7)").unwrap_err();
-    assert_eq!((e.kind(), e.to_string()), (ErrorKind::User, "custom 7".into()));
+    assert_eq!(
+        (e.kind(), e.to_string()),
+        (ErrorKind::User, "custom 7".into())
+    );
     let d: &dyn miette::Diagnostic = &e;
     assert_eq!(d.code().unwrap().to_string(), "mla::user");
     let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
@@ -298,9 +319,13 @@ fn errors_are_diagnostics_with_kinds() {
 #[test]
 fn output_and_figures_go_to_the_host() {
     let (mut mla, out) = quiet();
-    mla.run("x = 1:3\nprint(\"hello\")\nplot([1 4 9]);").unwrap();
+    mla.run("x = 1:3\nprint(\"hello\")\nplot([1 4 9]);")
+        .unwrap();
     let text = out.take();
-    assert!(text.starts_with("x = ") && text.contains("hello\n"), "{text}");
+    assert!(
+        text.starts_with("x = ") && text.contains("hello\n"),
+        "{text}"
+    );
     let svg = mla.figure_svg().unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     let png = mla.figure_png().unwrap().unwrap();

@@ -37,7 +37,11 @@ fn ok_scripts() {
 fn parse_errors() {
     insta::glob!("scripts/parse_error/*.mla", |path| {
         let src = read(path);
-        assert!(mla::check_syntax(&src).is_err(), "{} parsed", path.display());
+        assert!(
+            mla::check_syntax(&src).is_err(),
+            "{} parsed",
+            path.display()
+        );
         let err = mla::run_to_string(&name_of(path), &src).expect_err("a parse error");
         insta::assert_snapshot!(err);
     });

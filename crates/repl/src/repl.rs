@@ -67,9 +67,7 @@ pub fn run_with(interpreter: Interpreter) -> ExitCode {
     // Ctrl-C while a program runs stops it and keeps the workspace; at the
     // prompt, the line editor sees Ctrl-C itself and clears the line.
     let handle = mla.borrow().interrupt_handle();
-    if let Err(e) =
-        ctrlc::set_handler(move || handle.interrupt())
-    {
+    if let Err(e) = ctrlc::set_handler(move || handle.interrupt()) {
         eprintln!("mla: Ctrl-C will end the session ({e})");
     }
     loop {
