@@ -26,7 +26,7 @@ fn main() -> Result<(), mla::Error> {
     let vals: Vec<f64> = mla.get("vals")?;
     let c: Array2<f64> = mla.get("C")?;
     println!("eigenvalues seen from Rust: {vals:?}");
-    println!("covariance seen from Rust: {c:?}");
+    println!("covariance seen from Rust:\n{c:.3}");
 
     // Call an MLA function from Rust.
     mla.run("score(v) = sum(v .^ 2);")?;
