@@ -42,7 +42,31 @@ pub use compiled::Compiled;
 pub use convert::{FromValue, IntoArgs, IntoValue};
 pub use error::{render_color, render_plain, Error, ErrorKind};
 pub use interpreter::{Interpreter, InterruptHandle};
-pub use mla_eval::{Completion, CompletionKind, FilePolicy, Limits, SharedBuffer, KEYWORDS};
+pub use mla_eval::{Completion, CompletionKind, FilePolicy, SharedBuffer, KEYWORDS};
+
+/// What a script may use. Exceeding a limit stops it with an [`Error`] of
+/// its own kind ([`ErrorKind::Timeout`], [`ErrorKind::Operations`],
+/// [`ErrorKind::Memory`], [`ErrorKind::Recursion`], [`ErrorKind::Denied`]);
+/// the interpreter keeps the variables assigned before and runs the next
+/// script normally.
+///
+/// ```
+/// use std::time::Duration;
+/// use mla::{ErrorKind, FilePolicy, Interpreter, Limits};
+/// let mut mla = Interpreter::new();
+/// mla.set_limits(Limits {
+///     max_duration: Some(Duration::from_millis(100)),
+///     max_allocation_bytes: 64 << 20,
+///     max_workspace_bytes: Some(256 << 20),
+///     files: FilePolicy::Deny,
+///     ..Limits::default()
+/// });
+/// assert_eq!(mla.run("while true; end").unwrap_err().kind(), ErrorKind::Timeout);
+/// assert_eq!(mla.run("zeros(1e5)").unwrap_err().kind(), ErrorKind::Memory);
+/// assert_eq!(mla.run("load(\"x.csv\")").unwrap_err().kind(), ErrorKind::Denied);
+/// assert!(mla.run("x = 1;").is_ok());
+/// ```
+pub use mla_eval::Limits;
 pub use native::{Args, Context, IntoResult, NativeFunction};
 /// The `ndarray` version MLA's matrices are made of.
 pub use ndarray;

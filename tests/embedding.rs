@@ -4,7 +4,6 @@
 
 use mla::ndarray::{array, Array1, Array2};
 use mla::{Error, ErrorKind, Interpreter, SharedBuffer, Value};
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 

@@ -7,7 +7,7 @@ use mla_parser::{line_col, ParseError, Span};
 use std::fmt;
 use std::sync::Arc;
 
-/// What kind of error an [`EvalError`] is. Programs (the `mla` command,
+/// What kind of error happened. Programs (the `mla` command,
 /// embedders, tests) match on this; the stable code string shown in
 /// diagnostics (`mla::shape`, …) is derived from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

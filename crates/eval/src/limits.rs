@@ -8,19 +8,6 @@ use std::time::Duration;
 /// Limits that keep a script from taking the process down. The defaults
 /// are those of the `mla` command: no operation, time or workspace limit,
 /// allocations up to 8 GiB, calls 1000 deep, any file.
-///
-/// ```
-/// use std::time::Duration;
-/// use mla_eval::{FilePolicy, Limits};
-/// let sandbox = Limits {
-///     max_duration: Some(Duration::from_secs(2)),
-///     max_allocation_bytes: 64 << 20,
-///     max_workspace_bytes: Some(256 << 20),
-///     files: FilePolicy::Deny,
-///     ..Limits::default()
-/// };
-/// assert_eq!(sandbox.max_call_depth, 1000);
-/// ```
 #[derive(Clone, Debug)]
 pub struct Limits {
     /// Most operations one evaluation may do. An operation is a loop
