@@ -278,7 +278,7 @@ impl Interpreter {
     /// assert_eq!(s, 25.0);
     /// let (vals, vecs): (Vec<f64>, Array2<f64>) =
     ///     mla.call("eig", (array![[2.0, 0.0], [0.0, 3.0]],)).unwrap();
-    /// assert_eq!((vals, vecs.dim()), (vec![2.0, 3.0], (2, 2)));
+    /// assert_eq!((vals, vecs.dim()), (vec![3.0, 2.0], (2, 2)));
     /// ```
     pub fn call<T: FromValue>(&mut self, name: &str, args: impl IntoArgs) -> Result<T, Error> {
         let args = args.into_args().into_iter().map(|v| v.0).collect();

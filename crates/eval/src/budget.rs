@@ -1,9 +1,10 @@
 //! The operation and time budget of one evaluation. Every loop iteration
 //! and call ticks; a tick costs a decrement and a test, and only when a
-//! countdown runs out does the slow check look at the operation count and
-//! the clock. The countdown's length adapts so the clock is read about once
-//! a millisecond whatever an operation costs (ruffle's two-tier limit, with
-//! the op limit refreshed by the time).
+//! countdown runs out does the slow check look at the interrupt flag, the
+//! operation count and the clock. The countdown's length adapts so the
+//! slow check runs about once a millisecond whatever an operation costs
+//! (ruffle's two-tier limit, with the op limit refreshed by the time), so
+//! an interrupt or a time limit is noticed within about a millisecond.
 
 use std::time::{Duration, Instant};
 
@@ -43,7 +44,7 @@ impl Default for Budget {
 }
 
 impl Budget {
-    /// A budget starting now. Without limits the countdown never runs out.
+    /// A budget starting now.
     pub fn start(max_operations: Option<u64>, max_duration: Option<Duration>) -> Self {
         let now = Instant::now();
         let mut b = Budget {
@@ -66,19 +67,17 @@ impl Budget {
     }
 
     fn open_window(&mut self) {
-        self.window = match (self.max_operations, self.max_duration) {
-            (None, None) => i64::MAX,
-            (Some(max), None) => max.saturating_sub(self.done).min(i64::MAX as u64) as i64,
-            (max, Some(_)) => {
-                let left = max.map_or(u64::MAX, |m| m.saturating_sub(self.done));
-                self.stride.min(left.min(i64::MAX as u64) as i64)
-            }
+        self.window = match self.max_operations {
+            None => self.stride,
+            Some(max) => self
+                .stride
+                .min(max.saturating_sub(self.done).min(i64::MAX as u64) as i64),
         };
         self.countdown = self.window;
     }
 
-    /// The slow check, when the countdown ran out (or the interrupt flag
-    /// brought the caller here): an exceeded limit, or a new window.
+    /// The slow check, when the countdown ran out: an exceeded limit, or a
+    /// new window.
     pub fn check(&mut self) -> Result<(), Exceeded> {
         self.done += (self.window - self.countdown) as u64;
         self.window = 0;
@@ -88,21 +87,21 @@ impl Budget {
                 return Err(Exceeded::Operations(max));
             }
         }
+        let now = Instant::now();
         if let Some(max) = self.max_duration {
-            let now = Instant::now();
             if now.duration_since(self.started) > max {
                 return Err(Exceeded::Duration(max));
             }
-            let since = now.duration_since(self.last_check);
-            self.last_check = now;
-            self.stride = if since < CHECK_EVERY / 2 {
-                (self.stride * 2).min(MAX_STRIDE)
-            } else if since > CHECK_EVERY * 2 {
-                (self.stride / 2).max(1)
-            } else {
-                self.stride
-            };
         }
+        let since = now.duration_since(self.last_check);
+        self.last_check = now;
+        self.stride = if since < CHECK_EVERY / 2 {
+            (self.stride * 2).min(MAX_STRIDE)
+        } else if since > CHECK_EVERY * 2 {
+            (self.stride / 2).max(1)
+        } else {
+            self.stride
+        };
         self.open_window();
         Ok(())
     }
@@ -134,7 +133,7 @@ mod tests {
     }
 
     #[test]
-    fn no_limit_never_checks() {
+    fn without_limits_nothing_is_exceeded() {
         let mut b = Budget::start(None, None);
         assert_eq!(run(&mut b, 100_000), Ok(()));
         assert_eq!(b.operations(), 100_000);

@@ -226,11 +226,12 @@ impl Interpreter {
     }
 
     /// Counts an operation (a loop iteration or a call): an error if the
-    /// interrupt flag was raised or a limit of operations or time is passed.
+    /// interrupt flag was raised or a limit of operations or time is passed
+    /// (looked at about once a millisecond; see `budget`).
     #[inline]
     pub(crate) fn tick(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
         self.budget.countdown -= 1;
-        if self.budget.countdown < 0 || self.interrupt.load(Ordering::Relaxed) {
+        if self.budget.countdown < 0 {
             return self.tick_slow(cx, span);
         }
         Ok(())
