@@ -82,7 +82,9 @@ pub use value::Value;
 /// assert!(!mla::check_syntax("x = 1 +* 2").unwrap_err().is_incomplete());
 /// ```
 pub fn check_syntax(code: &str) -> Result<(), Error> {
-    Interpreter::new().compile(code).map(drop)
+    mla_eval::Compiled::new("<code>", code)
+        .map(drop)
+        .map_err(Error::from)
 }
 
 /// Runs `code` in a fresh interpreter and returns what it printed, or the

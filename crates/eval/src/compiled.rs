@@ -18,6 +18,17 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Parses and resolves `text`, naming it `name` in diagnostics. Needs
+    /// no interpreter: names are looked up when it runs.
+    pub fn new(name: &str, text: &str) -> Result<Compiled, EvalError> {
+        let source = Source::new(name, text);
+        let parsed =
+            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, &source))?;
+        Ok(Compiled {
+            program: Arc::new(crate::resolve::program(&parsed, &source)),
+        })
+    }
+
     /// The source it was compiled from.
     pub fn source(&self) -> &Source {
         &self.program.source
@@ -25,14 +36,9 @@ impl Compiled {
 }
 
 impl Interpreter {
-    /// Parses and resolves `text`, naming it `name` in diagnostics.
+    /// Parses and resolves `text` (see [`Compiled::new`]).
     pub fn compile(&self, name: &str, text: &str) -> Result<Compiled, EvalError> {
-        let source = Source::new(name, text);
-        let parsed =
-            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, &source))?;
-        Ok(Compiled {
-            program: Arc::new(crate::resolve::program(&parsed, &source)),
-        })
+        Compiled::new(name, text)
     }
 
     /// Runs a compiled program in the workspace, on the calling thread and
