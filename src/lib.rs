@@ -36,6 +36,7 @@ mod convert;
 mod error;
 mod interpreter;
 mod native;
+mod register;
 mod value;
 
 pub use compiled::Compiled;
