@@ -111,19 +111,19 @@ impl Gen {
 }
 
 fn check(mla: &mut Interpreter, src: &str) {
-    if let Err(e) = mla.run("<fuzz>", src) {
+    if let Err(e) = mla.run_named("<fuzz>", src) {
         assert_ne!(e.kind(), mla::ErrorKind::Internal, "panic on {src:?}");
-        let _ = mla::render_plain(&e);
+        let _ = e.render();
     }
 }
 
 fn interpreter() -> Interpreter {
-    let mut mla = Interpreter::with_output(Box::new(SharedBuffer::new()));
+    let mut mla = Interpreter::with_output(SharedBuffer::new());
     mla.set_limits(Limits {
         max_call_depth: 50,
         ..Limits::default()
     });
-    mla.run(
+    mla.run_named(
         "<setup>",
         "x = 2; y = [1 2 3]; A = [4 1; 1 3]; X = ones(3, 2); f = (a) -> a * 2;",
     )
@@ -328,11 +328,8 @@ fn random_characters_never_panic_the_parser() {
         let src: String = (0..len)
             .map(|_| CHARS[(gen.next() % CHARS.len() as u64) as usize] as char)
             .collect();
-        if let Err(e) = mla::parse(&src) {
-            let _ = mla::render_plain(&mla::EvalError::from_parse(
-                e,
-                &mla::Source::new("<fuzz>", src.as_str()),
-            ));
+        if let Err(e) = mla::check_syntax(&src) {
+            let _ = e.render();
         }
     }
 }

@@ -2,7 +2,7 @@
 //! runs and its output is a snapshot; every file under `parse_error` and
 //! `runtime_error` fails and its rendered diagnostic is a snapshot.
 
-use mla::{Interpreter, SharedBuffer, Value};
+use mla::{Interpreter, SharedBuffer};
 use std::path::Path;
 
 fn read(path: &Path) -> String {
@@ -23,15 +23,10 @@ fn ok_scripts() {
     std::fs::create_dir_all(&tmp).expect("temporary folder");
     insta::glob!("scripts/ok/*.mla", |path| {
         let out = SharedBuffer::new();
-        let mut mla = Interpreter::with_output(Box::new(out.clone()));
-        mla.set("tmpdir", Value::str(tmp.display().to_string()));
-        if let Err(e) = mla.run(&name_of(path), &read(path)) {
-            panic!(
-                "{} failed:\n{}{}",
-                path.display(),
-                out.take(),
-                mla::render_plain(&e)
-            );
+        let mut mla = Interpreter::with_output(out.clone());
+        mla.set("tmpdir", tmp.display().to_string());
+        if let Err(e) = mla.run_named(&name_of(path), &read(path)) {
+            panic!("{} failed:\n{}{}", path.display(), out.take(), e.render());
         }
         insta::assert_snapshot!(out.take());
     });
@@ -42,7 +37,11 @@ fn ok_scripts() {
 fn parse_errors() {
     insta::glob!("scripts/parse_error/*.mla", |path| {
         let src = read(path);
-        assert!(mla::parse(&src).is_err(), "{} parsed", path.display());
+        assert!(
+            mla::check_syntax(&src).is_err(),
+            "{} parsed",
+            path.display()
+        );
         let err = mla::run_to_string(&name_of(path), &src).expect_err("a parse error");
         insta::assert_snapshot!(err);
     });
@@ -53,7 +52,7 @@ fn runtime_errors() {
     insta::glob!("scripts/runtime_error/*.mla", |path| {
         let src = read(path);
         assert!(
-            mla::parse(&src).is_ok(),
+            mla::check_syntax(&src).is_ok(),
             "{} does not parse",
             path.display()
         );

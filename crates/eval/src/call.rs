@@ -226,21 +226,31 @@ impl Interpreter {
     /// Counts a call in and checks the limits.
     #[inline]
     fn enter(&mut self, cx: &Ctx, span: Span) -> Result<()> {
-        self.check_interrupt(cx, span)?;
-        if self.depth >= self.limits.max_call_depth {
-            return Err(cx
-                .err(
-                    ErrorKind::Recursion,
-                    format!(
-                        "calls are nested more than {} deep",
-                        self.limits.max_call_depth
-                    ),
-                    span,
-                )
-                .with_help("a recursive function needs a case that stops the recursion"));
+        self.tick(cx, span)?;
+        if self.depth >= self.limits.max_call_depth
+            || crate::interp::stack_address() < self.stack_floor
+        {
+            return Err(self.too_deep(cx, span));
         }
         self.depth += 1;
         Ok(())
+    }
+
+    #[cold]
+    fn too_deep(&self, cx: &Ctx, span: Span) -> EvalError {
+        let message = if self.depth >= self.limits.max_call_depth {
+            format!(
+                "calls are nested more than {} deep",
+                self.limits.max_call_depth
+            )
+        } else {
+            format!(
+                "calls are nested too deep for the stack ({} deep)",
+                self.depth
+            )
+        };
+        cx.err(ErrorKind::Recursion, message, span)
+            .with_help("a recursive function needs a case that stops the recursion")
     }
 
     /// Leaves a frame, error or not, and names the call in an error's chain.
@@ -373,30 +383,39 @@ impl Interpreter {
         })))
     }
 
-    /// Calls a workspace function or builtin by name (for embedders).
+    /// Calls a workspace function or builtin by name (for embedders);
+    /// returns its first result.
     pub fn call(&mut self, name: &str, args: Vec<Value>) -> Result<Value> {
-        static SOURCE: std::sync::LazyLock<Arc<Source>> =
-            std::sync::LazyLock::new(|| Source::new("<call>", ""));
+        self.call_results(name, args, 1)
+    }
+
+    /// Calls a workspace function or builtin by name asking `nout`
+    /// results: a tuple of them when `nout > 1`, else the first. Errors
+    /// at the call point at a source `name(…)` called `<call>`.
+    pub fn call_results(&mut self, name: &str, args: Vec<Value>, nout: usize) -> Result<Value> {
+        let source = Source::new("<call>", format!("{name}(…)"));
         let cx = Ctx {
             base: 0,
             slots: &crate::resolved::Slots::default(),
-            source: &SOURCE,
+            source: &source,
             end: None,
             top: false,
         };
-        let span = Span::default();
+        let span = Span::new(0, source.text.len());
         let f = match self.get(name) {
             Some(Value::Func(f)) => f.clone(),
             _ => match self.registry.func(name) {
                 Some(f) => f,
-                None => return Err(self.unknown_name(&cx, name, span)),
+                None => return Err(self.unknown_name(&cx, name, Span::new(0, name.len()))),
             },
         };
-        self.stack.clear();
-        self.depth = 0;
-        let v = self.call_value(&cx, &f, args, 1, span)?;
+        let _limit = self.begin(self.limits.host_stack_bytes);
+        let v = self.call_value(&cx, &f, args, nout, span)?;
         Ok(match v {
-            Value::Tuple(items) if !items.is_empty() => items[0].clone(),
+            Value::Tuple(items) if nout <= 1 && !items.is_empty() => items[0].clone(),
+            Value::Tuple(items) if nout > 1 && items.len() > nout => {
+                Value::tuple(items[..nout].to_vec())
+            }
             other => other,
         })
     }
@@ -525,10 +544,19 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         Ok(())
     }
 
+    fn read_file(&mut self, path: &str) -> mla_runtime::Result<Vec<u8>> {
+        self.me.limits.files.read(path)
+    }
+
+    fn write_file(&mut self, path: &str, bytes: &[u8]) -> mla_runtime::Result<()> {
+        self.me.limits.files.write(path, bytes)
+    }
+
     fn run_file(&mut self, path: &str) -> mla_runtime::Result<()> {
-        let text = std::fs::read_to_string(path).map_err(|e| RuntimeError::Io {
+        let bytes = self.me.limits.files.read(path)?;
+        let text = String::from_utf8(bytes).map_err(|_| RuntimeError::Io {
             path: path.into(),
-            reason: e.to_string(),
+            reason: "the script is not UTF-8 text".into(),
         })?;
         let source = Source::new(path, text);
         let parsed = mla_parser::parse(&source.text)

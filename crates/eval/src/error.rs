@@ -7,7 +7,7 @@ use mla_parser::{line_col, ParseError, Span};
 use std::fmt;
 use std::sync::Arc;
 
-/// What kind of error an [`EvalError`] is. Programs (the `mla` command,
+/// What kind of error happened. Programs (the `mla` command,
 /// embedders, tests) match on this; the stable code string shown in
 /// diagnostics (`mla::shape`, …) is derived from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -29,10 +29,18 @@ pub enum ErrorKind {
     Results,
     /// A singular matrix, a value outside a function's domain.
     Math,
-    /// An allocation over the limit.
+    /// An allocation over the limit, or variables holding more than theirs.
     Memory,
     /// A file that cannot be read or written.
     Io,
+    /// A file outside what the file-system policy lets the program reach.
+    Denied,
+    /// More operations than the limit allows.
+    Operations,
+    /// A run longer than the time limit.
+    Timeout,
+    /// An error returned by a function the embedder added.
+    Host,
     /// The output was closed by its reader (`mla run.mla | head`).
     OutputClosed,
     /// `exit` or `quit` was called: the program ends, with `exit_code()`.
@@ -65,6 +73,10 @@ impl ErrorKind {
             ErrorKind::Math => "mla::math",
             ErrorKind::Memory => "mla::memory",
             ErrorKind::Io => "mla::io",
+            ErrorKind::Denied => "mla::denied",
+            ErrorKind::Operations => "mla::operations",
+            ErrorKind::Timeout => "mla::timeout",
+            ErrorKind::Host => "mla::host",
             ErrorKind::OutputClosed => "mla::output-closed",
             ErrorKind::Exit => "mla::exit",
             ErrorKind::User => "mla::user",
@@ -74,6 +86,13 @@ impl ErrorKind {
             ErrorKind::Interrupted => "mla::interrupted",
             ErrorKind::Internal => "mla::internal",
         }
+    }
+}
+
+impl ErrorKind {
+    /// The kind of a runtime error, as the evaluator reports it.
+    pub fn of(e: &mla_runtime::RuntimeError) -> ErrorKind {
+        crate::expr::kind(e)
     }
 }
 
@@ -153,6 +172,12 @@ impl EvalError {
     /// Adds a hint.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Replaces the message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
         self
     }
 

@@ -42,7 +42,12 @@ pub(crate) fn nothing() -> Value {
 fn uncatchable(kind: ErrorKind) -> bool {
     matches!(
         kind,
-        ErrorKind::Interrupted | ErrorKind::Recursion | ErrorKind::OutputClosed | ErrorKind::Exit
+        ErrorKind::Interrupted
+            | ErrorKind::Recursion
+            | ErrorKind::OutputClosed
+            | ErrorKind::Exit
+            | ErrorKind::Operations
+            | ErrorKind::Timeout
     )
 }
 
@@ -120,19 +125,29 @@ impl Interpreter {
 
     /// Results are shown at top level only; function bodies run silently.
     fn show(&mut self, cx: &Ctx, stmt: &RStmt, name: &str, v: &Value) {
-        if !stmt.quiet && cx.top && !is_nothing(v) {
+        if !stmt.quiet && cx.top && !self.quiet && !is_nothing(v) {
             self.display(name, v);
         }
     }
 
     /// A bare expression's value becomes `ans` (unless it is no value) and
     /// is shown as `ans = …`.
-    fn answer(&mut self, cx: &Ctx, stmt: &RStmt, ans: Var, v: Value) -> Value {
+    fn answer(&mut self, cx: &Ctx, stmt: &RStmt, ans: Var, v: Value) -> Result<Value> {
         if !is_nothing(&v) {
+            self.check_room(cx, ans, &v, stmt.span)?;
             self.assign_var(cx, ans, v.clone());
             self.show(cx, stmt, "ans", &v);
         }
-        v
+        Ok(v)
+    }
+
+    /// Assigns a value that is not a number after checking the limit on
+    /// the bytes variables hold.
+    #[inline(never)]
+    fn assign_checked(&mut self, cx: &Ctx, target: Var, v: Value, span: Span) -> Result<()> {
+        self.check_room(cx, target, &v, span)?;
+        self.assign_var(cx, target, v);
+        Ok(())
     }
 
     /// Runs a statement. A plain assignment, the statement loops are made
@@ -150,8 +165,14 @@ impl Interpreter {
         } = &stmt.kind
         {
             if stmt.quiet || !cx.top {
-                let v = self.eval(cx, value)?;
-                self.assign_var(cx, *target, v);
+                // A number needs no room check and is written in place;
+                // anything else is checked against the limit by reference,
+                // out of this path (callgrind: checking every value here
+                // cost ~9 instructions a statement).
+                match take_num(self.eval(cx, value)?) {
+                    Ok(x) => self.set_number(cx, *target, x),
+                    Err(v) => self.assign_checked(cx, *target, v, stmt.span)?,
+                }
                 *last = Last::Var(*target);
                 return Ok(Flow::Normal);
             }
@@ -215,7 +236,7 @@ impl Interpreter {
                     return self.name_statement(cx, stmt, expr, var, *ans, last);
                 }
                 let v = self.eval_statement_expr(cx, expr)?;
-                *last = Last::Value(self.answer(cx, stmt, *ans, v));
+                *last = Last::Value(self.answer(cx, stmt, *ans, v)?);
             }
             RStmtKind::Assign {
                 target,
@@ -228,6 +249,7 @@ impl Interpreter {
                 match indices {
                     None if *op == AssignOp::Set && (stmt.quiet || !cx.top) => {
                         let v = self.eval(cx, value)?;
+                        self.check_room(cx, *target, &v, stmt.span)?;
                         self.assign_var(cx, *target, v);
                     }
                     None => self.assign(cx, *target, name, *op, value, stmt)?,
@@ -242,6 +264,7 @@ impl Interpreter {
                 let items = self.split_results(cx, v, targets.len(), value)?;
                 for (target, item) in targets.iter().zip(items) {
                     if let Some((var, name)) = target {
+                        self.check_room(cx, *var, &item, name.span)?;
                         self.show(cx, stmt, &name.text, &item);
                         self.assign_var(cx, *var, item);
                     }
@@ -254,7 +277,7 @@ impl Interpreter {
             } => return self.exec_if(cx, branches, otherwise.as_deref(), last),
             RStmtKind::While { cond, body } => {
                 while self.condition(cx, cond)? {
-                    self.check_interrupt(cx, stmt.span)?;
+                    self.tick(cx, stmt.span)?;
                     match self.exec_block(cx, body, last)? {
                         Flow::Break => break,
                         Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -307,7 +330,7 @@ impl Interpreter {
             }
             other => other,
         };
-        *last = Last::Value(self.answer(cx, stmt, ans, v));
+        *last = Last::Value(self.answer(cx, stmt, ans, v)?);
         Ok(Flow::Normal)
     }
 
@@ -357,7 +380,7 @@ impl Interpreter {
         if let RKind::Range { start, step, stop } = &iter.kind {
             let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, iter.span)?;
             for i in 0..n {
-                self.check_interrupt(cx, iter.span)?;
+                self.tick(cx, iter.span)?;
                 self.set_number(cx, var, a + s * i as f64);
                 match self.exec_block(cx, body, last)? {
                     Flow::Break => break,
@@ -400,7 +423,8 @@ impl Interpreter {
             }
         };
         for item in items {
-            self.check_interrupt(cx, iter.span)?;
+            self.tick(cx, iter.span)?;
+            self.check_room(cx, var, &item, iter.span)?;
             self.assign_var(cx, var, item);
             match self.exec_block(cx, body, last)? {
                 Flow::Break => break,
@@ -447,6 +471,7 @@ impl Interpreter {
                 self.binary_values(cx, bin, &old, &rhs, name.span, value.span, stmt.span)?
             }
         };
+        self.check_room(cx, target, &new, stmt.span)?;
         self.show(cx, stmt, &name.text, &new);
         self.assign_var(cx, target, new);
         Ok(())
@@ -520,10 +545,16 @@ impl Interpreter {
         };
         let rhs = take_num(self.eval(cx, value)?);
         if let (Ok(k), Ok(v)) = (&k, &rhs) {
+            let limited = self.limits.max_workspace_bytes.is_some();
             if let Some(Value::Matrix(m)) = self.var_slot(cx, target) {
                 if let Some(p) = crate::vars::position(*k, m.len()) {
                     let r = m.nrows();
+                    // Writing into shared storage copies it.
+                    let copies = limited && Arc::strong_count(m) > 1;
                     Arc::make_mut(m)[[p % r, p / r]] = *v;
+                    if copies {
+                        self.check_growth(cx, target, stmt.span)?;
+                    }
                     return Ok(());
                 }
             }
@@ -567,13 +598,18 @@ impl Interpreter {
         // `x[k] = number` into a matrix, the loop's common case, writes the
         // element here (callgrind: the general path costs ~300 instructions).
         if let ([IndexArg::Val(Value::Num(k))], Value::Num(v), AssignOp::Set) = (args, &rhs, op) {
+            let limited = self.limits.max_workspace_bytes.is_some();
             if let Some(Value::Matrix(m)) = self.var_slot(cx, target) {
                 if *k >= 1.0 && *k <= m.len() as f64 && k.fract() == 0.0 {
                     let (p, r) = (*k as usize - 1, m.nrows());
+                    let copies = limited && Arc::strong_count(m) > 1;
                     Arc::make_mut(m)[[p % r, p / r]] = *v;
                     if cx.top && !stmt.quiet {
                         let new = Value::Matrix(m.clone());
                         self.show(cx, stmt, &name.text, &new);
+                    }
+                    if copies {
+                        self.check_growth(cx, target, stmt.span)?;
                     }
                     return Ok(());
                 }
@@ -603,8 +639,9 @@ impl Interpreter {
                 .runtime_err(e, target_span)
                 .and_label(value_span, rhs.describe()));
         }
-        if cx.top && !stmt.quiet {
-            let new = slot.clone();
+        let shown = (cx.top && !stmt.quiet).then(|| slot.clone());
+        self.check_growth(cx, target, stmt.span)?;
+        if let Some(new) = shown {
             self.show(cx, stmt, &name.text, &new);
         }
         Ok(())

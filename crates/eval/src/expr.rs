@@ -115,7 +115,7 @@ fn is_transpose(e: &RExpr) -> bool {
 }
 
 /// The kind of each runtime error.
-fn kind(e: &RuntimeError) -> ErrorKind {
+pub(crate) fn kind(e: &RuntimeError) -> ErrorKind {
     use RuntimeError::*;
     match e.inner() {
         Broadcast { .. } | InnerDim { .. } | Shape(_) | NotSquare { .. } => ErrorKind::Shape,
@@ -125,6 +125,8 @@ fn kind(e: &RuntimeError) -> ErrorKind {
         Singular { .. } | Domain(_) => ErrorKind::Math,
         TooLarge { .. } => ErrorKind::Memory,
         Io { .. } | Csv { .. } => ErrorKind::Io,
+        Denied { .. } => ErrorKind::Denied,
+        Host(_) => ErrorKind::Host,
         OutputClosed => ErrorKind::OutputClosed,
         Exit(_) => ErrorKind::Exit,
         User(_) => ErrorKind::User,
@@ -160,10 +162,9 @@ impl Ctx<'_> {
             RuntimeError::InnerDim { .. } => {
                 err.with_help("for an elementwise product use `.*`; `X'` transposes")
             }
-            RuntimeError::TooLarge { .. } => err.with_help(format!(
-                "MLA refuses allocations over {} elements",
-                mla_runtime::MAX_ELEMENTS
-            )),
+            RuntimeError::TooLarge { .. } => err.with_help(
+                "MLA refuses to allocate more than this at once, to keep the process alive",
+            ),
             _ => err,
         }
     }
@@ -272,6 +273,8 @@ impl Interpreter {
             }
             RKind::Range { start, step, stop } => {
                 let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, e.span)?;
+                // A loop walks a range without storing it; a value holds it.
+                mla_runtime::value::check_alloc(1, n).map_err(|err| cx.runtime_err(err, e.span))?;
                 Ok(Value::matrix(ndarray::Array2::from_shape_fn(
                     (1, n),
                     |(_, i)| a + s * i as f64,
@@ -565,6 +568,7 @@ impl Interpreter {
                 RuntimeError::TooLarge {
                     rows: 1.0,
                     cols: count,
+                    limit: mla_runtime::MAX_ELEMENTS,
                 },
                 span,
             )),

@@ -1,35 +1,20 @@
 //! The interpreter: the workspace, the value stack that holds the slots of
 //! running functions, output, limits, and the entry points `run` and `call`.
 
+use crate::budget::{Budget, Exceeded};
 use crate::error::{ErrorKind, EvalError};
+use crate::limits::Limits;
 use crate::names;
 use crate::resolved::Slots;
 use crate::source::Source;
 use crate::workspace::Workspace;
 use mla_parser::Span;
+use mla_runtime::value::AllocationLimit;
 use mla_runtime::{Builtin, Clash, Registry, Rng, Value};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// Limits that keep a runaway script from taking the process down.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Deepest chain of nested calls before an error.
-    pub max_call_depth: usize,
-    /// Stack for the thread `run` evaluates on, in bytes.
-    pub stack_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_call_depth: 1000,
-            stack_bytes: 1 << 30,
-        }
-    }
-}
 
 /// What the code being evaluated runs in: its frame's slots on the value
 /// stack, the source its spans point into, and the size `end` stands for.
@@ -95,6 +80,13 @@ pub struct Interpreter {
     pub(crate) scalar_tier: bool,
     /// Calls that ran in the scalar tier to the end.
     pub(crate) scalar_runs: u64,
+    /// Operations and time of the running evaluation.
+    pub(crate) budget: Budget,
+    /// Calls stop with an error when the stack reaches this address (it
+    /// grows down), before it overflows.
+    pub(crate) stack_floor: usize,
+    /// Results of statements are not shown (a compiled program).
+    pub(crate) quiet: bool,
     entries: usize,
 }
 
@@ -127,8 +119,33 @@ impl Interpreter {
             numbers: Vec::new(),
             scalar_tier: true,
             scalar_runs: 0,
+            budget: Budget::default(),
+            stack_floor: 0,
+            quiet: false,
             entries: 0,
         }
+    }
+
+    /// Sends what the program prints to `out` from now on.
+    pub fn set_output(&mut self, out: Box<dyn Write + Send>) {
+        self.out = out;
+    }
+
+    /// The last figure drawn (`plot`, `scatter`, `hist`, `heatmap`) as an
+    /// SVG document.
+    pub fn figure_svg(&self) -> Option<String> {
+        self.figure.as_ref().map(mla_runtime::plot::svg)
+    }
+
+    /// The last figure drawn as a PNG image (`None` without a figure).
+    pub fn figure_png(&self) -> Option<Result<Vec<u8>, mla_runtime::RuntimeError>> {
+        self.figure.as_ref().map(mla_runtime::plot::png)
+    }
+
+    /// The builtins this interpreter knows (its added ones included) and
+    /// the constants, as a Markdown reference.
+    pub fn reference_markdown(&self) -> String {
+        mla_runtime::builtins::reference_markdown_of(&self.registry)
     }
 
     /// Sends warnings (a result computed from a nearly singular matrix, …)
@@ -155,9 +172,27 @@ impl Interpreter {
         );
     }
 
-    /// Changes the limits.
+    /// Changes the limits (they hold from the next evaluation on).
     pub fn set_limits(&mut self, limits: Limits) {
         self.limits = limits;
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Prepares an evaluation on the current thread, which may use
+    /// `stack_bytes` of stack from here: clears the interrupt flag, the
+    /// value stack and the budget, and sets the allocation limit for as
+    /// long as the returned guard lives.
+    pub(crate) fn begin(&mut self, stack_bytes: usize) -> AllocationLimit {
+        self.interrupt.store(false, Ordering::Relaxed);
+        self.stack.clear();
+        self.depth = 0;
+        self.budget = Budget::start(self.limits.max_operations, self.limits.max_duration);
+        self.stack_floor = stack_address().saturating_sub(stack_bytes);
+        AllocationLimit::set(self.limits.max_elements())
     }
 
     /// Parses and runs `text`, naming it `name` in diagnostics. Displays
@@ -173,7 +208,7 @@ impl Interpreter {
         std::thread::scope(|scope| {
             let handle = std::thread::Builder::new()
                 .stack_size(stack)
-                .spawn_scoped(scope, || self.run_here(&source));
+                .spawn_scoped(scope, || self.run_here(&source, stack - stack / 8));
             match handle {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(EvalError::new(
@@ -194,30 +229,58 @@ impl Interpreter {
     }
 
     /// A flag that stops the running program with an "interrupted" error
-    /// when set; `run` clears it when it starts.
+    /// when set, from any thread; each evaluation clears it when it starts.
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
         self.interrupt.clone()
     }
 
-    /// An error if the interrupt flag was raised (checked in loops and calls).
+    /// Counts an operation (a loop iteration or a call): an error if the
+    /// interrupt flag was raised or a limit of operations or time is passed
+    /// (looked at about once a millisecond; see `budget`).
     #[inline]
-    pub(crate) fn check_interrupt(&self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
-        if self.interrupt.load(Ordering::Relaxed) {
-            return Err(
-                EvalError::new(ErrorKind::Interrupted, "interrupted", span, cx.source)
-                    .with_help("every variable assigned before the interruption is kept"),
-            );
+    pub(crate) fn tick(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
+        self.budget.countdown -= 1;
+        if self.budget.countdown < 0 {
+            return self.tick_slow(cx, span);
         }
         Ok(())
     }
 
-    fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
-        self.interrupt.store(false, Ordering::Relaxed);
+    #[cold]
+    #[inline(never)]
+    fn tick_slow(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
+        const KEPT: &str = "every variable assigned before it stopped is kept";
+        if self.interrupt.load(Ordering::Relaxed) {
+            return Err(
+                EvalError::new(ErrorKind::Interrupted, "interrupted", span, cx.source)
+                    .with_help(KEPT),
+            );
+        }
+        self.budget.check().map_err(|e| {
+            let (kind, message) = match e {
+                Exceeded::Operations(max) => (
+                    ErrorKind::Operations,
+                    format!("the program did more than {max} operations (loop iterations and calls), its limit"),
+                ),
+                Exceeded::Duration(max) => (
+                    ErrorKind::Timeout,
+                    format!("the program ran longer than its time limit of {max:?}"),
+                ),
+            };
+            EvalError::new(kind, message, span, cx.source).with_help(KEPT)
+        })
+    }
+
+    /// Operations done by the running or the last evaluation.
+    pub fn operations(&self) -> u64 {
+        self.budget.operations()
+    }
+
+    fn run_here(&mut self, source: &Arc<Source>, stack_bytes: usize) -> Result<Value, EvalError> {
         let parsed =
             mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
         let program = crate::resolve::program(&parsed, source);
-        self.stack.clear();
-        self.depth = 0;
+        let _limit = self.begin(stack_bytes);
         let result = self.exec_program(&program);
         let _ = self.out.flush();
         result
@@ -247,6 +310,14 @@ impl Interpreter {
         self.ws.set(names::intern(name), value);
     }
 
+    /// Removes a workspace variable; true if there was one.
+    pub fn remove(&mut self, name: &str) -> bool {
+        match names::find(name) {
+            Some(id) => self.ws.slot(id).take().is_some(),
+            None => false,
+        }
+    }
+
     /// Names of the workspace variables, sorted.
     pub fn variable_names(&self) -> Vec<String> {
         self.ws
@@ -260,6 +331,14 @@ impl Interpreter {
         let text = mla_runtime::display::display_named(name, v);
         let _ = self.out.write_all(text.as_bytes());
     }
+}
+
+/// Where the stack of the current thread is now (it grows down on every
+/// platform Rust supports well).
+#[inline(always)]
+pub(crate) fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(marker)) as usize
 }
 
 /// The stack size to evaluate with: `wanted`, or 64 MiB where the system

@@ -8,13 +8,17 @@
 //! assert_eq!(out.take(), "d = -2\n");
 //! ```
 
+mod budget;
 mod call;
 mod callable;
+mod compiled;
 mod complete;
 pub mod error;
 mod exec;
 mod expr;
+mod file_access;
 mod interp;
+mod limits;
 mod literal;
 mod names;
 mod resolve;
@@ -24,8 +28,10 @@ pub mod source;
 mod vars;
 mod workspace;
 
+pub use compiled::Compiled;
 pub use complete::{Completion, CompletionKind, KEYWORDS};
 pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, TraceFrame};
-pub use interp::{Interpreter, Limits, SharedBuffer};
+pub use interp::{Interpreter, SharedBuffer};
+pub use limits::{FilePolicy, Limits};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;

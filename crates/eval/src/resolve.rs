@@ -57,6 +57,8 @@ struct Resolver {
 /// Resolves a parsed program against nothing but its own text: the
 /// workspace and the registry are consulted when names are read.
 pub(crate) fn program(p: &Program, source: &Arc<Source>) -> RProgram {
+    #[cfg(test)]
+    RESOLVED.with(|n| n.set(n.get() + 1));
     let mut r = Resolver {
         scopes: Vec::new(),
         source: source.clone(),
@@ -65,6 +67,17 @@ pub(crate) fn program(p: &Program, source: &Arc<Source>) -> RProgram {
         body: r.block(&p.body),
         source: source.clone(),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    static RESOLVED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many programs this thread resolved (tests count re-parsing).
+#[cfg(test)]
+pub(crate) fn resolved_on_this_thread() -> u64 {
+    RESOLVED.with(|n| n.get())
 }
 
 /// Every name a function body assigns, in order of first appearance.

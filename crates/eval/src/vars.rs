@@ -6,6 +6,7 @@ use crate::interp::{Ctx, Interpreter};
 use crate::names::{self, GlobalId};
 use crate::resolved::Var;
 use mla_parser::Span;
+use mla_runtime::error::bytes_str;
 use mla_runtime::Value;
 use std::sync::Arc;
 
@@ -139,6 +140,87 @@ impl Interpreter {
         }
     }
 
+    /// An error if storing `v` in `target` would make the variables hold
+    /// more bytes than `Limits::max_workspace_bytes`. Numbers and logical
+    /// scalars own no storage and skip the count.
+    #[inline(always)]
+    pub(crate) fn check_room(&self, cx: &Ctx, target: Var, v: &Value, span: Span) -> Result<()> {
+        // The loops' common case, a number, costs one test (callgrind: the
+        // limit's test first cost ~9 instructions a statement).
+        if let Value::Num(_) = v {
+            return Ok(());
+        }
+        self.check_room_slow(cx, Some(target), v, span)
+    }
+
+    #[inline(never)]
+    fn check_room_slow(&self, cx: &Ctx, target: Option<Var>, v: &Value, span: Span) -> Result<()> {
+        let Some(limit) = self.limits.max_workspace_bytes else {
+            return Ok(());
+        };
+        if let Value::Bool(_) = v {
+            return Ok(());
+        }
+        let replaced = target.map(|t| match t {
+            Var::Local(s) => (true, cx.base + s as usize),
+            Var::Global(id) => (false, id.index()),
+        });
+        let mut held = Vec::new();
+        for (i, slot) in self.stack.iter().enumerate() {
+            if replaced != Some((true, i)) {
+                storage(slot.as_ref(), &mut held);
+            }
+        }
+        for (i, slot) in self.ws.slots().iter().enumerate() {
+            if replaced != Some((false, i)) {
+                storage(slot.as_ref(), &mut held);
+            }
+        }
+        storage(Some(v), &mut held);
+        held.sort_unstable();
+        held.dedup_by_key(|(ptr, _)| *ptr);
+        let total: usize = held.iter().map(|(_, bytes)| bytes).sum();
+        if total <= limit {
+            return Ok(());
+        }
+        let what = match target {
+            Some(t) => format!("storing {} in `{}`", v.describe(), Self::var_name(cx, t)),
+            None => "this assignment".to_string(),
+        };
+        Err(cx
+            .err(
+                ErrorKind::Memory,
+                format!(
+                    "{what} would make the variables hold {}, over their limit of {}",
+                    bytes_str(total as f64),
+                    bytes_str(limit as f64)
+                ),
+                span,
+            )
+            .with_help(
+                "clear variables that are no longer needed (`clear A`), or work on smaller pieces",
+            ))
+    }
+
+    /// After an indexed assignment grew `target`: if the variables now hold
+    /// more than their limit, the variable is removed (its old value is
+    /// gone, written over in place) and the error says so.
+    pub(crate) fn check_growth(&mut self, cx: &Ctx, target: Var, span: Span) -> Result<()> {
+        if self.limits.max_workspace_bytes.is_none() {
+            return Ok(());
+        }
+        let Some(v) = self.var_ref(cx, target).cloned() else {
+            return Ok(());
+        };
+        if let Err(e) = self.check_room_slow(cx, Some(target), &v, span) {
+            *self.var_slot(cx, target) = None;
+            let name = Self::var_name(cx, target);
+            let message = format!("{}; `{name}` was removed", e.message);
+            return Err(e.with_label("grows past the limit").with_message(message));
+        }
+        Ok(())
+    }
+
     pub(crate) fn unknown_name(&self, cx: &Ctx, name: &str, span: Span) -> EvalError {
         let vars = self.ws.variables();
         let mut candidates: Vec<&str> = vars.iter().map(|(k, _)| &**k).collect();
@@ -165,6 +247,24 @@ impl Interpreter {
             Some(s) => err.with_help(format!("did you mean `{s}`?")),
             None => err,
         }
+    }
+}
+
+/// The storage `v` holds: (address, bytes) of each matrix, logical matrix
+/// and string in it, so storage two values share can be counted once.
+fn storage(v: Option<&Value>, out: &mut Vec<(usize, usize)>) {
+    match v {
+        Some(Value::Matrix(m)) => out.push((Arc::as_ptr(m) as usize, 8 * m.len())),
+        Some(Value::Logical(m)) => out.push((Arc::as_ptr(m) as usize, m.len())),
+        Some(Value::Str(s)) => out.push((s.as_ptr() as usize, s.len())),
+        Some(Value::Traced(t)) => out.push((Arc::as_ptr(t) as usize, 8 * t.value.len())),
+        Some(Value::Tuple(items)) => items.iter().for_each(|x| storage(Some(x), out)),
+        Some(Value::Func(mla_runtime::Func::User(u))) => {
+            if let Some(l) = u.as_any().downcast_ref::<crate::callable::Lambda>() {
+                l.captured.iter().for_each(|x| storage(x.as_ref(), out));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -88,6 +88,11 @@ impl Workspace {
         }
     }
 
+    /// Every slot, set or not (for counting the memory variables hold).
+    pub fn slots(&self) -> &[Option<Value>] {
+        &self.values
+    }
+
     /// Removes every variable.
     pub fn clear_all(&mut self) {
         self.values.clear();

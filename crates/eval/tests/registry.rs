@@ -33,7 +33,7 @@ fn builtin(name: &'static str, signature: &'static str, func: mla_runtime::Built
         signature,
         doc: "added by the embedder",
         group: "embedding",
-        func,
+        func: mla_runtime::Implementation::Fn(func),
     }
 }
 

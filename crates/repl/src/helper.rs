@@ -2,7 +2,7 @@
 //! candidates, builtin signatures, whether an entry parses) to rustyline,
 //! and colours the line being typed.
 
-use mla_eval::{Interpreter, KEYWORDS};
+use mla::{Interpreter, KEYWORDS};
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter};
@@ -129,7 +129,7 @@ impl Validator for MlaHelper {
 /// more, blank lines included; after `x = 1 +` the line break already ends
 /// the statement, so the entry runs and the error says so.
 pub fn entry_is_complete(entry: &str) -> bool {
-    match mla_parser::parse(&format!("{entry}\n")) {
+    match mla::check_syntax(&format!("{entry}\n")) {
         Ok(_) => true,
         Err(e) => !e.is_incomplete(),
     }
@@ -375,9 +375,9 @@ mod tests {
     fn the_helper_adapts_the_interpreter() {
         use rustyline::history::DefaultHistory;
         let mla = Rc::new(RefCell::new(Interpreter::with_output(Box::new(
-            mla_eval::SharedBuffer::new(),
+            mla::SharedBuffer::new(),
         ))));
-        mla.borrow_mut().run("<t>", "weights = 1;").unwrap();
+        mla.borrow_mut().run_named("<t>", "weights = 1;").unwrap();
         let helper = MlaHelper::new(mla, false);
         let history = DefaultHistory::new();
         let ctx = Context::new(&history);

@@ -3,7 +3,7 @@
 mod helper;
 mod repl;
 
-use mla_eval::{render_color, render_plain, ErrorKind, Interpreter};
+use mla::{render_color, render_plain, ErrorKind, Interpreter};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
@@ -69,7 +69,7 @@ fn real_main() -> ExitCode {
             Ok(code) => {
                 let mut mla = Interpreter::new();
                 // An error in the script is shown; its variables stay for the REPL.
-                if let Err(e) = mla.run(path, &code) {
+                if let Err(e) = mla.run_named(path, &code) {
                     match e.kind() {
                         ErrorKind::Exit => return ExitCode::SUCCESS,
                         _ => eprint!("{}", render_color(&e)),
@@ -112,14 +112,14 @@ fn run_source(name: &str, code: &str) -> ExitCode {
     } else {
         Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
     };
-    match mla.run(name, code) {
+    match mla.run_named(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.
         Err(e) if e.kind() == ErrorKind::OutputClosed => ExitCode::SUCCESS,
         // `exit(code)` in a script ends it with that status, quietly.
         Err(e) if e.kind() == ErrorKind::Exit => {
             let _ = std::io::Write::flush(&mut std::io::stdout());
-            ExitCode::from(e.exit_status.unwrap_or(0).clamp(0, 255) as u8)
+            ExitCode::from(e.exit_status().unwrap_or(0).clamp(0, 255) as u8)
         }
         Err(e) => {
             let text = if std::io::stderr().is_terminal() {

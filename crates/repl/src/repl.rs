@@ -3,7 +3,7 @@
 //! history kept between sessions, and errors that never lose the workspace.
 
 use crate::helper::MlaHelper;
-use mla_eval::{render_color, render_plain, ErrorKind, Interpreter};
+use mla::{render_color, render_plain, ErrorKind, Interpreter};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{Cmd, CompletionType, Config, Editor, EventHandler, KeyCode, KeyEvent, Modifiers};
@@ -66,10 +66,8 @@ pub fn run_with(interpreter: Interpreter) -> ExitCode {
     );
     // Ctrl-C while a program runs stops it and keeps the workspace; at the
     // prompt, the line editor sees Ctrl-C itself and clears the line.
-    let flag = mla.borrow().interrupt_flag();
-    if let Err(e) =
-        ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
-    {
+    let handle = mla.borrow().interrupt_handle();
+    if let Err(e) = ctrlc::set_handler(move || handle.interrupt()) {
         eprintln!("mla: Ctrl-C will end the session ({e})");
     }
     loop {
@@ -87,11 +85,11 @@ pub fn run_with(interpreter: Interpreter) -> ExitCode {
                 history.save(&mut editor);
                 let mut mla = mla.borrow_mut();
                 let name = format!("<repl:{}>", mla.entries() + 1);
-                if let Err(e) = mla.run(&name, &format!("{entry}\n")) {
+                if let Err(e) = mla.run_named(&name, &format!("{entry}\n")) {
                     // `exit()`, `quit(2)`: leave with that status.
                     if e.kind() == ErrorKind::Exit {
                         history.save(&mut editor);
-                        return ExitCode::from(e.exit_status.unwrap_or(0).clamp(0, 255) as u8);
+                        return ExitCode::from(e.exit_status().unwrap_or(0).clamp(0, 255) as u8);
                     }
                     let text = if color {
                         render_color(&e)

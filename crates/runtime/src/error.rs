@@ -13,6 +13,22 @@ pub fn shape_str(s: Shape) -> String {
     format!("{}×{}", s.0, s.1)
 }
 
+/// A size in bytes for people: `800 B`, `7.6 MiB`, `80 GiB`.
+pub fn bytes_str(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut x = bytes;
+    let mut unit = 0;
+    while x >= 1024.0 && unit + 1 < UNITS.len() {
+        x /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || x.fract() == 0.0 {
+        format!("{x} {}", UNITS[unit])
+    } else {
+        format!("{x:.1} {}", UNITS[unit])
+    }
+}
+
 /// `1 row`, `3 rows`.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -99,7 +115,19 @@ pub enum RuntimeError {
         rows: f64,
         /// Columns asked for.
         cols: f64,
+        /// The most elements one allocation may have (see
+        /// [`allocation_limit`](crate::value::allocation_limit)).
+        limit: usize,
     },
+    /// A file the host does not let the program reach.
+    Denied {
+        /// The path as the program gave it.
+        path: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// An error returned by a function the embedder added.
+    Host(String),
     /// A file could not be read or written.
     Io {
         /// The path.
@@ -245,11 +273,14 @@ impl fmt::Display for RuntimeError {
                 write!(f, "{what} needs a square matrix, got {}", shape_str(*shape))
             }
             Singular { what } => write!(f, "{what}: the matrix is singular to working precision"),
-            TooLarge { rows, cols } => write!(
+            TooLarge { rows, cols, limit } => write!(
                 f,
-                "refusing to allocate a {rows}×{cols} matrix: more than {} elements",
-                crate::MAX_ELEMENTS
+                "refusing to allocate a {rows}×{cols} matrix ({}): one allocation may take at most {}",
+                bytes_str(rows * cols * 8.0),
+                bytes_str(*limit as f64 * 8.0)
             ),
+            Denied { path, reason } => write!(f, "cannot access `{path}`: {reason}"),
+            Host(msg) => f.write_str(msg),
             Io { path, reason } => write!(f, "cannot access `{path}`: {reason}"),
             Csv {
                 path,

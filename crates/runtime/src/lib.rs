@@ -16,8 +16,8 @@ pub mod rng;
 pub mod value;
 
 pub use builtins::{
-    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Host, Registry,
-    BUILTINS, CONSTANTS,
+    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Host, Implementation,
+    NativeFn, Registry, BUILTINS, CONSTANTS,
 };
 pub use error::{CallbackError, Result, RuntimeError, Shape};
 pub use index::IndexArg;

@@ -9,8 +9,44 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-/// Refuse to allocate matrices with more elements than this (8 GiB of f64).
+/// Refuse to allocate matrices with more elements than this (8 GiB of f64),
+/// unless an embedder sets another limit.
 pub const MAX_ELEMENTS: usize = 1 << 30;
+
+thread_local! {
+    /// The most elements one allocation may have on this thread. The
+    /// interpreter sets it around each evaluation (with
+    /// [`AllocationLimit`]), so the checks deep in the operators need no
+    /// parameter threaded through every call.
+    static ALLOCATION_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_ELEMENTS) };
+}
+
+/// The most elements one allocation may have now (on this thread).
+pub fn allocation_limit() -> usize {
+    ALLOCATION_LIMIT.with(|l| l.get())
+}
+
+/// Sets the allocation limit of this thread while it lives, then puts the
+/// previous one back (so nested evaluations restore their caller's).
+#[must_use = "the limit holds only while the guard lives"]
+pub struct AllocationLimit {
+    previous: usize,
+}
+
+impl AllocationLimit {
+    /// Limits allocations to `elements` elements each.
+    pub fn set(elements: usize) -> Self {
+        AllocationLimit {
+            previous: ALLOCATION_LIMIT.with(|l| l.replace(elements)),
+        }
+    }
+}
+
+impl Drop for AllocationLimit {
+    fn drop(&mut self) {
+        ALLOCATION_LIMIT.with(|l| l.set(self.previous));
+    }
+}
 
 /// A value of MLA.
 #[derive(Clone, Debug)]
@@ -93,13 +129,15 @@ impl Func {
     }
 }
 
-/// Checks that an `r×c` allocation is within [`MAX_ELEMENTS`].
+/// Checks that an `r×c` allocation is within the [`allocation_limit`].
 pub fn check_alloc(rows: usize, cols: usize) -> Result<()> {
+    let limit = allocation_limit();
     match rows.checked_mul(cols) {
-        Some(n) if n <= MAX_ELEMENTS => Ok(()),
+        Some(n) if n <= limit => Ok(()),
         _ => Err(RuntimeError::TooLarge {
             rows: rows as f64,
             cols: cols as f64,
+            limit,
         }),
     }
 }
@@ -362,5 +400,24 @@ mod tests {
         assert!(check_alloc(1 << 20, 1 << 20).is_err());
         assert!(check_alloc(usize::MAX, 2).is_err());
         assert!(check_alloc(1000, 1000).is_ok());
+    }
+
+    #[test]
+    fn the_limit_holds_while_its_guard_lives() {
+        {
+            let _guard = AllocationLimit::set(100);
+            assert!(check_alloc(10, 10).is_ok());
+            let e = check_alloc(10, 11).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "refusing to allocate a 10×11 matrix (880 B): one allocation may take at most 800 B"
+            );
+            {
+                let _inner = AllocationLimit::set(10);
+                assert!(check_alloc(10, 10).is_err());
+            }
+            assert!(check_alloc(10, 10).is_ok());
+        }
+        assert_eq!(allocation_limit(), MAX_ELEMENTS);
     }
 }

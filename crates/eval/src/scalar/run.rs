@@ -3,6 +3,7 @@
 //! answered by giving up (see the module above for why that is safe).
 
 use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt, PURE_BUILTINS};
+use crate::budget::Budget;
 use crate::callable::UserFunction;
 use crate::interp::Interpreter;
 use crate::names::{self, GlobalId};
@@ -51,6 +52,8 @@ impl Interpreter {
             ws: &self.ws,
             registry: &self.registry,
             interrupt: &self.interrupt,
+            budget: &mut self.budget,
+            stack_floor: self.stack_floor,
             depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
             stack: numbers,
             last: None,
@@ -78,6 +81,11 @@ struct Tier<'a> {
     ws: &'a Workspace,
     registry: &'a Registry,
     interrupt: &'a AtomicBool,
+    /// The evaluation's operation and time budget: the tier ticks it as the
+    /// general evaluator does, at every call and loop iteration.
+    budget: &'a mut Budget,
+    /// Where the general evaluator stops calls before the stack overflows.
+    stack_floor: usize,
     /// Calls left before the depth limit, where the general evaluator
     /// reports the error.
     depth_left: usize,
@@ -114,8 +122,11 @@ impl<'a> Tier<'a> {
 
     /// Runs `f`, whose arguments are on the stack from `base`.
     fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
-        if self.depth_left == 0 || self.interrupted() {
+        if self.depth_left == 0 || crate::interp::stack_address() < self.stack_floor {
             return self.give_up(GiveUp::ThisCall);
+        }
+        if self.tick() {
+            return f64::NAN;
         }
         self.depth_left -= 1;
         if f.nslots > f.nparams {
@@ -133,13 +144,24 @@ impl<'a> Tier<'a> {
         result
     }
 
-    /// Whether to stop: the run gave up or the user interrupted.
+    /// Counts an operation; whether to stop: the run gave up, or the slow
+    /// check (about once a millisecond) found an interrupt or a limit
+    /// reached, which the general evaluator then reports.
     #[inline]
-    fn interrupted(&mut self) -> bool {
-        if self.interrupt.load(Ordering::Relaxed) {
-            self.give_up(GiveUp::ThisCall);
+    fn tick(&mut self) -> bool {
+        self.budget.countdown -= 1;
+        if self.budget.countdown < 0 {
+            self.tick_slow();
         }
         self.stopped.is_some()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn tick_slow(&mut self) {
+        if self.interrupt.load(Ordering::Relaxed) || self.budget.check().is_err() {
+            self.give_up(GiveUp::ThisCall);
+        }
     }
 
     fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
@@ -182,7 +204,7 @@ impl<'a> Tier<'a> {
         match s {
             Stmt::While(c, body) => loop {
                 let go = self.cond(c, base);
-                if self.interrupted() {
+                if self.tick() {
                     return Flow::Return;
                 }
                 if !go {
@@ -207,7 +229,7 @@ impl<'a> Tier<'a> {
                     None => 1.0,
                 };
                 let b = self.num(stop, base);
-                if self.interrupted() {
+                if self.stopped.is_some() {
                     return Flow::Return;
                 }
                 let Ok(n) = crate::expr::range_len(a, s, b) else {
@@ -215,7 +237,7 @@ impl<'a> Tier<'a> {
                     return Flow::Return;
                 };
                 for i in 0..n {
-                    if self.interrupted() {
+                    if self.tick() {
                         return Flow::Return;
                     }
                     self.stack[base + *var as usize] = a + s * i as f64;

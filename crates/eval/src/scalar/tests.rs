@@ -164,3 +164,32 @@ fn an_interrupt_stops_a_tiered_loop() {
     mla.run("t.mla", "x").expect("x is kept");
     assert_eq!(out.take(), "x = 5\n");
 }
+
+#[test]
+fn limits_stop_a_tiered_loop() {
+    let out = SharedBuffer::new();
+    let mut mla = Interpreter::with_output(Box::new(out.clone()));
+    mla.limits.max_duration = Some(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let err = mla
+        .run("t.mla", "function r = spin(n)\n  r = 0;\n  while true\n    r = r + n;\n  end\nend\nx = 5; y = spin(1)")
+        .expect_err("stopped by the time limit");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(
+        err.kind(),
+        crate::ErrorKind::Timeout,
+        "{}",
+        render_plain(&err)
+    );
+    mla.limits.max_operations = Some(100_000);
+    mla.limits.max_duration = None;
+    let err = mla
+        .run("t.mla", "z = spin(2)")
+        .expect_err("stopped by the operation limit");
+    assert_eq!(
+        err.kind(),
+        crate::ErrorKind::Operations,
+        "{}",
+        render_plain(&err)
+    );
+}

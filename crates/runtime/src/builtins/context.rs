@@ -51,6 +51,22 @@ pub trait Host {
             "this host cannot run scripts".into(),
         ))
     }
+    /// The bytes of the file at `path` (`load`). The host decides which
+    /// paths a script may read; this default reads any.
+    fn read_file(&mut self, path: &str) -> Result<Vec<u8>> {
+        std::fs::read(path).map_err(|e| crate::RuntimeError::Io {
+            path: path.into(),
+            reason: e.to_string(),
+        })
+    }
+    /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host
+    /// decides which paths a script may write; this default writes any.
+    fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        std::fs::write(path, bytes).map_err(|e| crate::RuntimeError::Io {
+            path: path.into(),
+            reason: e.to_string(),
+        })
+    }
     /// Shows a warning about a result that is returned anyway (a nearly
     /// singular matrix, say). Hosts that have nowhere to show it drop it.
     fn warn(&mut self, message: &str) {
@@ -127,10 +143,46 @@ impl DerefMut for CallContext<'_> {
 /// count the table entry has already checked.
 pub type BuiltinFn = fn(&mut CallContext<'_>, &[Value]) -> Result<Value>;
 
+/// A builtin implemented by a closure, which may hold the embedder's state.
+/// `Send + Sync` because function values travel with the interpreter
+/// between threads, and a closure may be re-entered when the script it
+/// calls back calls it again.
+pub type NativeFn = dyn Fn(&mut CallContext<'_>, &[Value]) -> Result<Value> + Send + Sync;
+
+/// How a builtin is implemented: a plain function (the static table) or a
+/// shared closure (added by an embedder).
+#[derive(Clone)]
+pub enum Implementation {
+    /// A function pointer: costs nothing to copy.
+    Fn(BuiltinFn),
+    /// A closure over the embedder's state.
+    Closure(Arc<NativeFn>),
+}
+
+impl Implementation {
+    /// Runs the implementation.
+    #[inline]
+    pub fn call(&self, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+        match self {
+            Implementation::Fn(f) => f(cx, args),
+            Implementation::Closure(f) => f(cx, args),
+        }
+    }
+}
+
+impl std::fmt::Debug for Implementation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Implementation::Fn(_) => f.write_str("Fn(..)"),
+            Implementation::Closure(_) => f.write_str("Closure(..)"),
+        }
+    }
+}
+
 /// One builtin: its name, arity, documentation and implementation. The
 /// static table holds most; embedders add their own to one interpreter's
 /// [`Registry`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Builtin {
     /// The name scripts call it by.
     pub name: &'static str,
@@ -147,7 +199,7 @@ pub struct Builtin {
     /// Its group in the reference (`build`, `linear algebra`, …).
     pub group: &'static str,
     /// The implementation.
-    pub func: BuiltinFn,
+    pub func: Implementation,
 }
 
 /// A builtin as a function value holds it: a table entry costs no

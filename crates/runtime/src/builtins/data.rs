@@ -14,44 +14,45 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 
 const IRIS_CSV: &str = include_str!("../../data/iris.csv");
 
-fn io_err(path: &str, e: std::io::Error) -> RuntimeError {
-    RuntimeError::Io {
-        path: path.into(),
-        reason: e.to_string(),
-    }
-}
-
 fn is_npy(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".npy")
 }
 
-fn load(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+/// Files are read and written through the host, which decides which paths
+/// a script may reach.
+fn load(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?;
+    let bytes = cx.read_file(path).map_err(|e| e.at_arg(0))?;
     let m = if is_npy(path) {
-        let bytes = std::fs::read(path).map_err(|e| io_err(path, e).at_arg(0))?;
         files::parse_npy(&bytes, path)?
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| io_err(path, e).at_arg(0))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            RuntimeError::Io {
+                path: path.into(),
+                reason: "the file is not UTF-8 text (a CSV file or a .npy file loads)".into(),
+            }
+            .at_arg(0)
+        })?;
         files::parse_csv(&text, path)?
     };
     Ok(Value::matrix(m))
 }
 
-fn save(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+fn save(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?;
     let m = mat(args, 1)?;
     let lower = path.to_ascii_lowercase();
-    let result = if is_npy(path) {
-        std::fs::write(path, files::to_npy(&m))
+    let bytes = if is_npy(path) {
+        files::to_npy(&m)
     } else if [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e)) {
-        std::fs::write(path, files::to_csv(&m))
+        files::to_csv(&m).into_bytes()
     } else {
         return Err(RuntimeError::Domain(format!(
             "save writes .csv, .txt or .npy files; `{path}` has neither extension"
         ))
         .at_arg(0));
     };
-    result.map_err(|e| io_err(path, e).at_arg(0))?;
+    cx.write_file(path, &bytes).map_err(|e| e.at_arg(0))?;
     Ok(Value::str(path))
 }
 

@@ -13,7 +13,7 @@ macro_rules! entry {
             signature: $sig,
             doc: $doc,
             group: $group,
-            func: $f,
+            func: $crate::builtins::Implementation::Fn($f),
         }
     };
 }
@@ -22,7 +22,9 @@ mod arrange;
 mod build;
 mod context;
 mod registry;
-pub use context::{Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host};
+pub use context::{
+    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host, Implementation, NativeFn,
+};
 pub(crate) use elementwise::{clamp_bounds, clamp_one};
 pub(crate) use ml::{
     clamped_ln, lines, logsumexp_of, relu_one, sig as sigmoid_fn, softmax_of, Lines,
@@ -154,7 +156,7 @@ pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Val
     if crate::autodiff::any_traced(args) {
         return call_traced(b, cx, args);
     }
-    (b.func)(cx, args)
+    b.func.call(cx, args)
 }
 
 /// A builtin reached with traced arguments (inside `grad`): constant
@@ -163,7 +165,7 @@ pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Val
 fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if crate::autodiff::is_constant_builtin(b.name) {
         let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
-        return (b.func)(cx, &plain);
+        return b.func.call(cx, &plain);
     }
     if matches!(b.name, "grad" | "value_and_grad") {
         return Err(RuntimeError::Domain(
@@ -311,7 +313,12 @@ mod tests {
 /// and the constants (kept in `docs/builtins.md`; a test checks that it is
 /// current).
 pub fn reference_markdown() -> String {
-    let registry = Registry::standard();
+    reference_markdown_of(&Registry::standard())
+}
+
+/// The reference of every builtin `registry` knows (an embedder's added
+/// ones included) and of the constants, as Markdown.
+pub fn reference_markdown_of(registry: &Registry) -> String {
     let mut out = String::from(
         "# MLA builtins\n\nGenerated from the builtin table (`crates/runtime/src/builtins`); do not edit by hand.\nRegenerate with `MLA_UPDATE_DOCS=1 cargo test -p mla-runtime builtin_reference`.\n",
     );
@@ -320,10 +327,13 @@ pub fn reference_markdown() -> String {
             "\n## {g}\n\n| call | results | what it does |\n|---|---|---|\n"
         ));
         for b in registry.iter().filter(|b| b.group == g) {
+            let outputs = match b.outputs {
+                usize::MAX => "any".to_string(),
+                n => n.to_string(),
+            };
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
+                "| `{}` | {outputs} | {} |\n",
                 b.signature,
-                b.outputs,
                 b.doc.replace('|', "\\|")
             ));
         }

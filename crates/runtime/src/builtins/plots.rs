@@ -107,6 +107,7 @@ fn savefig(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             "there is no figure to save yet: draw one with plot, scatter, hist or heatmap".into(),
         ));
     };
-    plot::save(&fig, &path)?;
+    let bytes = plot::encode_for(&fig, &path)?;
+    cx.write_file(&path, &bytes).map_err(|e| e.at_arg(0))?;
     Ok(Value::Tuple(Vec::new().into()))
 }

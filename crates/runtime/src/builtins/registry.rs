@@ -124,7 +124,7 @@ impl std::error::Error for Clash {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtins::CallContext;
+    use crate::builtins::{CallContext, Implementation};
     use crate::error::Result;
     use crate::value::Value;
 
@@ -141,7 +141,7 @@ mod tests {
             signature: "twice(x)",
             doc: "doubles x",
             group: "test",
-            func: twice,
+            func: Implementation::Fn(twice),
         }
     }
 

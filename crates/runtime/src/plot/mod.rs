@@ -103,29 +103,32 @@ pub fn histogram(data: &[f64], bins: usize) -> Figure {
     Figure::Hist { edges, counts }
 }
 
-/// Writes `fig` to `path` as SVG or PNG, by the extension.
-pub fn save(fig: &Figure, path: &str) -> Result<()> {
+/// `fig` as an SVG document.
+pub fn svg(fig: &Figure) -> String {
+    svg::render(&scene::build(fig))
+}
+
+/// `fig` as a PNG image.
+pub fn png(fig: &Figure) -> Result<Vec<u8>> {
+    png::render(&scene::build(fig)).ok_or_else(|| RuntimeError::Io {
+        path: "<png>".into(),
+        reason: "the PNG encoder failed".into(),
+    })
+}
+
+/// The bytes of `fig` as `path` asks for them: SVG or PNG, by the extension.
+pub fn encode_for(fig: &Figure, path: &str) -> Result<Vec<u8>> {
     let lower = path.to_ascii_lowercase();
-    let bytes = if lower.ends_with(".svg") {
-        svg::render(&scene::build(fig)).into_bytes()
+    if lower.ends_with(".svg") {
+        Ok(svg(fig).into_bytes())
     } else if lower.ends_with(".png") {
-        png::render(&scene::build(fig)).ok_or_else(|| RuntimeError::Io {
-            path: path.into(),
-            reason: "the PNG encoder failed".into(),
-        })?
+        png(fig)
     } else {
-        return Err(RuntimeError::Domain(format!(
+        Err(RuntimeError::Domain(format!(
             "savefig writes .svg or .png files; `{path}` has neither extension"
         ))
-        .at_arg(0));
-    };
-    std::fs::write(path, bytes).map_err(|e| {
-        RuntimeError::Io {
-            path: path.into(),
-            reason: e.to_string(),
-        }
-        .at_arg(0)
-    })
+        .at_arg(0))
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +180,7 @@ mod tests {
 
     #[test]
     fn save_refuses_unknown_extensions() {
-        assert!(save(&figure(), "plot.jpg").is_err());
+        assert!(encode_for(&figure(), "plot.jpg").is_err());
+        assert!(encode_for(&figure(), "plot.SVG").is_ok());
     }
 }
