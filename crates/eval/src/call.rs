@@ -94,26 +94,55 @@ impl Interpreter {
             }
         }
         let f = match callee_expr.kind {
-            RKind::Var(v) => match self.var_ref(cx, v) {
-                Some(Value::Func(f)) => f.clone(),
-                Some(other) => {
-                    let other = other.clone();
-                    return Err(Self::not_callable(
-                        cx,
-                        &Self::var_name(cx, v),
-                        &other,
-                        span,
-                        args,
-                    ));
-                }
-                None => match self.fallback(cx, v, callee_expr.span) {
-                    Ok(Value::Func(f)) => f,
-                    _ => {
-                        let name = Self::var_name(cx, v);
-                        return Err(self.unknown_name(cx, &name, callee_expr.span));
+            RKind::Var(v) => {
+                match self.var_ref(cx, v) {
+                    Some(Value::Func(f)) => f.clone(),
+                    Some(other) => {
+                        let other = other.clone();
+                        return Err(Self::not_callable(
+                            cx,
+                            &Self::var_name(cx, v),
+                            &other,
+                            span,
+                            args,
+                        ));
                     }
-                },
-            },
+                    None => match self.fallback(cx, v, callee_expr.span) {
+                        Ok(Value::Func(f)) => f,
+                        Ok(Value::Num(_)) => {
+                            // `pi(2)`, `NaN(2, 2)`: a constant called.
+                            let name = Self::var_name(cx, v);
+                            let dims: Vec<&str> = args
+                                .iter()
+                                .map(|a| {
+                                    cx.source
+                                        .text
+                                        .get(a.span.start as usize..a.span.end as usize)
+                                        .unwrap_or("n")
+                                })
+                                .collect();
+                            let example = if dims.is_empty() {
+                                "2, 2".to_string()
+                            } else {
+                                dims.join(", ")
+                            };
+                            return Err(cx
+                            .err(
+                                ErrorKind::Type,
+                                format!("`{name}` is a number, not a function: it takes no arguments"),
+                                span,
+                            )
+                            .with_help(format!(
+                                "for a matrix filled with {name}, write fill({name}, {example})"
+                            )));
+                        }
+                        _ => {
+                            let name = Self::var_name(cx, v);
+                            return Err(self.unknown_name(cx, &name, callee_expr.span));
+                        }
+                    },
+                }
+            }
             _ => match self.eval(cx, callee_expr)? {
                 Value::Func(f) => f,
                 other => {

@@ -47,7 +47,7 @@ impl Interpreter {
                 parts.push((m, e.span));
             }
             if !strings.is_empty() {
-                if !parts.is_empty() || rows.len() > 1 {
+                if !parts.is_empty() {
                     return Err(cx
                         .err(
                             ErrorKind::Type,
@@ -56,6 +56,17 @@ impl Interpreter {
                         )
                         .with_help(
                             "join strings with + or [\"a\" \"b\"]; format numbers with sprintf",
+                        ));
+                }
+                if rows.len() > 1 {
+                    return Err(cx
+                        .err(
+                            ErrorKind::Type,
+                            "strings cannot be stacked in rows: a string is one value, not a row of characters",
+                            span,
+                        )
+                        .with_help(
+                            "join strings on one row with [\"ab\" \"cd\"] or \"ab\" + \"cd\"; keep several apart in a tuple (\"ab\", \"cd\")",
                         ));
                 }
                 return Ok(Value::str(strings.concat()));

@@ -95,11 +95,58 @@ impl ParseError {
             } else {
                 message = format!("unexpected end of input: expected {}", join_or(&wanted));
             }
+        } else if rest.starts_with('"') {
+            // The string rule failed where it starts: no closing quote on
+            // its line, or an escape it does not know.
+            let line = rest.lines().next().unwrap_or("");
+            let body = &line[1..];
+            let mut chars = body.char_indices();
+            let mut closed = false;
+            let mut bad_escape = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some((_, 'n' | 't' | '\\' | '"' | 'r' | '0')) => {}
+                        Some((_, other)) => {
+                            bad_escape.get_or_insert((i, other));
+                        }
+                        None => {}
+                    },
+                    _ => {}
+                }
+            }
+            if let Some((i, c)) = bad_escape {
+                let at = pos + 1 + i;
+                return ParseError {
+                    message: format!("unknown escape `\\{c}` in a string"),
+                    span: Span::new(at, at + 1 + c.len_utf8()),
+                    hint: "a string knows \\n, \\t, \\r, \\0, \\\\ and \\\"; write \\\\ for a backslash".into(),
+                    incomplete: false,
+                };
+            }
+            if !closed {
+                return ParseError {
+                    message: "this string is never closed".into(),
+                    span: Span::new(pos, pos + 1),
+                    hint: "add `\"` where the string ends, on the same line".into(),
+                    incomplete: false,
+                };
+            }
         } else if rest.starts_with('\'') {
             hint = "strings use double quotes (\"text\"); `'` is the transpose operator and must follow a value with no blank".into();
         } else if rest.starts_with('=') && !rest.starts_with("==") {
             message = "unexpected `=` inside an expression".into();
-            hint = "to compare, write `==`; `=` only assigns, at the start of a statement".into();
+            hint = if src[..pos].trim_start().starts_with('(')
+                && src[..pos].trim_end().ends_with(')')
+            {
+                "destructuring assigns to names only, `(a, b) = …`: assign to a name first, then index (`t = …; a[1] = t`)".into()
+            } else {
+                "to compare, write `==`; `=` only assigns, at the start of a statement".into()
+            };
         } else if rest.starts_with('?') {
             message = "`?` is not an operator in MLA (there is no `c ? a : b`)".into();
             hint = "choose with `if c … else … end`, or as a value with `ifelse(c, a, b)`".into();

@@ -236,6 +236,8 @@ impl fmt::Display for RuntimeError {
             ),
             Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
             IndexOutOfRange { index, dim, size } => {
+                // `x[1e300]` says 1e+300, not three hundred digits.
+                let index = crate::display::format_scalar(*index);
                 let which = match dim {
                     1 => format!(
                         "row index {index} is out of range: the matrix has {} ({})",
@@ -275,7 +277,9 @@ impl fmt::Display for RuntimeError {
             Singular { what } => write!(f, "{what}: the matrix is singular to working precision"),
             TooLarge { rows, cols, limit } => write!(
                 f,
-                "refusing to allocate a {rows}×{cols} matrix ({}): one allocation may take at most {}",
+                "refusing to allocate a {}×{} matrix ({}): one allocation may take at most {}",
+                crate::display::format_scalar(*rows),
+                crate::display::format_scalar(*cols),
                 bytes_str(rows * cols * 8.0),
                 bytes_str(*limit as f64 * 8.0)
             ),

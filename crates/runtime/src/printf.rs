@@ -272,9 +272,13 @@ fn format_one(spec: &Spec, arg: &Arg) -> String {
         let x = if x.is_nan() { x.abs() } else { x };
         return pad(spec, sign(spec, x, body), false);
     }
+    // MATLAB prints in %e form what an integer conversion cannot show: a
+    // non-integer, a whole number beyond 64 bits (1e300 came out as
+    // 18446744073709551615), a %c code that is no character (-1, a
+    // surrogate such as 55296).
     let conv = match spec.conv {
-        // MATLAB prints a non-integer given to %d in %e form.
-        'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'c' if x.fract() != 0.0 => 'e',
+        'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'c' if x.fract() != 0.0 || x.abs() >= 9.2e18 => 'e',
+        'c' if x < 0.0 || char::from_u32(x as u32).is_none() => 'e',
         c => c,
     };
     let body = match conv {
@@ -317,6 +321,30 @@ mod tests {
 
     fn s(fmt: &str, args: &[Value]) -> String {
         sprintf(fmt, args).unwrap()
+    }
+
+    #[test]
+    fn values_an_integer_conversion_cannot_show_print_as_e() {
+        // MATLAB: sprintf('%d', 1e300) is 1.000000e+300; C would print junk.
+        assert_eq!(
+            s(
+                "%d|%x|%i|%c|%c|%d|%c",
+                &[
+                    Value::Num(1e300),
+                    Value::Num(1e300),
+                    Value::Num(-1e300),
+                    Value::Num(-1.0),
+                    Value::Num(55296.0),
+                    Value::Num(9007199254740992.0),
+                    Value::Num(65.0),
+                ]
+            ),
+            "1.000000e+300|1.000000e+300|-1.000000e+300|-1.000000e+00|5.529600e+04|9007199254740992|A"
+        );
+        assert_eq!(
+            s("%g %f", &[Value::Num(-f64::NAN), Value::Num(f64::NAN)]),
+            "NaN NaN"
+        );
     }
 
     #[test]
