@@ -225,3 +225,22 @@ fn p3_clamp_with_a_nan_bound() {
     let e = mla.run("<t>", "one_hot(0, 0)").expect_err("refused");
     assert!(e.message.contains("at least one class"), "{}", e.message);
 }
+
+#[test]
+fn one_hot_refuses_labels_outside_its_classes() {
+    let mut mla = interpreter();
+    for code in [
+        "one_hot([1; 1.5], [1 2])",
+        "one_hot([1; 3], [1 2])",
+        "one_hot([1; 1.5], 2)",
+    ] {
+        let e = mla.run("<t>", code).expect_err("refused");
+        assert!(
+            e.message.contains("is not one of the classes"),
+            "{code}: {}",
+            e.message
+        );
+    }
+    mla.run("<t>", "Y = one_hot([0; 2; 1], [0 1 2]);")
+        .expect("labels among the classes");
+}

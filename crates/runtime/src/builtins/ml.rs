@@ -140,7 +140,20 @@ fn one_hot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             }
             (1..=k).map(|c| c as f64).collect()
         }
-        None => args[1].elements().map_err(|e| e.at_arg(1))?,
+        None => {
+            let classes = args[1].elements().map_err(|e| e.at_arg(1))?;
+            // A label outside the classes would be a row of zeros, which
+            // no loss notices: refuse it (the robustness issue).
+            if let Some(bad) = y.iter().find(|l| !classes.contains(l)) {
+                return Err(RuntimeError::Domain(format!(
+                    "label {} is not one of the classes {}",
+                    crate::display::format_scalar(*bad),
+                    crate::display::inline(&args[1])
+                ))
+                .at_arg(0));
+            }
+            classes
+        }
     };
     crate::value::check_alloc(y.len(), classes.len())?;
     Ok(Value::matrix(Array2::from_shape_fn(
