@@ -204,3 +204,18 @@ fn ctrl_d_at_the_prompt_exits_0() {
     let pid = s.get_process().pid();
     assert_eq!(wait_exit(&mut s), WaitStatus::Exited(pid, 0));
 }
+
+#[test]
+fn ten_pasted_lines_all_run_in_order() {
+    let h = TempHistory::new("paste");
+    let mut s = start(&h);
+    // One write, as a terminal without bracketed paste delivers a paste:
+    // the line editor must keep what it read past the first line.
+    let mut paste = String::from("total = 0\r");
+    for i in 1..=9 {
+        paste.push_str(&format!("total = total * 10 + {i};\r"));
+    }
+    s.send(&paste).unwrap();
+    prompt(&mut s);
+    run(&mut s, "total", "total = 123456789");
+}
