@@ -1,6 +1,7 @@
 //! The `mla` command: run a script, code from `-e`, standard input, or the REPL.
 
 mod helper;
+mod history;
 mod repl;
 
 use mla_eval::{render_color, render_plain, ErrorKind, Interpreter};

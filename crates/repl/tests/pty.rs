@@ -130,6 +130,7 @@ fn history_survives_a_restart() {
     let h = TempHistory::new("history");
     let mut s = start(&h);
     run(&mut s, "marker_value = 12345", "marker_value = 12345");
+    run(&mut s, "other = 6", "other = 6");
     s.send(ControlCode::EndOfTransmission).unwrap();
     assert_eq!(
         wait_exit(&mut s),
@@ -139,14 +140,29 @@ fn history_survives_a_restart() {
 
     let mut s = start(&h);
     // Up searches the history for entries starting with what is typed.
-    // (With nothing typed, Up only beeps: rustyline's prefix search
-    // matches nothing for an empty prefix.)
     s.send("mark").unwrap();
     s.send(UP).unwrap();
     s.expect("marker_value = 12345")
         .expect("Up recalls the entry from the last session");
     s.send(ENTER).unwrap();
     expect_line(&mut s, "marker_value = 12345");
+    prompt(&mut s);
+}
+
+#[test]
+fn up_on_an_empty_line_walks_back_through_history() {
+    let h = TempHistory::new("up");
+    let mut s = start(&h);
+    run(&mut s, "first = 1", "first = 1");
+    run(&mut s, "second = 2", "second = 2");
+    // Nothing typed: each Up goes one entry further back, whatever it starts with.
+    s.send(UP).unwrap();
+    s.expect("second = 2").expect("Up recalls the last entry");
+    s.send(UP).unwrap();
+    s.expect("first = 1").expect("Up again, the one before");
+    s.send(" + 40").unwrap();
+    s.send(ENTER).unwrap();
+    expect_line(&mut s, "first = 41");
     prompt(&mut s);
 }
 
@@ -218,4 +234,33 @@ fn ten_pasted_lines_all_run_in_order() {
     s.send(&paste).unwrap();
     prompt(&mut s);
     run(&mut s, "total", "total = 123456789");
+}
+
+#[test]
+fn ctrl_d_inside_a_pending_block_neither_exits_nor_drops_it() {
+    let h = TempHistory::new("ctrld-block");
+    let mut s = start(&h);
+    s.send("function r = q(x)").unwrap();
+    s.send(ENTER).unwrap();
+    // The entry is not empty: Ctrl-D edits it (deletes forward), as in
+    // IPython and Julia, and only ends the session on an empty entry.
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        s.get_process().status().unwrap(),
+        WaitStatus::StillAlive,
+        "Ctrl-D in a pending block must not end the session"
+    );
+    s.send("r = 10 * x").unwrap();
+    s.send(ENTER).unwrap();
+    s.send("end").unwrap();
+    s.send(ENTER).unwrap();
+    prompt(&mut s);
+    run(&mut s, "q(4)", "ans = 40");
+    // Ctrl-C cancels a pending block and keeps the session.
+    s.send("for i = 1:3").unwrap();
+    s.send(ENTER).unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    prompt(&mut s);
+    run(&mut s, "q(5)", "ans = 50");
 }
