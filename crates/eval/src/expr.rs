@@ -77,6 +77,7 @@ fn kind(e: &RuntimeError) -> ErrorKind {
         TooLarge { .. } => ErrorKind::Memory,
         Io { .. } | Csv { .. } => ErrorKind::Io,
         OutputClosed => ErrorKind::OutputClosed,
+        Interrupted { .. } => ErrorKind::Interrupted,
         Exit(_) => ErrorKind::Exit,
         User(_) => ErrorKind::User,
         Assertion(_) => ErrorKind::Assert,
@@ -111,6 +112,13 @@ impl Ctx<'_> {
             RuntimeError::InnerDim { .. } => {
                 err.with_help("for an elementwise product use `.*`; `X'` transposes")
             }
+            RuntimeError::Interrupted { abandoned: None } => err.with_help(crate::interp::KEPT),
+            RuntimeError::Interrupted {
+                abandoned: Some(what),
+            } => err.with_help(format!(
+                "{}; the {what} already started finishes in the background, and its result is dropped",
+                crate::interp::KEPT
+            )),
             RuntimeError::TooLarge { .. } => err.with_help(format!(
                 "MLA refuses allocations over {} elements",
                 mla_runtime::MAX_ELEMENTS

@@ -196,7 +196,7 @@ impl Interpreter {
         if self.interrupt.load(Ordering::Relaxed) {
             return Err(
                 EvalError::new(ErrorKind::Interrupted, "interrupted", span, cx.source)
-                    .with_help("every variable assigned before the interruption is kept"),
+                    .with_help(KEPT),
             );
         }
         Ok(())
@@ -204,6 +204,8 @@ impl Interpreter {
 
     fn run_here(&mut self, source: &Arc<Source>) -> Result<Value, EvalError> {
         self.interrupt.store(false, Ordering::Relaxed);
+        // Long kernels (products, decompositions) look at the flag too.
+        let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let parsed =
             mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
         let program = crate::resolve::program(&parsed, source);
@@ -252,6 +254,9 @@ impl Interpreter {
         let _ = self.out.write_all(text.as_bytes());
     }
 }
+
+/// What an interruption leaves: the help of every "interrupted" error.
+pub(crate) const KEPT: &str = "every variable assigned before the interruption is kept";
 
 /// The stack size to evaluate with: `wanted`, or 64 MiB where the system
 /// refuses to reserve that much (found out once per process).

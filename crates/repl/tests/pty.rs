@@ -264,3 +264,45 @@ fn ctrl_d_inside_a_pending_block_neither_exits_nor_drops_it() {
     prompt(&mut s);
     run(&mut s, "q(5)", "ans = 50");
 }
+
+/// Sends Ctrl-C `after` a statement started and returns how long the
+/// "interrupted" error took to come.
+fn interrupt_after(s: &mut OsSession, statement: &str, after: Duration) -> Duration {
+    s.send(statement).unwrap();
+    s.send(ENTER).unwrap();
+    std::thread::sleep(after);
+    let sent = Instant::now();
+    s.send(ControlCode::EndOfText).unwrap();
+    if let Err(e) = s.expect("interrupted") {
+        panic!("Ctrl-C did not stop `{statement}`: {e}");
+    }
+    let took = sent.elapsed();
+    prompt(s);
+    took
+}
+
+#[test]
+fn ctrl_c_stops_long_products_and_decompositions() {
+    let h = TempHistory::new("ctrlc-kernels");
+    let mut s = start(&h);
+    run(&mut s, "A = randn(3000, 3000); kept = 7", "kept = 7");
+    // Seven 3000² products: seconds on any machine, and the evaluator has
+    // no loop or call between them to look at the flag: only the product
+    // itself can stop.
+    let took = interrupt_after(
+        &mut s,
+        "C = A * A * A * A * A * A * A * A",
+        Duration::from_millis(500),
+    );
+    assert!(took < Duration::from_secs(3), "the product took {took:?} to stop");
+    s.send("C").unwrap();
+    s.send(ENTER).unwrap();
+    s.expect("`C` is not defined")
+        .expect("the interrupted assignment did not happen");
+    prompt(&mut s);
+    // A decomposition is one call into faer: it is abandoned, not awaited.
+    let took = interrupt_after(&mut s, "S = svd(A)", Duration::from_millis(300));
+    assert!(took < Duration::from_secs(3), "svd took {took:?} to stop");
+    run(&mut s, "kept", "kept = 7");
+    run(&mut s, "rows(A) + cols(A)", "ans = 6000");
+}

@@ -66,14 +66,16 @@ pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
                     right: sb,
                 });
             }
-            let out = linalg::matmul(&va, &vb);
+            let out = linalg::matmul(&va, &vb)?;
             Ok(record(
                 &[&x, &y],
                 out,
+                // The backward pass looks at the interrupt flag between
+                // nodes; its products run whole.
                 Box::new(move |g| {
                     vec![
-                        linalg::matmul(g, &vb.t().to_owned()),
-                        linalg::matmul(&va.t().to_owned(), g),
+                        linalg::matmul_whole(g, &vb.t().to_owned()),
+                        linalg::matmul_whole(&va.t().to_owned(), g),
                     ]
                 }),
             ))

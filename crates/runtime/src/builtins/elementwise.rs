@@ -38,7 +38,7 @@ unary! {
 pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
-        _ => Ok(Value::matrix(mat(args, 0)?.mapv(f))),
+        _ => Ok(Value::matrix(crate::interrupt::map(&*mat(args, 0)?, f)?)),
     }
 }
 

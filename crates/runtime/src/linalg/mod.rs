@@ -21,20 +21,57 @@ pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 /// the SVD of 4000×1000 gains from both cores (489 ms against 633 ms).
 pub const PARALLEL_DECOMPOSITION_WORK: usize = 500_000_000;
 
-/// Runs a faer decomposition with the parallelism its size deserves. faer
-/// reads the setting globally; another thread changing it meanwhile would
-/// only change how fast a decomposition runs, never its result.
-fn sized<R>(work: usize, f: impl FnOnce() -> R) -> R {
-    let par = if work < PARALLEL_DECOMPOSITION_WORK {
-        Par::Seq
+/// Runs a faer decomposition of `a` with the parallelism its size
+/// deserves. A large one runs detached (see [`crate::interrupt`]) on a copy
+/// of `a`, so that Ctrl-C gets the prompt back without waiting for it; the
+/// copy costs O(mn) against the decomposition's O(mn·min(m, n)).
+///
+/// faer reads the parallelism globally; another thread changing it
+/// meanwhile would only change how fast a decomposition runs, never its
+/// result.
+fn sized<R: Send + 'static>(
+    what: &'static str,
+    a: &Array2<f64>,
+    f: impl FnOnce(MatRef<'_, f64>) -> R + Send + 'static,
+) -> Result<R> {
+    if work(a) < PARALLEL_DECOMPOSITION_WORK {
+        let previous = faer::get_global_parallelism();
+        faer::set_global_parallelism(Par::Seq);
+        let out = with_view(a, f);
+        faer::set_global_parallelism(previous);
+        return Ok(out);
+    }
+    let owned = to_faer(a);
+    heavy(what, move || f(owned.as_ref()))
+}
+
+/// Runs a long faer computation on all cores, detached so that Ctrl-C
+/// does not wait for it (see [`crate::interrupt::detached`]).
+fn heavy<R: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R> {
+    crate::interrupt::detached(what, move || {
+        let previous = faer::get_global_parallelism();
+        faer::set_global_parallelism(Par::rayon(0));
+        let out = f();
+        faer::set_global_parallelism(previous);
+        out
+    })
+}
+
+/// Runs `f` (a step after a decomposition: an inverse, a solve) here when
+/// `work` is small, else as [`heavy`] work.
+fn step<R: Send + 'static>(
+    what: &'static str,
+    work: usize,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R> {
+    if work < PARALLEL_DECOMPOSITION_WORK {
+        Ok(f())
     } else {
-        Par::rayon(0)
-    };
-    let previous = faer::get_global_parallelism();
-    faer::set_global_parallelism(par);
-    let out = f();
-    faer::set_global_parallelism(previous);
-    out
+        heavy(what, f)
+    }
 }
 
 fn work(a: &Array2<f64>) -> usize {
@@ -72,27 +109,108 @@ fn parallelism(flops: usize) -> Par {
     }
 }
 
-/// The matrix product `a * b`; shapes must already agree.
-pub fn matmul(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
+/// Multiply-adds in one block of a product between two looks at the
+/// interrupt flag: about 0.4 s on 2 cores, so Ctrl-C stops a product
+/// within half a second. Smaller products run whole, as before (see
+/// `cargo bench -p mla-runtime --bench matmul_blocks` for the cost).
+pub const INTERRUPT_BLOCK_FLOPS: usize = 1 << 33;
+
+/// The thinnest block of the inner dimension worth a call of its own (a few
+/// of faer's panels); a product with a shorter inner dimension is split
+/// along its rows or columns instead.
+const MIN_INNER_BLOCK: usize = 256;
+
+/// The matrix product `a * b`; shapes must already agree. Stops with
+/// [`RuntimeError::Interrupted`] between blocks when asked to.
+pub fn matmul(a: &Array2<f64>, b: &Array2<f64>) -> Result<Array2<f64>> {
+    product(a, b, INTERRUPT_BLOCK_FLOPS, crate::interrupt::check)
+}
+
+/// The matrix product `a * b`, never interrupted (for the backward pass
+/// of autodiff, which looks at the flag between its steps).
+pub(crate) fn matmul_whole(a: &Array2<f64>, b: &Array2<f64>) -> Array2<f64> {
+    match product(a, b, usize::MAX, || Ok(())) {
+        Ok(p) => p,
+        Err(_) => unreachable!("a product that never checks cannot be interrupted"),
+    }
+}
+
+/// `a * b` in blocks of about `block` multiply-adds, calling `check`
+/// between them.
+fn product(
+    a: &Array2<f64>,
+    b: &Array2<f64>,
+    block: usize,
+    check: impl Fn() -> Result<()>,
+) -> Result<Array2<f64>> {
     let (m, k) = a.dim();
     let n = b.ncols();
     let mut out = Array2::<f64>::zeros((m, n).f());
     if m == 0 || n == 0 || k == 0 {
-        return out;
+        return Ok(out);
     }
-    let par = parallelism(m.saturating_mul(n).saturating_mul(k));
-    {
-        let slice = out
-            .as_slice_memory_order_mut()
-            .expect("fresh matrix is contiguous");
-        let dst = MatMut::from_column_major_slice_mut(slice, m, n);
-        with_view(a, |lhs| {
-            with_view(b, |rhs| {
-                faer::linalg::matmul::matmul(dst, Accum::Replace, lhs, rhs, 1.0, par)
-            })
-        });
-    }
-    out
+    let flops = m.saturating_mul(n).saturating_mul(k);
+    let par = parallelism(flops);
+    let blocks = flops.div_ceil(block.max(1));
+    let slice = out
+        .as_slice_memory_order_mut()
+        .expect("fresh matrix is contiguous");
+    let mut dst = MatMut::from_column_major_slice_mut(slice, m, n);
+    let mul = |dst: MatMut<'_, f64>, accum, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>| {
+        faer::linalg::matmul::matmul(dst, accum, lhs, rhs, 1.0, par)
+    };
+    with_view(a, |lhs| {
+        with_view(b, |rhs| {
+            if blocks <= 1 {
+                mul(dst.as_mut(), Accum::Replace, lhs, rhs);
+            } else if k / blocks >= MIN_INNER_BLOCK {
+                // Blocks of the inner dimension, each added into the result:
+                // faer's kernel walks the inner dimension in panels and adds
+                // each into the result anyway, so this costs no extra work,
+                // where blocks of rows or columns would pack the other
+                // operand again for each block.
+                let width = k.div_ceil(blocks);
+                for (i, p) in (0..k).step_by(width).enumerate() {
+                    if i > 0 {
+                        check()?;
+                    }
+                    let w = width.min(k - p);
+                    let accum = if i == 0 { Accum::Replace } else { Accum::Add };
+                    mul(dst.as_mut(), accum, lhs.subcols(p, w), rhs.subrows(p, w));
+                }
+            } else if m > n {
+                let height = m.div_ceil(blocks);
+                for (i, r) in (0..m).step_by(height).enumerate() {
+                    if i > 0 {
+                        check()?;
+                    }
+                    let h = height.min(m - r);
+                    mul(
+                        dst.as_mut().subrows_mut(r, h),
+                        Accum::Replace,
+                        lhs.subrows(r, h),
+                        rhs,
+                    );
+                }
+            } else {
+                let width = n.div_ceil(blocks);
+                for (i, c) in (0..n).step_by(width).enumerate() {
+                    if i > 0 {
+                        check()?;
+                    }
+                    let w = width.min(n - c);
+                    mul(
+                        dst.as_mut().subcols_mut(c, w),
+                        Accum::Replace,
+                        lhs,
+                        rhs.subcols(c, w),
+                    );
+                }
+            }
+            Ok(())
+        })
+    })?;
+    Ok(out)
 }
 
 fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
@@ -144,10 +262,10 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
 /// Eigenvalues of a symmetric matrix, descending.
 pub fn eigvals_sym(a: &Array2<f64>) -> Result<Vec<f64>> {
     check_sym(a)?;
-    let m = to_faer(a);
-    let mut vals = sized(work(a), || m.self_adjoint_eigenvalues(Side::Lower)).map_err(|_| {
-        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
-    })?;
+    let mut vals = sized("eigendecomposition", a, |m| {
+        m.self_adjoint_eigenvalues(Side::Lower)
+    })?
+    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
     vals.reverse();
     Ok(vals)
 }
@@ -168,10 +286,10 @@ fn check_sym(a: &Array2<f64>) -> Result<()> {
 pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     check_sym(a)?;
     let n = a.nrows();
-    let m = to_faer(a);
-    let evd = sized(work(a), || m.self_adjoint_eigen(Side::Lower)).map_err(|_| {
-        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
-    })?;
+    let evd = sized("eigendecomposition", a, |m| {
+        m.self_adjoint_eigen(Side::Lower)
+    })?
+    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
     let s = evd.S().column_vector();
     let u = evd.U();
     let vals: Vec<f64> = (0..n).rev().map(|i| s[i]).collect();
@@ -190,17 +308,16 @@ pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<A
     require_square("eig", a)?;
     require_finite("eig", a)?;
     let n = a.nrows();
-    let m = to_faer(a);
     let failed = |_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into());
     let (vals, u) = if vectors {
-        let evd = sized(work(a), || m.eigen()).map_err(failed)?;
+        let evd = sized("eigendecomposition", a, |m| m.eigen())?.map_err(failed)?;
         let s = evd.S().column_vector();
         let vals: Vec<(f64, f64)> = (0..n).map(|i| (s[i].re, s[i].im)).collect();
         let u = evd.U();
         let re = Array2::from_shape_fn((n, n), |(i, j)| u[(i, j)].re);
         (vals, Some(re))
     } else {
-        let vals = sized(work(a), || m.eigenvalues()).map_err(failed)?;
+        let vals = sized("eigendecomposition", a, |m| m.eigenvalues())?.map_err(failed)?;
         (vals.iter().map(|z| (z.re, z.im)).collect(), None)
     };
     let complex = vals.iter().filter(|(_, im)| *im != 0.0).count();
@@ -234,7 +351,7 @@ pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)>
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Vec::new(), Array2::zeros((0, n))));
     }
-    let svd = sized(work(a), || with_view(a, |v| v.thin_svd()))
+    let svd = sized("SVD", a, |v| v.thin_svd())?
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))?;
     let s_diag = svd.S().column_vector();
     let s: Vec<f64> = (0..k).map(|i| s_diag[i]).collect();
@@ -255,7 +372,7 @@ pub fn singular_values(a: &Array2<f64>) -> Result<Vec<f64>> {
     if a.is_empty() {
         return Ok(Vec::new());
     }
-    sized(work(a), || with_view(a, |v| v.singular_values()))
+    sized("SVD", a, |v| v.singular_values())?
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))
 }
 
@@ -268,7 +385,7 @@ pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let f = sized(work(a), || with_view(a, |v| v.qr()));
+    let f = sized("QR decomposition", a, |v| v.qr())?;
     let mut q = from_faer(f.compute_thin_Q().as_ref());
     let mut r = from_faer(f.thin_R());
     for i in 0..k {
@@ -287,7 +404,7 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
     if !is_symmetric(a) {
         return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
     }
-    let llt = sized(work(a), || to_faer(a).llt(Side::Lower))
+    let llt = sized("Cholesky decomposition", a, |v| v.llt(Side::Lower))?
         .map_err(|_| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     let l = llt.L();
     let n = a.nrows();
@@ -319,7 +436,7 @@ fn lu_checked(
 ) -> Result<(faer::linalg::solvers::PartialPivLu<f64>, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
-    let lu = sized(work(a), || to_faer(a).partial_piv_lu());
+    let lu = sized("LU decomposition", a, |v| v.partial_piv_lu())?;
     let u = lu.U();
     let n = a.nrows();
     let diag: Vec<f64> = (0..n).map(|i| u[(i, i)].abs()).collect();
@@ -344,7 +461,8 @@ pub fn inv(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
         return Ok((a.clone(), None));
     }
     let (lu, warning) = lu_checked("inv", a)?;
-    Ok((from_faer(lu.inverse().as_ref()), warning))
+    let inverse = step("inverse", work(a), move || lu.inverse())?;
+    Ok((from_faer(inverse.as_ref()), warning))
 }
 
 /// The determinant of a square matrix.
@@ -353,7 +471,7 @@ pub fn det(a: &Array2<f64>) -> Result<f64> {
     if a.is_empty() {
         return Ok(1.0);
     }
-    Ok(to_faer(a).determinant())
+    sized("determinant", a, |v| v.determinant())
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
@@ -376,14 +494,19 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
             return Ok((Array2::zeros((0, b.ncols())), None));
         }
         let (lu, warning) = lu_checked("solve", a)?;
-        let x = lu.solve(to_faer(b));
+        let rhs = to_faer(b);
+        let x = step(
+            "solve",
+            n.saturating_mul(n).saturating_mul(b.ncols()),
+            move || lu.solve(rhs),
+        )?;
         return Ok((from_faer(x.as_ref()), warning));
     }
     require_finite("solve", a)?;
     if m > n {
         // Column-pivoted QR reveals the rank on R's diagonal (descending in
         // magnitude), so a full-rank tall system is solved without an SVD.
-        let f = sized(work(a), || to_faer(a).col_piv_qr());
+        let f = sized("QR decomposition", a, |v| v.col_piv_qr())?;
         let r = f.thin_R();
         let top = r[(0, 0)].abs();
         let tol = m as f64 * f64::EPSILON * top;
@@ -392,7 +515,7 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
             return Ok((from_faer(x.as_ref()), None));
         }
     }
-    Ok((matmul(&pinv(a)?, b), None))
+    Ok((matmul(&pinv(a)?, b)?, None))
 }
 
 /// The Moore–Penrose pseudo-inverse, via SVD with MATLAB's tolerance
@@ -403,6 +526,7 @@ pub fn pinv(a: &Array2<f64>) -> Result<Array2<f64>> {
     let tol = m.max(n) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
     let mut out = Array2::zeros((n, m));
     for (k, &sk) in s.iter().enumerate() {
+        crate::interrupt::check()?;
         if sk <= tol {
             break;
         }
@@ -438,11 +562,38 @@ mod tests {
             let a = Array2::from_shape_fn((n, n + 1), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
             let b = Array2::from_shape_fn((n + 1, n), |(i, j)| ((i * 5 + j) % 13) as f64 / 3.0);
             let want = a.dot(&b);
-            assert!(close(&matmul(&a, &b), &want, 1e-9));
+            assert!(close(&matmul(&a, &b).unwrap(), &want, 1e-9));
             // transposed (column-major) operands take the other view path
             let at = a.t().to_owned().reversed_axes();
-            assert!(close(&matmul(&at, &b), &want, 1e-9));
+            assert!(close(&matmul(&at, &b).unwrap(), &want, 1e-9));
         }
+    }
+
+    #[test]
+    fn products_in_blocks_match_and_stop_between_blocks() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        // Wide and tall results split along their longer side.
+        // Inner-dimension blocks, then rows or columns when it is short.
+        for (m, k, n) in [(9, 1200, 11), (7, 5, 40), (40, 5, 7), (9, 9, 9)] {
+            let a = Array2::from_shape_fn((m, k), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
+            let b = Array2::from_shape_fn((k, n), |(i, j)| ((i * 5 + j) % 13) as f64 / 3.0);
+            let want = a.dot(&b);
+            let checks = std::cell::Cell::new(0);
+            let count = || {
+                checks.set(checks.get() + 1);
+                Ok(())
+            };
+            let got = product(&a, &b, m * n * k / 3, count).unwrap();
+            assert!(close(&got, &want, 1e-9), "{m}×{k}×{n}");
+            assert!(checks.get() >= 2, "{m}×{k}×{n} ran in blocks");
+        }
+        let a = Array2::<f64>::ones((20, 20));
+        let _w = crate::interrupt::watch(Arc::new(AtomicBool::new(true)));
+        let stopped = product(&a, &a, 400, crate::interrupt::check);
+        assert_eq!(stopped, Err(RuntimeError::Interrupted { abandoned: None }));
+        // One block: nothing to stop between.
+        assert!(matmul(&a, &a).is_ok());
     }
 
     #[test]
