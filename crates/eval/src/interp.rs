@@ -89,6 +89,8 @@ pub struct Interpreter {
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
+    /// Counts allocations for `@time`, when the host has a counter.
+    pub(crate) meter: Option<crate::timing::AllocationMeter>,
     entries: usize,
 }
 
@@ -118,6 +120,7 @@ impl Interpreter {
             warnings: Box::new(std::io::stderr()),
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
+            meter: None,
             entries: 0,
         }
     }

@@ -20,6 +20,7 @@ mod names;
 mod resolve;
 mod resolved;
 pub mod source;
+mod timing;
 mod vars;
 mod workspace;
 
@@ -28,3 +29,4 @@ pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, 
 pub use interp::{Interpreter, Limits, SharedBuffer};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;
+pub use timing::{AllocationMeter, Allocations};

@@ -20,7 +20,8 @@ pub fn run() -> ExitCode {
 
 /// Runs the REPL on an interpreter that may already hold a workspace
 /// (`mla -i FILE.mla`).
-pub fn run_with(interpreter: Interpreter) -> ExitCode {
+pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
+    interpreter.set_allocation_meter(crate::allocations::so_far);
     let color = use_color(
         std::env::var_os("NO_COLOR"),
         std::io::stdout().is_terminal(),

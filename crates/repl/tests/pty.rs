@@ -294,7 +294,10 @@ fn ctrl_c_stops_long_products_and_decompositions() {
         "C = A * A * A * A * A * A * A * A",
         Duration::from_millis(500),
     );
-    assert!(took < Duration::from_secs(3), "the product took {took:?} to stop");
+    assert!(
+        took < Duration::from_secs(3),
+        "the product took {took:?} to stop"
+    );
     s.send("C").unwrap();
     s.send(ENTER).unwrap();
     s.expect("`C` is not defined")
@@ -305,4 +308,24 @@ fn ctrl_c_stops_long_products_and_decompositions() {
     assert!(took < Duration::from_secs(3), "svd took {took:?} to stop");
     run(&mut s, "kept", "kept = 7");
     run(&mut s, "rows(A) + cols(A)", "ans = 6000");
+}
+
+#[test]
+fn percent_time_and_at_time_report_time_and_allocations() {
+    let h = TempHistory::new("time");
+    let mut s = start(&h);
+    run(&mut s, "A = ones(300, 300); n = 1", "n = 1");
+    let report = r"\n +\d+\.\d{6} seconds \((\d+) allocations?: ([\d.]+) (bytes|KiB|MiB|GiB)\)";
+    for line in ["%time B = A * A;", "@time B = A * A;"] {
+        s.send(line).unwrap();
+        s.send(ENTER).unwrap();
+        let found = s
+            .expect(Regex(report))
+            .expect("a time and allocation report");
+        // The product's result alone is 300 × 300 × 8 bytes = 703.125 KiB.
+        let unit = String::from_utf8_lossy(found.get(3).unwrap()).to_string();
+        assert!(unit == "KiB" || unit == "MiB" || unit == "GiB", "{unit}");
+        prompt(&mut s);
+    }
+    run(&mut s, "B[1, 1]", "ans = 300");
 }
