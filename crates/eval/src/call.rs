@@ -483,6 +483,10 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         &mut self.me.figure
     }
 
+    fn width(&self) -> usize {
+        self.me.width
+    }
+
     fn registry(&self) -> &mla_runtime::Registry {
         &self.me.registry
     }

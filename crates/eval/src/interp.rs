@@ -89,6 +89,8 @@ pub struct Interpreter {
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
+    /// The width output is laid out for (see [`Interpreter::set_width`]).
+    pub(crate) width: usize,
     /// Counts allocations for `@time`, when the host has a counter.
     pub(crate) meter: Option<crate::timing::AllocationMeter>,
     entries: usize,
@@ -120,6 +122,7 @@ impl Interpreter {
             warnings: Box::new(std::io::stderr()),
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
+            width: mla_runtime::display::DEFAULT_WIDTH,
             meter: None,
             entries: 0,
         }
@@ -147,6 +150,12 @@ impl Interpreter {
             "warning: {message}\n  at {}:{line}:{col}",
             cx.source.name
         );
+    }
+
+    /// Lays out matrices and plots for lines of `width` characters (a
+    /// terminal's width; 80 unless set). Values under 20 count as 20.
+    pub fn set_width(&mut self, width: usize) {
+        self.width = width.max(20);
     }
 
     /// Changes the limits.
@@ -253,7 +262,7 @@ impl Interpreter {
     }
 
     pub(crate) fn display(&mut self, name: &str, v: &Value) {
-        let text = mla_runtime::display::display_named(name, v);
+        let text = mla_runtime::display::display_named(name, v, self.width);
         let _ = self.out.write_all(text.as_bytes());
     }
 }

@@ -78,6 +78,11 @@ pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
                 let _ = editor.add_history_entry(entry.trim_end());
                 history.save(editor.history_mut());
                 let mut mla = mla.borrow_mut();
+                // Matrices and plots fit the terminal as it is now (it may
+                // have been resized since the last entry).
+                if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+                    mla.set_width(usize::from(w));
+                }
                 let name = format!("<repl:{}>", mla.entries() + 1);
                 if let Err(e) = mla.run(&name, &format!("{entry}\n")) {
                     // `exit()`, `quit(2)`: leave with that status.

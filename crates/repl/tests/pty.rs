@@ -329,3 +329,38 @@ fn percent_time_and_at_time_report_time_and_allocations() {
     }
     run(&mut s, "B[1, 1]", "ans = 300");
 }
+
+/// The widest line printed between the last prompt and the next.
+fn widest_line(s: &mut OsSession, line: &str) -> usize {
+    s.send(line).unwrap();
+    s.send(ENTER).unwrap();
+    let found = s.expect(Regex(PROMPT)).expect("prompt after the output");
+    let text = String::from_utf8_lossy(found.before()).to_string();
+    text.lines()
+        .skip(1) // the echo of what was typed
+        .map(|l| l.trim_end_matches('\r').chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn matrices_and_plots_fit_the_terminal_width() {
+    let h = TempHistory::new("width");
+    let mut s = start(&h);
+    run(&mut s, "W = reshape(1:300, 3, 100) / 7; n = 1", "n = 1");
+    for cols in [60u16, 150] {
+        s.get_process_mut().set_window_size(cols, 40).unwrap();
+        let matrix = widest_line(&mut s, "W");
+        let plot = widest_line(&mut s, "plot(sin(0:0.1:6))");
+        let cols = usize::from(cols);
+        // Near the edge without crossing it: less than a column to spare.
+        assert!(
+            matrix <= cols && matrix + 9 > cols,
+            "{cols}: matrix lines of {matrix}"
+        );
+        assert!(
+            plot <= cols && plot + 12 > cols,
+            "{cols}: plot lines of {plot}"
+        );
+    }
+}
