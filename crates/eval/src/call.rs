@@ -388,6 +388,8 @@ impl Interpreter {
         };
         self.stack.clear();
         self.depth = 0;
+        // Long kernels stop on the interrupt flag here too, as in `run`.
+        let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let v = self.call_value(&cx, &f, args, 1, span)?;
         Ok(match v {
             Value::Tuple(items) if !items.is_empty() => items[0].clone(),
