@@ -311,6 +311,32 @@ impl Interpreter {
         self.inner.limits()
     }
 
+    /// Lays out matrices and plots for lines of `width` characters (a
+    /// terminal's width; 80 unless set, so output does not depend on where
+    /// it runs). Values under 20 count as 20.
+    ///
+    /// ```
+    /// let mut mla = mla::Interpreter::new();
+    /// mla.set_width(120);
+    /// ```
+    pub fn set_width(&mut self, width: usize) {
+        self.inner.set_width(width);
+    }
+
+    /// Lets `@time` report allocations, read from `meter` before and after
+    /// the statement (a binary counts them with its global allocator).
+    ///
+    /// ```
+    /// fn nothing_counted() -> mla::Allocations {
+    ///     mla::Allocations::default()
+    /// }
+    /// let mut mla = mla::Interpreter::new();
+    /// mla.set_allocation_meter(nothing_counted);
+    /// ```
+    pub fn set_allocation_meter(&mut self, meter: crate::AllocationMeter) {
+        self.inner.set_allocation_meter(meter);
+    }
+
     /// A handle that stops the running program from another thread.
     /// See [`InterruptHandle`].
     pub fn interrupt_handle(&self) -> InterruptHandle {

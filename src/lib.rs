@@ -43,7 +43,9 @@ pub use compiled::Compiled;
 pub use convert::{FromValue, IntoArgs, IntoValue};
 pub use error::{render_color, render_plain, Error, ErrorKind};
 pub use interpreter::{Interpreter, InterruptHandle};
-pub use mla_eval::{Completion, CompletionKind, FilePolicy, SharedBuffer, KEYWORDS};
+pub use mla_eval::{
+    AllocationMeter, Allocations, Completion, CompletionKind, FilePolicy, SharedBuffer, KEYWORDS,
+};
 
 /// What a script may use. Exceeding a limit stops it with an [`Error`] of
 /// its own kind ([`ErrorKind::Timeout`], [`ErrorKind::Operations`],

@@ -103,7 +103,10 @@ impl Value {
 /// Shown as MLA's `disp` shows it.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&mla_runtime::display::display_plain(&self.0))
+        f.write_str(&mla_runtime::display::display_plain(
+            &self.0,
+            mla_runtime::display::DEFAULT_WIDTH,
+        ))
     }
 }
 

@@ -439,6 +439,8 @@ impl Interpreter {
             },
         };
         let _limit = self.begin(self.limits.host_stack_bytes);
+        // Long kernels stop on the interrupt flag here too, as in `run`.
+        let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let v = self.call_value(&cx, &f, args, nout, span)?;
         Ok(match v {
             Value::Tuple(items) if nout <= 1 && !items.is_empty() => items[0].clone(),
@@ -535,6 +537,10 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
 
     fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
         &mut self.me.figure
+    }
+
+    fn width(&self) -> usize {
+        self.me.width
     }
 
     fn registry(&self) -> &mla_runtime::Registry {

@@ -46,6 +46,7 @@ impl Interpreter {
     /// Deep recursion stops at `Limits::host_stack_bytes` of stack.
     pub fn eval_compiled(&mut self, compiled: &Compiled) -> Result<Value, EvalError> {
         let _limit = self.begin(self.limits.host_stack_bytes);
+        let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let quiet = std::mem::replace(&mut self.quiet, true);
         let result = self.exec_program(&compiled.program);
         self.quiet = quiet;

@@ -155,7 +155,7 @@ impl Interpreter {
     /// whose large frame would otherwise be set up for every statement
     /// (callgrind: ~60 instructions each).
     #[inline]
-    fn exec_stmt(&mut self, cx: &Ctx, stmt: &RStmt, last: &mut Last) -> Result<Flow> {
+    pub(crate) fn exec_stmt(&mut self, cx: &Ctx, stmt: &RStmt, last: &mut Last) -> Result<Flow> {
         if let RStmtKind::Assign {
             target,
             indices: None,
@@ -300,6 +300,7 @@ impl Interpreter {
                 self.define(cx, *var, proto);
                 *last = Last::Nothing;
             }
+            RStmtKind::Timed(inner) => return self.exec_timed(cx, inner, last),
         }
         Ok(Flow::Normal)
     }

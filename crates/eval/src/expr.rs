@@ -128,6 +128,7 @@ pub(crate) fn kind(e: &RuntimeError) -> ErrorKind {
         Denied { .. } => ErrorKind::Denied,
         Host(_) => ErrorKind::Host,
         OutputClosed => ErrorKind::OutputClosed,
+        Interrupted { .. } => ErrorKind::Interrupted,
         Exit(_) => ErrorKind::Exit,
         User(_) => ErrorKind::User,
         Assertion(_) => ErrorKind::Assert,
@@ -162,6 +163,13 @@ impl Ctx<'_> {
             RuntimeError::InnerDim { .. } => {
                 err.with_help("for an elementwise product use `.*`; `X'` transposes")
             }
+            RuntimeError::Interrupted { abandoned: None } => err.with_help(crate::interp::KEPT),
+            RuntimeError::Interrupted {
+                abandoned: Some(what),
+            } => err.with_help(format!(
+                "{}; the {what} already started finishes in the background, and its result is dropped",
+                crate::interp::KEPT
+            )),
             RuntimeError::TooLarge { .. } => err.with_help(
                 "MLA refuses to allocate more than this at once, to keep the process alive",
             ),

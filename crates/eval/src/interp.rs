@@ -87,6 +87,10 @@ pub struct Interpreter {
     pub(crate) stack_floor: usize,
     /// Results of statements are not shown (a compiled program).
     pub(crate) quiet: bool,
+    /// The width output is laid out for (see [`Interpreter::set_width`]).
+    pub(crate) width: usize,
+    /// Counts allocations for `@time`, when the host has a counter.
+    pub(crate) meter: Option<crate::timing::AllocationMeter>,
     entries: usize,
 }
 
@@ -122,6 +126,8 @@ impl Interpreter {
             budget: Budget::default(),
             stack_floor: 0,
             quiet: false,
+            width: mla_runtime::display::DEFAULT_WIDTH,
+            meter: None,
             entries: 0,
         }
     }
@@ -170,6 +176,12 @@ impl Interpreter {
             "warning: {message}\n  at {}:{line}:{col}",
             cx.source.name
         );
+    }
+
+    /// Lays out matrices and plots for lines of `width` characters (a
+    /// terminal's width; 80 unless set). Values under 20 count as 20.
+    pub fn set_width(&mut self, width: usize) {
+        self.width = width.max(20);
     }
 
     /// Changes the limits (they hold from the next evaluation on).
@@ -249,7 +261,6 @@ impl Interpreter {
     #[cold]
     #[inline(never)]
     fn tick_slow(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
-        const KEPT: &str = "every variable assigned before it stopped is kept";
         if self.interrupt.load(Ordering::Relaxed) {
             return Err(
                 EvalError::new(ErrorKind::Interrupted, "interrupted", span, cx.source)
@@ -281,6 +292,8 @@ impl Interpreter {
             mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
         let program = crate::resolve::program(&parsed, source);
         let _limit = self.begin(stack_bytes);
+        // Long kernels (products, decompositions) look at the flag too.
+        let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let result = self.exec_program(&program);
         let _ = self.out.flush();
         result
@@ -328,7 +341,7 @@ impl Interpreter {
     }
 
     pub(crate) fn display(&mut self, name: &str, v: &Value) {
-        let text = mla_runtime::display::display_named(name, v);
+        let text = mla_runtime::display::display_named(name, v, self.width);
         let _ = self.out.write_all(text.as_bytes());
     }
 }
@@ -340,6 +353,9 @@ pub(crate) fn stack_address() -> usize {
     let marker = 0u8;
     std::hint::black_box(std::ptr::addr_of!(marker)) as usize
 }
+
+/// What an interruption leaves: the help of every "interrupted" error.
+pub(crate) const KEPT: &str = "every variable assigned before the interruption is kept";
 
 /// The stack size to evaluate with: `wanted`, or 64 MiB where the system
 /// refuses to reserve that much (found out once per process).

@@ -25,6 +25,7 @@ mod resolve;
 mod resolved;
 mod scalar;
 pub mod source;
+mod timing;
 mod vars;
 mod workspace;
 
@@ -35,3 +36,4 @@ pub use interp::{Interpreter, SharedBuffer};
 pub use limits::{FilePolicy, Limits};
 pub use mla_runtime::{Value, BUILTINS};
 pub use source::Source;
+pub use timing::{AllocationMeter, Allocations};

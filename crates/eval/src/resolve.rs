@@ -113,6 +113,7 @@ fn assigned(body: &[Stmt], out: &mut Vec<Arc<str>>) {
             }
             StmtKind::While { body, .. } => assigned(body, out),
             StmtKind::Function(def) => out.push(def.name.text.clone()),
+            StmtKind::Timed(inner) => assigned(std::slice::from_ref(&**inner), out),
             StmtKind::Break | StmtKind::Continue | StmtKind::Return(_) => {}
         }
     }
@@ -247,6 +248,7 @@ impl Resolver {
                 var: self.var(&def.name.text),
                 proto: Arc::new(self.function(def, s.span)),
             },
+            StmtKind::Timed(inner) => RStmtKind::Timed(Box::new(self.stmt(inner))),
         };
         RStmt {
             kind,

@@ -129,6 +129,8 @@ pub(crate) enum RStmtKind {
         var: Var,
         proto: Arc<FnProto>,
     },
+    /// `@time s`.
+    Timed(Box<RStmt>),
 }
 
 /// `try … catch var … end`, resolved.

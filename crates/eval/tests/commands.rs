@@ -92,3 +92,59 @@ fn run_executes_a_script_in_the_workspace() {
     assert_eq!(mla.get("ok").unwrap().to_scalar().unwrap(), 1.0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every reading of this fake meter is 3 allocations and 100 bytes on from
+/// the one before.
+fn fake_meter() -> mla_eval::Allocations {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static READS: AtomicU64 = AtomicU64::new(0);
+    let n = READS.fetch_add(1, Ordering::Relaxed);
+    mla_eval::Allocations {
+        count: 3 * n,
+        bytes: 100 * n,
+    }
+}
+
+/// The output with each `  0.000012 seconds` replaced by `<t> seconds`.
+fn without_times(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.trim_start().split_once(" seconds") {
+            Some((secs, rest)) if secs.parse::<f64>().is_ok() => format!("<t> seconds{rest}"),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn at_time_runs_the_statement_and_reports_time_and_allocations() {
+    let (mut mla, out) = interp();
+    ok(&mut mla, "@time x = 2 + 3");
+    assert_eq!(without_times(&out.take()), "x = 5\n<t> seconds");
+    // `;` quiets the statement timed, not the report.
+    ok(&mut mla, "%time y = x * 2;\n@time for i = 1:3, z = i; end");
+    assert_eq!(without_times(&out.take()), "<t> seconds\n<t> seconds");
+    assert_eq!(mla.get("y").unwrap().to_scalar().unwrap(), 10.0);
+    assert_eq!(mla.get("z").unwrap().to_scalar().unwrap(), 3.0);
+    mla.set_allocation_meter(fake_meter);
+    ok(&mut mla, "@time w = y + 1;");
+    assert_eq!(
+        without_times(&out.take()),
+        "<t> seconds (3 allocations: 100 bytes)"
+    );
+    // A failing statement reports nothing; `time` is still a free name.
+    assert!(mla.run("<t>", "@time q = undefined_thing").is_err());
+    assert_eq!(out.take(), "");
+    ok(&mut mla, "time = 4;");
+}
+
+#[test]
+fn at_time_inside_a_function_times_its_statement() {
+    let (mut mla, out) = interp();
+    ok(
+        &mut mla,
+        "function r = f(x)\n  @time r = x + 1;\nend\nv = f(1);",
+    );
+    assert_eq!(without_times(&out.take()), "<t> seconds");
+    assert_eq!(mla.get("v").unwrap().to_scalar().unwrap(), 2.0);
+}

@@ -9,7 +9,7 @@ fn interp() -> (Interpreter, SharedBuffer) {
 
 fn run(mla: &mut Interpreter, code: &str) -> String {
     mla.run("<t>", code)
-        .map(|v| mla_runtime::display::display_plain(&v))
+        .map(|v| mla_runtime::display::display_plain(&v, mla_runtime::display::DEFAULT_WIDTH))
         .unwrap_or_else(|e| panic!("{code}: {}", mla_eval::render_plain(&e)))
 }
 

@@ -97,6 +97,9 @@ pub enum StmtKind {
     Return(Option<Expr>),
     /// `function f(a, b) … end` or `f(a, b) = e`.
     Function(Arc<FunctionDef>),
+    /// `@time s` or `%time s`: runs `s` (which carries the `;`, if any) and
+    /// reports the time it took and what it allocated.
+    Timed(Box<Stmt>),
 }
 
 /// A named user function.

@@ -65,6 +65,22 @@ fn statement(pair: Pair<Rule>) -> Result<Stmt> {
     let term = inner.next().expect("grammar: statement terminator");
     let quiet = term.into_inner().next().is_some();
     let span = span_of(&body);
+    if body.as_rule() == Rule::timed {
+        // The `;` after `@time x = f(1);` quiets the statement timed.
+        let mut parts = body.into_inner();
+        let _mark = parts.next();
+        let timed = parts.next().expect("grammar: the statement timed");
+        let inner = Stmt {
+            span: span_of(&timed),
+            kind: stmt_kind(timed)?,
+            quiet,
+        };
+        return Ok(Stmt {
+            kind: StmtKind::Timed(Box::new(inner)),
+            span,
+            quiet,
+        });
+    }
     let kind = stmt_kind(body)?;
     Ok(Stmt { kind, span, quiet })
 }

@@ -81,7 +81,9 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         | Rule::command
         | Rule::help_mark
         | Rule::command_word
-        | Rule::command_arg => E::Statement,
+        | Rule::command_arg
+        | Rule::timed
+        | Rule::time_mark => E::Statement,
         Rule::stmt_term | Rule::quiet | Rule::block_end => E::StatementEnd,
         Rule::elseif_clause | Rule::else_clause | Rule::kw_elseif | Rule::kw_else => E::ElseBranch,
         Rule::kw_end => E::End,

@@ -83,6 +83,8 @@ pub fn stmt(s: &Stmt) -> String {
             Some(v) => format!("(try {} catch {} {})", block(body), v.text, block(handler)),
             None => format!("(try {} catch {})", block(body), block(handler)),
         },
+        // The `;` shows once, after the whole statement.
+        StmtKind::Timed(s) => format!("(time {})", stmt(s).trim_end_matches(';')),
         StmtKind::Break => "(break)".into(),
         StmtKind::Continue => "(continue)".into(),
         StmtKind::Return(None) => "(return)".into(),

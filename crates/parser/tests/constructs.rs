@@ -225,3 +225,19 @@ fn field_access_says_there_are_no_structs() {
     // elementwise operators are not field access
     assert!(parse("y = x.*2 + x./3 + x.^2").is_ok());
 }
+
+#[test]
+fn timed_statements() {
+    insta::assert_snapshot!(ast("@time C = A * B;\n%time f(3)\n@time for i = 1:3\n  x = i\nend\n@time(g(1))"), @r"
+    (time (= C (* A B)));
+    (time (call f 3))
+    (time (for i (: 1 3) [(= x i)]))
+    (time (call g 1))
+    ");
+    // `time` alone is a name like any other; `@timer` is no mark.
+    insta::assert_snapshot!(ast("time = 2\ntime"), @r"
+    (= time 2)
+    time
+    ");
+    assert!(parse("@timer x").is_err());
+}

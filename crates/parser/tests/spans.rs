@@ -62,6 +62,10 @@ fn check_stmt(s: &Stmt, src: &str) {
             body.iter().for_each(|x| check_stmt(x, src));
         }
         StmtKind::Function(f) => f.body.iter().for_each(|x| check_stmt(x, src)),
+        StmtKind::Timed(inner) => {
+            assert!(s.span.start < inner.span.start && inner.span.end == s.span.end);
+            check_stmt(inner, src);
+        }
         StmtKind::Try {
             body,
             var,
@@ -82,7 +86,7 @@ fn check_stmt(s: &Stmt, src: &str) {
 
 #[test]
 fn parents_enclose_children() {
-    let src = "C = X' * X / n; (vals, vecs) = eig(C)\nZ = Xc * vecs[:, 1:2];\nf(x) = 1 ./ (1 + exp(-x))\ng = (x, y) -> [x, y; -y x]'\nif a > 1 && b, W[1, end] -= lr * gW; end\nfor i = 1:2:n, s += v[i]^2; end\ntry, y = W[1]; catch e, z = e; end\n[~, k] = max(v)";
+    let src = "C = X' * X / n; (vals, vecs) = eig(C)\nZ = Xc * vecs[:, 1:2];\nf(x) = 1 ./ (1 + exp(-x))\ng = (x, y) -> [x, y; -y x]'\nif a > 1 && b, W[1, end] -= lr * gW; end\nfor i = 1:2:n, s += v[i]^2; end\ntry, y = W[1]; catch e, z = e; end\n[~, k] = max(v)\n@time for i = 1:2, y = i * 2; end;";
     let p = parse(src).unwrap();
     for s in &p.body {
         check_stmt(s, src);

@@ -355,6 +355,8 @@ mod tests {
             "function f()\n  1\nend",
             "if x\n y = 1 *",
             "exit",
+            "@time x = 1",
+            "%time for i = 1:3\n  y = i\nend",
         ] {
             assert!(entry_is_complete(done), "{done:?} should run");
         }
@@ -367,6 +369,8 @@ mod tests {
             "x = [1 2",
             "for i = 1:3\n  for j = 1:2",
             "try\n x = 1\ncatch e",
+            "@time for i = 1:3",
+            "%time function f(x)",
         ] {
             assert!(!entry_is_complete(more), "{more:?} should ask for more");
         }

@@ -1,6 +1,8 @@
 //! The `mla` command: run a script, code from `-e`, standard input, or the REPL.
 
+mod allocations;
 mod helper;
+mod history;
 mod repl;
 
 use mla::{render_color, render_plain, ErrorKind, Interpreter};
@@ -68,6 +70,7 @@ fn real_main() -> ExitCode {
         [flag, path] if flag == "-i" => match std::fs::read_to_string(path) {
             Ok(code) => {
                 let mut mla = Interpreter::new();
+                mla.set_allocation_meter(allocations::so_far);
                 // An error in the script is shown; its variables stay for the REPL.
                 if let Err(e) = mla.run_named(path, &code) {
                     match e.kind() {
@@ -112,6 +115,7 @@ fn run_source(name: &str, code: &str) -> ExitCode {
     } else {
         Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
     };
+    mla.set_allocation_meter(allocations::so_far);
     match mla.run_named(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.

@@ -1,6 +1,7 @@
 //! How values print: scalars with up to 10 significant digits, matrices with
 //! a shape header, right-aligned columns of one common format, and large
-//! matrices elided NumPy/Julia style.
+//! matrices elided NumPy/Julia style: as many columns as fit the width
+//! (the terminal's at the REPL, [`DEFAULT_WIDTH`] elsewhere).
 
 use crate::value::Value;
 use ndarray::Array2;
@@ -10,10 +11,11 @@ use std::fmt::Write;
 /// `EDGE_ROWS` are shown around a `⋮`.
 pub const MAX_ROWS: usize = 20;
 const EDGE_ROWS: usize = 6;
-/// Columns shown in full up to this many; beyond it the first and last
-/// `EDGE_COLS` around a `…`.
-pub const MAX_COLS: usize = 12;
-const EDGE_COLS: usize = 4;
+/// The width output is laid out for when no terminal says otherwise
+/// (scripts, pipes, tests), so that it never depends on where it runs.
+pub const DEFAULT_WIDTH: usize = 80;
+/// Every column, the `…` one included, is two blanks and its cells.
+const GAP: usize = 2;
 
 /// A number as MLA prints it alone: `3`, `0.3333333333`, `1.5e-12`, `NaN`.
 pub fn format_scalar(x: f64) -> String {
@@ -96,12 +98,13 @@ pub fn inline(v: &Value) -> String {
     }
 }
 
-/// How a displayed name and value print: `x = 3` or a header and a grid.
-pub fn display_named(name: &str, v: &Value) -> String {
+/// How a displayed name and value print: `x = 3` or a header and a grid
+/// whose lines fit `width` characters (eliding columns) where they can.
+pub fn display_named(name: &str, v: &Value, width: usize) -> String {
     match v {
         Value::Str(s) => format!("{name} = {s:?}\n"),
-        Value::Matrix(m) => format!("{name} = {}", grid(m)),
-        Value::Logical(m) => format!("{name} = {}", logical_grid(m)),
+        Value::Matrix(m) => format!("{name} = {}", grid(m, width)),
+        Value::Logical(m) => format!("{name} = {}", logical_grid(m, width)),
         Value::Tuple(items)
             if items
                 .iter()
@@ -112,7 +115,8 @@ pub fn display_named(name: &str, v: &Value) -> String {
         Value::Tuple(items) => {
             let mut out = format!("{name} = {}-tuple\n", items.len());
             for (i, item) in items.iter().enumerate() {
-                out.push_str(&indent(&display_named(&format!("[{}]", i + 1), item)));
+                let shown = display_named(&format!("[{}]", i + 1), item, width.saturating_sub(2));
+                out.push_str(&indent(&shown));
             }
             out
         }
@@ -121,16 +125,16 @@ pub fn display_named(name: &str, v: &Value) -> String {
 }
 
 /// The value as `print` shows it: no name, no quotes, small vectors inline,
-/// larger matrices as a grid without the shape header.
-pub fn display_plain(v: &Value) -> String {
+/// larger matrices as a grid without the shape header, `width` wide.
+pub fn display_plain(v: &Value, width: usize) -> String {
     let body = |s: String| {
         s.split_once('\n')
             .map_or(String::new(), |(_, rest)| rest.to_string())
     };
     match v {
         Value::Matrix(m) if m.len() <= 10 && (m.nrows() == 1 || m.ncols() == 1) => inline(v),
-        Value::Matrix(m) => body(grid(m)),
-        Value::Logical(m) => body(logical_grid(m)),
+        Value::Matrix(m) => body(grid(m, width)),
+        Value::Logical(m) => body(logical_grid(m, width)),
         other => inline(other),
     }
 }
@@ -186,43 +190,81 @@ fn element_format(m: &Array2<f64>) -> impl Fn(f64) -> String {
     }
 }
 
-fn render(rows: usize, cols: usize, cell: impl Fn(usize, usize) -> String, kind: &str) -> String {
+/// The columns to show of `cols`, `None` marking the `…`: all when they
+/// fit `width` at `cell` characters each, else as many as fit, split
+/// between the first and the last.
+fn kept_columns(cols: usize, cell: usize, width: usize) -> Vec<Option<usize>> {
+    let per = GAP + cell.max(1);
+    if cols * per <= width || cols <= 2 {
+        return kept(cols, cols, 0);
+    }
+    // One slot goes to the `…`; at least one column on each side.
+    let fit = (width / per).saturating_sub(1).max(2);
+    let left = fit.div_ceil(2);
+    let right = fit / 2;
+    (0..left)
+        .map(Some)
+        .chain(std::iter::once(None))
+        .chain((cols - right..cols).map(Some))
+        .collect()
+}
+
+/// The most columns any width up to `width` can show: the candidates the
+/// common format and cell width are chosen from.
+fn candidate_columns(cols: usize, width: usize) -> Vec<Option<usize>> {
+    let most = width / (GAP + 1);
+    kept(cols, most, most / 2)
+}
+
+fn render(
+    rows: usize,
+    cols: usize,
+    cell: impl Fn(usize, usize) -> String,
+    kind: &str,
+    width: usize,
+) -> String {
     let mut out = format!("{rows}×{cols} {kind}\n");
     if rows == 0 || cols == 0 {
         return out;
     }
     let rk = kept(rows, MAX_ROWS, EDGE_ROWS);
-    let ck = kept(cols, MAX_COLS, EDGE_COLS);
-    let cells: Vec<Vec<Option<String>>> = rk
-        .iter()
-        .map(|r| {
-            ck.iter()
-                .map(|c| match (r, c) {
-                    (Some(i), Some(j)) => Some(cell(*i, *j)),
-                    _ => None,
-                })
-                .collect()
-        })
-        .collect();
-    let width = cells
-        .iter()
-        .flatten()
-        .flatten()
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(1);
+    let texts = |ck: &[Option<usize>]| -> Vec<Vec<Option<String>>> {
+        rk.iter()
+            .map(|r| {
+                ck.iter()
+                    .map(|c| match (r, c) {
+                        (Some(i), Some(j)) => Some(cell(*i, *j)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let cell_width = |cells: &[Vec<Option<String>>]| {
+        cells
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(1)
+    };
+    let w = cell_width(&texts(&candidate_columns(cols, width)));
+    let ck = kept_columns(cols, w, width);
+    let cells = texts(&ck);
+    let w = cell_width(&cells);
     for (ri, row) in rk.iter().zip(&cells) {
         for (ci, c) in ck.iter().zip(row) {
             out.push_str("  ");
             match (ri, ci, c) {
                 (_, _, Some(s)) => {
-                    let _ = write!(out, "{s:>width$}");
+                    let _ = write!(out, "{s:>w$}");
                 }
                 (_, Some(_), None) => {
-                    let _ = write!(out, "{:>width$}", "⋮");
+                    let _ = write!(out, "{:>w$}", "⋮");
                 }
                 (_, None, _) => {
-                    let _ = write!(out, "{:>width$}", "…");
+                    let _ = write!(out, "{:>w$}", "…");
                 }
             }
         }
@@ -231,12 +273,14 @@ fn render(rows: usize, cols: usize, cell: impl Fn(usize, usize) -> String, kind:
     out
 }
 
-fn grid(m: &Array2<f64>) -> String {
+fn grid(m: &Array2<f64>, width: usize) -> String {
+    // One format for every element that may be shown, so that the columns
+    // chosen do not change how the others look.
     let shown: Vec<f64> = kept(m.nrows(), MAX_ROWS, EDGE_ROWS)
         .into_iter()
         .flatten()
         .flat_map(|i| {
-            kept(m.ncols(), MAX_COLS, EDGE_COLS)
+            candidate_columns(m.ncols(), width)
                 .into_iter()
                 .flatten()
                 .map(move |j| (i, j))
@@ -245,15 +289,16 @@ fn grid(m: &Array2<f64>) -> String {
         .collect();
     let sample = Array2::from_shape_vec((1, shown.len()), shown).expect("1×n");
     let f = element_format(&sample);
-    render(m.nrows(), m.ncols(), |i, j| f(m[[i, j]]), "Matrix")
+    render(m.nrows(), m.ncols(), |i, j| f(m[[i, j]]), "Matrix", width)
 }
 
-fn logical_grid(m: &Array2<bool>) -> String {
+fn logical_grid(m: &Array2<bool>, width: usize) -> String {
     render(
         m.nrows(),
         m.ncols(),
         |i, j| if m[[i, j]] { "1" } else { "0" }.to_string(),
         "Logical",
+        width,
     )
 }
 
@@ -278,7 +323,7 @@ mod tests {
     #[test]
     fn matrices() {
         let m = Value::matrix(array![[1.0, -2.5], [3.25, 4.0]]);
-        insta::assert_snapshot!(display_named("A", &m), @r"
+        insta::assert_snapshot!(display_named("A", &m, DEFAULT_WIDTH), @r"
         A = 2×2 Matrix
            1.0000  -2.5000
            3.2500   4.0000
@@ -286,8 +331,39 @@ mod tests {
         let big = Value::matrix(Array2::from_shape_fn((100, 30), |(i, j)| {
             (i * 30 + j) as f64
         }));
-        let text = display_named("B", &big);
+        let text = display_named("B", &big, DEFAULT_WIDTH);
         assert!(text.lines().count() <= MAX_ROWS + 2, "{text}");
         assert!(text.contains('⋮') && text.contains('…'));
+    }
+
+    #[test]
+    fn columns_follow_the_width() {
+        let m = Value::matrix(Array2::from_shape_fn((3, 40), |(i, j)| {
+            (i * 40 + j) as f64 + 0.5
+        }));
+        for width in [30, 80, 120, 200] {
+            let text = display_named("W", &m, width);
+            let longest = text
+                .lines()
+                .skip(1)
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap();
+            assert!(longest <= width, "{width}: a line of {longest}\n{text}");
+            // Nearly all the width is used: less than two columns are left.
+            let columns = text.lines().nth(1).unwrap().split_whitespace().count();
+            assert!(longest + 2 * (longest / columns) > width, "{width}\n{text}");
+        }
+        // All 40 fit in 400 characters; the first and last always show.
+        let wide = display_named("W", &m, 400);
+        assert!(!wide.contains('…'), "{wide}");
+        let narrow = display_named("W", &m, 10);
+        assert!(
+            narrow.contains("0.5000") && narrow.contains("39.5000"),
+            "{narrow}"
+        );
+        let bits = Value::logical(Array2::from_elem((2, 30), true));
+        assert!(!display_named("L", &bits, 100).contains('…'));
+        assert!(display_named("L", &bits, 80).contains('…'));
     }
 }

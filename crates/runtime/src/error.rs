@@ -148,6 +148,13 @@ pub enum RuntimeError {
     },
     /// The output went away (a closed pipe, as in `mla run.mla | head`).
     OutputClosed,
+    /// Stopped by the interrupt flag (Ctrl-C) inside a long kernel; see
+    /// [`crate::interrupt`].
+    Interrupted {
+        /// The work left to finish on another thread, its result dropped
+        /// (`"eigendecomposition"`), if any.
+        abandoned: Option<&'static str>,
+    },
     /// `exit(code)` / `quit`: the program asks to end, with this status.
     Exit(i32),
     /// Raised by `error(msg)`.
@@ -171,7 +178,8 @@ impl RuntimeError {
     /// Marks this error as caused by argument `index` (0-based).
     pub fn at_arg(self, index: usize) -> Self {
         match self {
-            e @ RuntimeError::Arg { .. } => e,
+            // An interruption is no argument's fault: it stays at the call.
+            e @ (RuntimeError::Arg { .. } | RuntimeError::Interrupted { .. }) => e,
             e => RuntimeError::Arg {
                 index,
                 error: Box::new(e),
@@ -293,6 +301,7 @@ impl fmt::Display for RuntimeError {
                 reason,
             } => write!(f, "{path}: line {line}, column {column}: {reason}"),
             OutputClosed => f.write_str("the output was closed"),
+            Interrupted { .. } => f.write_str("interrupted"),
             Exit(code) => write!(f, "exit({code}) was called"),
             User(msg) => f.write_str(msg),
             Assertion(msg) => write!(f, "assertion failed: {msg}"),

@@ -8,6 +8,7 @@ pub mod display;
 pub mod error;
 pub mod files;
 pub mod index;
+pub mod interrupt;
 pub mod linalg;
 pub mod ops;
 pub mod plot;

@@ -3,9 +3,10 @@
 
 use crate::autodiff;
 use crate::error::{Result, RuntimeError, Shape};
+use crate::interrupt;
 use crate::linalg;
 use crate::value::{check_alloc, Value};
-use ndarray::{Array2, Zip};
+use ndarray::Array2;
 use std::sync::Arc;
 
 /// The shape two operands broadcast to, or a broadcasting error.
@@ -33,19 +34,20 @@ pub fn broadcast_shape(op: &'static str, a: Shape, b: Shape) -> Result<Shape> {
 }
 
 /// Applies `f` elementwise with broadcasting; `T` is f64 or bool output.
-pub(crate) fn zip_with<T: Clone>(
+/// Large operands are worked through in chunks that Ctrl-C can stop.
+pub(crate) fn zip_with<T: Clone + Default>(
     op: &'static str,
     a: &Array2<f64>,
     b: &Array2<f64>,
     f: impl Fn(f64, f64) -> T,
 ) -> Result<Array2<T>> {
     if a.dim() == b.dim() {
-        return Ok(Zip::from(a).and(b).map_collect(|x, y| f(*x, *y)));
+        return interrupt::zip(a.view(), b.view(), f);
     }
     let shape = broadcast_shape(op, a.dim(), b.dim())?;
     let av = a.broadcast(shape).expect("checked broadcast");
     let bv = b.broadcast(shape).expect("checked broadcast");
-    Ok(Zip::from(&av).and(&bv).map_collect(|x, y| f(*x, *y)))
+    interrupt::zip(av, bv, f)
 }
 
 /// An elementwise numeric operation on two values.
@@ -58,8 +60,8 @@ pub fn elementwise(
     match (a, b) {
         (Value::Traced(_), _) | (_, Value::Traced(_)) => autodiff::binary(op, a, b),
         (Value::Num(x), Value::Num(y)) => Ok(Value::Num(f(*x, *y))),
-        (Value::Matrix(m), Value::Num(y)) => Ok(Value::matrix(m.mapv(|x| f(x, *y)))),
-        (Value::Num(x), Value::Matrix(m)) => Ok(Value::matrix(m.mapv(|y| f(*x, y)))),
+        (Value::Matrix(m), Value::Num(y)) => Ok(Value::matrix(interrupt::map(m, |x| f(x, *y))?)),
+        (Value::Num(x), Value::Matrix(m)) => Ok(Value::matrix(interrupt::map(m, |y| f(*x, y))?)),
         _ => {
             let (x, y) = (numeric(op, a)?, numeric(op, b)?);
             let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
@@ -130,7 +132,9 @@ pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Val
                 }
                 Value::Matrix(y) => match y.broadcast(x.dim()) {
                     Some(y) => {
-                        Zip::from(x).and(&y).for_each(|p, &q| *p = f(*p, q));
+                        ndarray::Zip::from(x)
+                            .and(&y)
+                            .for_each(|p, &q| *p = f(*p, q));
                         true
                     }
                     None => false,
@@ -152,7 +156,9 @@ pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Val
                 }
                 Value::Matrix(x) => match x.broadcast(y.dim()) {
                     Some(x) => {
-                        Zip::from(y).and(&x).for_each(|q, &p| *q = f(p, *q));
+                        ndarray::Zip::from(y)
+                            .and(&x)
+                            .for_each(|q, &p| *q = f(p, *q));
                         true
                     }
                     None => false,
@@ -205,7 +211,7 @@ pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
         });
     }
     check_alloc(ma.nrows(), mb.ncols())?;
-    Ok(Value::matrix(linalg::matmul(&*ma, &*mb)))
+    Ok(Value::matrix(linalg::matmul(&*ma, &*mb)?))
 }
 
 /// `a' * b`, `a * b'` or `a' * b'` (`ta`, `tb` say which side is written
@@ -219,7 +225,7 @@ pub fn matmul_transposed(a: &Value, ta: bool, b: &Value, tb: bool) -> Result<Val
         let yb = if tb { y.t() } else { y.view() };
         if xa.ncols() == yb.nrows() && x.len() > 1 && y.len() > 1 {
             check_alloc(xa.nrows(), yb.ncols())?;
-            return Ok(Value::matrix(linalg::matmul(xa, yb)));
+            return Ok(Value::matrix(linalg::matmul(xa, yb)?));
         }
     }
     let a = if ta { transpose(a)? } else { a.clone() };
@@ -309,11 +315,11 @@ pub fn power(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> 
     let mut acc = Array2::eye(n);
     while e > 0 {
         if e & 1 == 1 {
-            acc = linalg::matmul(&acc, &base);
+            acc = linalg::matmul(&acc, &base)?;
         }
         e >>= 1;
         if e > 0 {
-            base = linalg::matmul(&base, &base);
+            base = linalg::matmul(&base, &base)?;
         }
     }
     Ok(Value::matrix(acc))

@@ -188,6 +188,7 @@ pub fn gradients(tape: &Tape, result: &Value, shapes: &[(usize, usize)]) -> Resu
     grads[root] = Some(Array2::ones((1, 1)));
     for id in (0..=root).rev() {
         let Some(g) = grads[id].take() else { continue };
+        crate::interrupt::check()?;
         let node = &nodes[id];
         match &node.backward {
             None => grads[id] = Some(g),

@@ -66,11 +66,18 @@ pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
                     right: sb,
                 });
             }
-            let out = linalg::matmul(&va, &vb);
+            let out = linalg::matmul(&va, &vb)?;
             Ok(record(
                 &[&x, &y],
                 out,
-                Box::new(move |g| vec![linalg::matmul(g, vb.t()), linalg::matmul(va.t(), g)]),
+                // The backward pass looks at the interrupt flag between
+                // nodes; its products run whole.
+                Box::new(move |g| {
+                    vec![
+                        linalg::matmul_whole(g, vb.t()),
+                        linalg::matmul_whole(va.t(), g),
+                    ]
+                }),
             ))
         }
         "./" => elem_div(&x, &y, va, vb),

@@ -67,6 +67,12 @@ pub trait Host {
             reason: e.to_string(),
         })
     }
+    /// How many characters wide a line of output may be, for matrices and
+    /// plots: the terminal's at the REPL, [`DEFAULT_WIDTH`](crate::display::DEFAULT_WIDTH)
+    /// elsewhere so that output never depends on where it runs.
+    fn width(&self) -> usize {
+        crate::display::DEFAULT_WIDTH
+    }
     /// Shows a warning about a result that is returned anyway (a nearly
     /// singular matrix, say). Hosts that have nowhere to show it drop it.
     fn warn(&mut self, message: &str) {

@@ -68,9 +68,9 @@ fn map_from(
         _ => {
             let m = mat(args, 0)?;
             Ok(Value::matrix(if m.len() >= parallel {
-                ndarray::Zip::from(&*m).par_map_collect(|&x| f(x))
+                crate::interrupt::par_map(&m, f)?
             } else {
-                m.mapv(f)
+                crate::interrupt::map(&m, f)?
             }))
         }
     }

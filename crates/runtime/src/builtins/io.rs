@@ -41,7 +41,7 @@ fn print(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         if i > 0 {
             text.push(' ');
         }
-        let shown = display::display_plain(a);
+        let shown = display::display_plain(a, cx.width());
         // A grid starts on a line of its own.
         if shown.contains('\n') && !text.is_empty() && !text.ends_with('\n') {
             text.pop();

@@ -148,7 +148,7 @@ fn cov(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     }
     let mean = x.mean_axis(ndarray::Axis(0)).expect("n >= 2 rows");
     let xc = &x - &mean;
-    let c = linalg::matmul(xc.t(), &xc) / (n - 1) as f64;
+    let c = linalg::matmul(xc.t(), &xc)? / (n - 1) as f64;
     // Exactly symmetric, so eig(cov(X)) accepts it.
     let c = Array2::from_shape_fn(c.dim(), |(i, j)| if i <= j { c[[i, j]] } else { c[[j, i]] });
     Ok(Value::matrix(c))
@@ -162,7 +162,7 @@ mod tests {
     /// Checks A V = V diag(λ) and unit columns.
     fn check_pairs(a: &Value, vals: &Value, vecs: &Value) {
         let (a, l, v) = (mx(a), mx(vals), mx(vecs));
-        let av = linalg::matmul(&a, &v);
+        let av = linalg::matmul(&a, &v).unwrap();
         for j in 0..v.ncols() {
             let norm: f64 = v.column(j).iter().map(|x| x * x).sum::<f64>().sqrt();
             assert!((norm - 1.0).abs() < 1e-12);

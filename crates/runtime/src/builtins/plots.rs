@@ -14,7 +14,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 ];
 
 fn show(cx: &mut CallContext<'_>, fig: Figure) -> Result<Value> {
-    let text = plot::render_text(&fig);
+    let text = plot::render_text(&fig, cx.width());
     *cx.figure() = Some(fig);
     cx.out()
         .write_all(text.as_bytes())

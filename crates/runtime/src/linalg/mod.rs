@@ -4,16 +4,14 @@
 
 use crate::error::{Result, RuntimeError};
 use faer::linalg::solvers::{DenseSolveCore, Solve, SolveLstsq};
-use faer::{Accum, Mat, MatMut, MatRef, Par, Side};
-use ndarray::{Array2, ArrayView2, ShapeBuilder};
+use faer::{Mat, MatRef, Par, Side};
+use ndarray::{Array2, ArrayView2};
 
+mod product;
 mod truncated;
+pub(crate) use product::matmul_whole;
+pub use product::{matmul, INTERRUPT_BLOCK_FLOPS, PARALLEL_MATMUL_FLOPS};
 pub use truncated::svd_top;
-
-/// Products with fewer multiply-adds than this run on one thread: starting
-/// rayon costs more than it saves below it (measured on 2 cores with
-/// `cargo bench -p mla-runtime --bench matmul`: the crossover is 160–192).
-pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 
 /// Decompositions with less work than this (m·n·min(m, n)) run on one
 /// thread. Measured on 2 cores: symmetric eig of 500×500 takes 13 ms alone
@@ -21,20 +19,57 @@ pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 /// the SVD of 4000×1000 gains from both cores (489 ms against 633 ms).
 pub const PARALLEL_DECOMPOSITION_WORK: usize = 500_000_000;
 
-/// Runs a faer decomposition with the parallelism its size deserves. faer
-/// reads the setting globally; another thread changing it meanwhile would
-/// only change how fast a decomposition runs, never its result.
-fn sized<R>(work: usize, f: impl FnOnce() -> R) -> R {
-    let par = if work < PARALLEL_DECOMPOSITION_WORK {
-        Par::Seq
+/// Runs a faer decomposition of `a` with the parallelism its size
+/// deserves. A large one runs detached (see [`crate::interrupt`]) on a copy
+/// of `a`, so that Ctrl-C gets the prompt back without waiting for it; the
+/// copy costs O(mn) against the decomposition's O(mn·min(m, n)).
+///
+/// faer reads the parallelism globally; another thread changing it
+/// meanwhile would only change how fast a decomposition runs, never its
+/// result.
+fn sized<R: Send + 'static>(
+    what: &'static str,
+    a: &Array2<f64>,
+    f: impl FnOnce(MatRef<'_, f64>) -> R + Send + 'static,
+) -> Result<R> {
+    if work(a) < PARALLEL_DECOMPOSITION_WORK {
+        let previous = faer::get_global_parallelism();
+        faer::set_global_parallelism(Par::Seq);
+        let out = with_view(a.view(), f);
+        faer::set_global_parallelism(previous);
+        return Ok(out);
+    }
+    let owned = to_faer(a);
+    heavy(what, move || f(owned.as_ref()))
+}
+
+/// Runs a long faer computation on all cores, detached so that Ctrl-C
+/// does not wait for it (see [`crate::interrupt::detached`]).
+fn heavy<R: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R> {
+    crate::interrupt::detached(what, move || {
+        let previous = faer::get_global_parallelism();
+        faer::set_global_parallelism(Par::rayon(0));
+        let out = f();
+        faer::set_global_parallelism(previous);
+        out
+    })
+}
+
+/// Runs `f` (a step after a decomposition: an inverse, a solve) here when
+/// `work` is small, else as [`heavy`] work.
+fn step<R: Send + 'static>(
+    what: &'static str,
+    work: usize,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R> {
+    if work < PARALLEL_DECOMPOSITION_WORK {
+        Ok(f())
     } else {
-        Par::rayon(0)
-    };
-    let previous = faer::get_global_parallelism();
-    faer::set_global_parallelism(par);
-    let out = f();
-    faer::set_global_parallelism(previous);
-    out
+        heavy(what, f)
+    }
 }
 
 fn work(a: &Array2<f64>) -> usize {
@@ -63,43 +98,6 @@ fn with_view<R>(a: ArrayView2<'_, f64>, f: impl FnOnce(MatRef<'_, f64>) -> R) ->
         let s = owned.as_slice().expect("standard layout is contiguous");
         f(MatRef::from_row_major_slice(s, m, n))
     }
-}
-
-fn parallelism(flops: usize) -> Par {
-    if flops >= PARALLEL_MATMUL_FLOPS {
-        Par::rayon(0)
-    } else {
-        Par::Seq
-    }
-}
-
-/// The matrix product `a * b`; shapes must already agree. Either side may be
-/// a view (`x.t()`): a transposed operand is read in place, as BLAS reads
-/// `A'` with its `trans` flag.
-pub fn matmul<'a, 'b>(
-    a: impl Into<ArrayView2<'a, f64>>,
-    b: impl Into<ArrayView2<'b, f64>>,
-) -> Array2<f64> {
-    let (a, b) = (a.into(), b.into());
-    let (m, k) = a.dim();
-    let n = b.ncols();
-    let mut out = Array2::<f64>::zeros((m, n).f());
-    if m == 0 || n == 0 || k == 0 {
-        return out;
-    }
-    let par = parallelism(m.saturating_mul(n).saturating_mul(k));
-    {
-        let slice = out
-            .as_slice_memory_order_mut()
-            .expect("fresh matrix is contiguous");
-        let dst = MatMut::from_column_major_slice_mut(slice, m, n);
-        with_view(a, |lhs| {
-            with_view(b, |rhs| {
-                faer::linalg::matmul::matmul(dst, Accum::Replace, lhs, rhs, 1.0, par)
-            })
-        });
-    }
-    out
 }
 
 fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
@@ -151,10 +149,10 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
 /// Eigenvalues of a symmetric matrix, descending.
 pub fn eigvals_sym(a: &Array2<f64>) -> Result<Vec<f64>> {
     check_sym(a)?;
-    let m = to_faer(a);
-    let mut vals = sized(work(a), || m.self_adjoint_eigenvalues(Side::Lower)).map_err(|_| {
-        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
-    })?;
+    let mut vals = sized("eigendecomposition", a, |m| {
+        m.self_adjoint_eigenvalues(Side::Lower)
+    })?
+    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
     vals.reverse();
     Ok(vals)
 }
@@ -179,10 +177,10 @@ pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
         // faer's decomposition of a 0×0 matrix underflows an index.
         return Ok((Vec::new(), Array2::zeros((0, 0))));
     }
-    let m = to_faer(a);
-    let evd = sized(work(a), || m.self_adjoint_eigen(Side::Lower)).map_err(|_| {
-        RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
-    })?;
+    let evd = sized("eigendecomposition", a, |m| {
+        m.self_adjoint_eigen(Side::Lower)
+    })?
+    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
     let s = evd.S().column_vector();
     let u = evd.U();
     let vals: Vec<f64> = (0..n).rev().map(|i| s[i]).collect();
@@ -204,17 +202,16 @@ pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<A
     if n == 0 {
         return Ok((Vec::new(), vectors.then(|| Array2::zeros((0, 0)))));
     }
-    let m = to_faer(a);
     let failed = |_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into());
     let (vals, u) = if vectors {
-        let evd = sized(work(a), || m.eigen()).map_err(failed)?;
+        let evd = sized("eigendecomposition", a, |m| m.eigen())?.map_err(failed)?;
         let s = evd.S().column_vector();
         let vals: Vec<(f64, f64)> = (0..n).map(|i| (s[i].re, s[i].im)).collect();
         let u = evd.U();
         let re = Array2::from_shape_fn((n, n), |(i, j)| u[(i, j)].re);
         (vals, Some(re))
     } else {
-        let vals = sized(work(a), || m.eigenvalues()).map_err(failed)?;
+        let vals = sized("eigendecomposition", a, |m| m.eigenvalues())?.map_err(failed)?;
         (vals.iter().map(|z| (z.re, z.im)).collect(), None)
     };
     let complex = vals.iter().filter(|(_, im)| *im != 0.0).count();
@@ -248,7 +245,7 @@ pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)>
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Vec::new(), Array2::zeros((0, n))));
     }
-    let svd = sized(work(a), || with_view(a.view(), |v| v.thin_svd()))
+    let svd = sized("SVD", a, |v| v.thin_svd())?
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))?;
     let s_diag = svd.S().column_vector();
     let s: Vec<f64> = (0..k).map(|i| s_diag[i]).collect();
@@ -269,7 +266,7 @@ pub fn singular_values(a: &Array2<f64>) -> Result<Vec<f64>> {
     if a.is_empty() {
         return Ok(Vec::new());
     }
-    sized(work(a), || with_view(a.view(), |v| v.singular_values()))
+    sized("SVD", a, |v| v.singular_values())?
         .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))
 }
 
@@ -282,7 +279,7 @@ pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let f = sized(work(a), || with_view(a.view(), |v| v.qr()));
+    let f = sized("QR decomposition", a, |v| v.qr())?;
     let mut q = from_faer(f.compute_thin_Q().as_ref());
     let mut r = from_faer(f.thin_R());
     for i in 0..k {
@@ -301,7 +298,7 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
     if !is_symmetric(a) {
         return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
     }
-    let llt = sized(work(a), || to_faer(a).llt(Side::Lower))
+    let llt = sized("Cholesky decomposition", a, |v| v.llt(Side::Lower))?
         .map_err(|_| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     let l = llt.L();
     let n = a.nrows();
@@ -333,7 +330,7 @@ fn lu_checked(
 ) -> Result<(faer::linalg::solvers::PartialPivLu<f64>, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
-    let lu = sized(work(a), || to_faer(a).partial_piv_lu());
+    let lu = sized("LU decomposition", a, |v| v.partial_piv_lu())?;
     let u = lu.U();
     let n = a.nrows();
     let diag: Vec<f64> = (0..n).map(|i| u[(i, i)].abs()).collect();
@@ -358,7 +355,8 @@ pub fn inv(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
         return Ok((a.clone(), None));
     }
     let (lu, warning) = lu_checked("inv", a)?;
-    Ok((from_faer(lu.inverse().as_ref()), warning))
+    let inverse = step("inverse", work(a), move || lu.inverse())?;
+    Ok((from_faer(inverse.as_ref()), warning))
 }
 
 /// The determinant of a square matrix.
@@ -367,7 +365,7 @@ pub fn det(a: &Array2<f64>) -> Result<f64> {
     if a.is_empty() {
         return Ok(1.0);
     }
-    Ok(to_faer(a).determinant())
+    sized("determinant", a, |v| v.determinant())
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
@@ -390,7 +388,12 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
             return Ok((Array2::zeros((0, b.ncols())), None));
         }
         let (lu, warning) = lu_checked("solve", a)?;
-        let x = lu.solve(to_faer(b));
+        let rhs = to_faer(b);
+        let x = step(
+            "solve",
+            n.saturating_mul(n).saturating_mul(b.ncols()),
+            move || lu.solve(rhs),
+        )?;
         return Ok((from_faer(x.as_ref()), warning));
     }
     require_finite("solve", a)?;
@@ -402,7 +405,7 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
     if m > n {
         // Column-pivoted QR reveals the rank on R's diagonal (descending in
         // magnitude), so a full-rank tall system is solved without an SVD.
-        let f = sized(work(a), || to_faer(a).col_piv_qr());
+        let f = sized("QR decomposition", a, |v| v.col_piv_qr())?;
         let r = f.thin_R();
         let top = r[(0, 0)].abs();
         let tol = m as f64 * f64::EPSILON * top;
@@ -411,7 +414,7 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
             return Ok((from_faer(x.as_ref()), None));
         }
     }
-    Ok((matmul(&pinv(a)?, b), None))
+    Ok((matmul(&pinv(a)?, b)?, None))
 }
 
 /// The Moore–Penrose pseudo-inverse, via SVD with MATLAB's tolerance
@@ -422,6 +425,7 @@ pub fn pinv(a: &Array2<f64>) -> Result<Array2<f64>> {
     let tol = m.max(n) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
     let mut out = Array2::zeros((n, m));
     for (k, &sk) in s.iter().enumerate() {
+        crate::interrupt::check()?;
         if sk <= tol {
             break;
         }
@@ -449,19 +453,6 @@ mod tests {
 
     fn close(a: &Array2<f64>, b: &Array2<f64>, tol: f64) -> bool {
         a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= tol)
-    }
-
-    #[test]
-    fn matmul_matches_naive_in_both_regimes() {
-        for n in [3usize, 150] {
-            let a = Array2::from_shape_fn((n, n + 1), |(i, j)| ((i * 7 + j * 3) % 11) as f64 - 5.0);
-            let b = Array2::from_shape_fn((n + 1, n), |(i, j)| ((i * 5 + j) % 13) as f64 / 3.0);
-            let want = a.dot(&b);
-            assert!(close(&matmul(&a, &b), &want, 1e-9));
-            // transposed (column-major) operands take the other view path
-            let at = a.t().to_owned().reversed_axes();
-            assert!(close(&matmul(&at, &b), &want, 1e-9));
-        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Truncated SVD: the top k singular triplets, fast when k ≪ min(m, n).
 
 use super::{flip_column_positive, matmul, qr, require_finite, svd_thin};
-use crate::error::Result;
+use crate::error::{Result, RuntimeError};
 use ndarray::Array2;
 
 /// The top `k` singular triplets, signs as in [`svd_thin`].
@@ -28,18 +28,29 @@ pub fn svd_top(a: &Array2<f64>, k: usize) -> Result<(Array2<f64>, Vec<f64>, Arra
     if k == 0 || 4 * k >= r || r <= 64 {
         return Ok(truncate(svd_thin(a)?));
     }
-    match randomized_svd(a, k) {
+    match randomized_svd(a, k)? {
         Some(out) => Ok(out),
         None => Ok(truncate(svd_thin(a)?)),
     }
 }
 
-/// An orthonormal basis of the columns of `y` (thin QR's Q).
-fn orth(y: &Array2<f64>) -> Option<Array2<f64>> {
-    qr(y).ok().map(|(q, _)| q)
+/// An orthonormal basis of the columns of `y` (thin QR's Q), or none when
+/// the QR fails; an interruption goes on up.
+fn orth(y: &Array2<f64>) -> Result<Option<Array2<f64>>> {
+    match qr(y) {
+        Ok((q, _)) => Ok(Some(q)),
+        Err(e @ RuntimeError::Interrupted { .. }) => Err(e),
+        Err(_) => Ok(None),
+    }
 }
 
-fn randomized_svd(a: &Array2<f64>, k: usize) -> Option<(Array2<f64>, Vec<f64>, Array2<f64>)> {
+/// The top `k` triplets, or none when the iteration does not converge fast
+/// enough (the caller then runs the full SVD).
+#[allow(clippy::type_complexity)]
+fn randomized_svd(
+    a: &Array2<f64>,
+    k: usize,
+) -> Result<Option<(Array2<f64>, Vec<f64>, Array2<f64>)>> {
     // Enough for the spectra where a truncated SVD pays (a clear decay); a
     // flat spectrum fails the check quickly and goes to the full SVD, so the
     // worst case costs a few products more than `svd(X)`.
@@ -49,21 +60,32 @@ fn randomized_svd(a: &Array2<f64>, k: usize) -> Option<(Array2<f64>, Vec<f64>, A
     let at = a.t().as_standard_layout().into_owned();
     let mut rng = crate::rng::Rng::new(0x5EED);
     let omega = Array2::from_shape_fn((n, l), |_| rng.normal());
-    let mut q = orth(&matmul(a, &omega))?;
+    let Some(mut q) = orth(&matmul(a, &omega)?)? else {
+        return Ok(None);
+    };
     let mut previous: Option<f64> = None;
     for iteration in 1..=MAX_ITERATIONS {
         // One step of subspace iteration, re-orthonormalised both ways.
-        let qn = orth(&matmul(&at, &q))?;
-        q = orth(&matmul(a, &qn))?;
-        let b = matmul(q.t(), a);
-        let (ub, s, vt) = svd_thin(&b).ok()?;
-        let u = matmul(&q, &ub.slice(ndarray::s![.., ..k]).to_owned());
+        let Some(qn) = orth(&matmul(&at, &q)?)? else {
+            return Ok(None);
+        };
+        let Some(next) = orth(&matmul(a, &qn)?)? else {
+            return Ok(None);
+        };
+        q = next;
+        let b = matmul(q.t(), a)?;
+        let (ub, s, vt) = match svd_thin(&b) {
+            Ok(f) => f,
+            Err(e @ RuntimeError::Interrupted { .. }) => return Err(e),
+            Err(_) => return Ok(None),
+        };
+        let u = matmul(&q, &ub.slice(ndarray::s![.., ..k]).to_owned())?;
         let vt = vt.slice(ndarray::s![..k, ..]).to_owned();
         let s: Vec<f64> = s[..k].to_vec();
         if iteration % 2 != 0 {
             continue;
         }
-        let excess = residual_excess(a, &at, &u, &s, &vt);
+        let excess = residual_excess(a, &at, &u, &s, &vt)?;
         if excess > 1.0 {
             // Give up early when the residual is not shrinking fast enough to
             // reach the tolerance within the remaining iterations.
@@ -71,7 +93,7 @@ fn randomized_svd(a: &Array2<f64>, k: usize) -> Option<(Array2<f64>, Vec<f64>, A
             if let Some(prev) = previous {
                 let rate = excess / prev;
                 if rate >= 1.0 || excess * rate.powi(checks_left) > 1.0 {
-                    return None;
+                    return Ok(None);
                 }
             }
             previous = Some(excess);
@@ -83,10 +105,10 @@ fn randomized_svd(a: &Array2<f64>, k: usize) -> Option<(Array2<f64>, Vec<f64>, A
                     vt.row_mut(j).mapv_inplace(|x| -x);
                 }
             }
-            return Some((u, s, vt));
+            return Ok(Some((u, s, vt)));
         }
     }
-    None
+    Ok(None)
 }
 
 /// How far the worst kept triplet's residual is above its tolerance
@@ -97,14 +119,14 @@ fn residual_excess(
     u: &Array2<f64>,
     s: &[f64],
     vt: &Array2<f64>,
-) -> f64 {
+) -> Result<f64> {
     let s1 = s.first().copied().unwrap_or(0.0);
     if s1 == 0.0 {
-        return 0.0;
+        return Ok(0.0);
     }
-    let av = matmul(a, &vt.t().as_standard_layout().into_owned());
-    let atu = matmul(at, u);
-    s.iter()
+    let av = matmul(a, vt.t())?;
+    let atu = matmul(at, u)?;
+    Ok(s.iter()
         .enumerate()
         .map(|(j, &sj)| {
             let r1: f64 = av
@@ -123,7 +145,7 @@ fn residual_excess(
             let allowed = (1e-10 * s1).min(1e-8 * sj).max(f64::MIN_POSITIVE);
             r / allowed
         })
-        .fold(0.0, f64::max)
+        .fold(0.0, f64::max))
 }
 
 #[cfg(test)]
@@ -145,7 +167,7 @@ mod tests {
             let d = Array2::from_diag(&ndarray::Array1::from_iter(
                 (0..r).map(|i| 100.0 * decay.powi(i as i32) + 1e-3 * (r - i) as f64),
             ));
-            let a = matmul(&matmul(&u, &d), v.t());
+            let a = matmul(&matmul(&u, &d).unwrap(), &v.t().to_owned()).unwrap();
             let (uf, sf, vtf) = svd_thin(&a).unwrap();
             let k = 5;
             let (uk, sk, vtk) = svd_top(&a, k).unwrap();

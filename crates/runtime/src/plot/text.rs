@@ -4,20 +4,27 @@
 use super::{label, range, Figure};
 use ndarray::Array2;
 
-/// Plot area in character cells.
-const WIDTH: usize = 60;
+/// Plot area height in character cells.
 const HEIGHT: usize = 15;
+/// Characters of a line left to the y labels and frame: the plot area is
+/// the rest (60 cells at 80 characters).
+const MARGIN: usize = 20;
+/// The plot area's width bounds, in cells.
+const MIN_WIDTH: usize = 20;
+const MAX_WIDTH: usize = 200;
 const MARKERS: [char; 6] = ['●', '+', '×', '○', '■', '◆'];
 const SHADES: [char; 4] = ['░', '▒', '▓', '█'];
 const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
-/// The figure as lines of text, ending in a new line.
-pub fn render(fig: &Figure) -> String {
+/// The figure as lines of text for a `width`-character terminal, ending
+/// in a new line.
+pub fn render(fig: &Figure, width: usize) -> String {
+    let w = width.saturating_sub(MARGIN).clamp(MIN_WIDTH, MAX_WIDTH);
     match fig {
-        Figure::Lines { x, ys } => lines(x, ys),
-        Figure::Scatter { x, y, groups } => scatter(x, y, groups.as_deref()),
-        Figure::Hist { edges, counts } => hist(edges, counts),
-        Figure::Heatmap { m } => heatmap(m),
+        Figure::Lines { x, ys } => lines(x, ys, w),
+        Figure::Scatter { x, y, groups } => scatter(x, y, groups.as_deref(), w),
+        Figure::Hist { edges, counts } => hist(edges, counts, w),
+        Figure::Heatmap { m } => heatmap(m, w),
     }
 }
 
@@ -57,11 +64,11 @@ fn scale(v: f64, (lo, hi): (f64, f64), n: usize) -> Option<usize> {
     Some(((t * (n - 1) as f64).round() as usize).min(n - 1))
 }
 
-fn lines(x: &[f64], ys: &[Vec<f64>]) -> String {
+fn lines(x: &[f64], ys: &[Vec<f64>], width: usize) -> String {
     let xr = range(x.iter().copied());
     let yr = range(ys.iter().flatten().copied());
     // Braille: each cell holds 2×4 dots.
-    let (dw, dh) = (WIDTH * 2, HEIGHT * 4);
+    let (dw, dh) = (width * 2, HEIGHT * 4);
     let mut dots = vec![vec![false; dw]; dh];
     for y in ys {
         let pts: Vec<Option<(usize, usize)>> = x
@@ -79,7 +86,7 @@ fn lines(x: &[f64], ys: &[Vec<f64>]) -> String {
         }
     }
     let grid: Vec<Vec<char>> = (0..HEIGHT)
-        .map(|r| (0..WIDTH).map(|c| braille(&dots, r, c)).collect())
+        .map(|r| (0..width).map(|c| braille(&dots, r, c)).collect())
         .collect();
     let footer = if ys.len() > 1 {
         format!("{} lines", ys.len())
@@ -135,13 +142,13 @@ pub(crate) fn group_ids(groups: &[f64]) -> Vec<f64> {
     ids
 }
 
-fn scatter(x: &[f64], y: &[f64], groups: Option<&[f64]>) -> String {
+fn scatter(x: &[f64], y: &[f64], groups: Option<&[f64]>, width: usize) -> String {
     let xr = range(x.iter().copied());
     let yr = range(y.iter().copied());
-    let mut grid = vec![vec![' '; WIDTH]; HEIGHT];
+    let mut grid = vec![vec![' '; width]; HEIGHT];
     let ids = groups.map(group_ids).unwrap_or_default();
     for (i, (a, b)) in x.iter().zip(y).enumerate() {
-        let (Some(c), Some(r)) = (scale(*a, xr, WIDTH), scale(*b, yr, HEIGHT)) else {
+        let (Some(c), Some(r)) = (scale(*a, xr, width), scale(*b, yr, HEIGHT)) else {
             continue;
         };
         let k = groups
@@ -161,10 +168,10 @@ fn scatter(x: &[f64], y: &[f64], groups: Option<&[f64]>) -> String {
     frame(&grid, yr, xr, &footer)
 }
 
-fn hist(edges: &[f64], counts: &[usize]) -> String {
+fn hist(edges: &[f64], counts: &[usize], width: usize) -> String {
     let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let n = counts.len().max(1);
-    let cell = (WIDTH / n).max(1);
+    let cell = (width / n).max(1);
     let mut grid = vec![vec![' '; cell * n]; HEIGHT];
     for (b, &c) in counts.iter().enumerate() {
         let eighths = (c as f64 / max as f64 * (HEIGHT * 8) as f64).round() as usize;
@@ -188,15 +195,15 @@ fn hist(edges: &[f64], counts: &[usize]) -> String {
     )
 }
 
-fn heatmap(m: &Array2<f64>) -> String {
+fn heatmap(m: &Array2<f64>, width: usize) -> String {
     let (rows, cols) = m.dim();
     if rows == 0 || cols == 0 {
         return "(empty matrix)\n".into();
     }
-    let small = super::downsample(m, HEIGHT * 2, WIDTH / 2);
+    let small = super::downsample(m, HEIGHT * 2, width / 2);
     let (r_out, c_out) = small.dim();
     // Small matrices get bigger cells, so that a 4×4 is still readable.
-    let cell_w = (WIDTH / c_out).clamp(2, 8);
+    let cell_w = (width / c_out).clamp(2, 8);
     let cell_h = (HEIGHT / r_out).clamp(1, 3);
     let (lo, hi) = range(m.iter().copied());
     let mut out = String::new();
