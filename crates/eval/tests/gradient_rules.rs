@@ -353,6 +353,14 @@ fn new_rules_compute_the_plain_values_and_errors() {
             "{f}: value under grad differs from the plain value"
         );
     }
+    // `.^ 0.5` is `sqrt` in the plain kernel, which keeps the sign of -0
+    // where `pow` would not.
+    mla.run(
+        "<z>",
+        "function s = h(x)\n y = x .^ 0.5;\n s = 1 / y[1];\nend\n(v, g) = value_and_grad(h, [-0 4]); ok = isequal(v, h([-0 4])) && v < 0;",
+    )
+    .unwrap();
+    assert_eq!(mla.get("ok").unwrap().to_scalar().unwrap(), 1.0);
     for (plain, traced) in [
         (
             "inv([1 2; 2 4])",
