@@ -399,7 +399,9 @@ impl Interpreter {
                 let elems = v.elements().map_err(|e| cx.runtime_err(e, iter.span))?;
                 Box::new(elems.into_iter().map(Value::Num))
             }
-            Value::Matrix(_) | Value::Logical(_) => {
+            // A traced matrix too: each column is indexed out, so the loop
+            // variable carries its gradient.
+            Value::Matrix(_) | Value::Logical(_) | Value::Traced(_) => {
                 let mut cols_v = Vec::with_capacity(cols);
                 for j in 0..cols {
                     let c = mla_runtime::index::index2(

@@ -213,14 +213,8 @@ pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
     }
 }
 
-/// Writing into a matrix would cut the gradient path, so inside `grad` it is refused.
-fn refuse_traced(target: &Value, rhs: &Value) -> Result<()> {
-    if matches!(target, Value::Traced(_)) || matches!(rhs, Value::Traced(_)) {
-        return Err(RuntimeError::Domain(
-            "indexed assignment does not carry gradients, so grad cannot differentiate through it; build the matrix with [ ] instead".into(),
-        ));
-    }
-    Ok(())
+fn traced(target: &Value, rhs: &Value) -> bool {
+    matches!(target, Value::Traced(_)) || matches!(rhs, Value::Traced(_))
 }
 
 /// Takes the target as an owned-or-shared f64 matrix ready for writing.
@@ -351,7 +345,9 @@ pub fn assign2(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> R
 }
 
 fn assign2_any(target: &mut Value, r: &IndexArg, c: &IndexArg, rhs: &Value) -> Result<()> {
-    refuse_traced(target, rhs)?;
+    if traced(target, rhs) {
+        return crate::autodiff::assign(target, rhs, |t, v| assign2_any(t, r, c, v));
+    }
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let (Some(i), Some(j)) = (scalar_pos(r, m.nrows()), scalar_pos(c, m.ncols())) {
             Arc::make_mut(m)[[i, j]] = *v;
@@ -434,7 +430,9 @@ pub fn assign1(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
 }
 
 fn assign1_any(target: &mut Value, k: &IndexArg, rhs: &Value) -> Result<()> {
-    refuse_traced(target, rhs)?;
+    if traced(target, rhs) {
+        return crate::autodiff::assign(target, rhs, |t, v| assign1_any(t, k, v));
+    }
     if let (Value::Matrix(m), Value::Num(v)) = (&mut *target, rhs) {
         if let Some(p) = scalar_pos(k, m.len()) {
             let r = m.nrows();

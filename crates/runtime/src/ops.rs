@@ -178,6 +178,10 @@ pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Val
 /// gives NumPy's last digits; `pow` was a third of a small network's
 /// training step (perf).
 pub fn elem_pow(a: &Value, b: &Value) -> Result<Value> {
+    if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
+        let out = elem_pow(&autodiff::strip(a), &autodiff::strip(b))?;
+        return autodiff::elem_pow(a, b, out);
+    }
     if let (Value::Matrix(_), Value::Num(k)) = (a, b) {
         let f: Option<fn(f64, f64) -> f64> = match *k {
             2.0 => Some(|x, _| x * x),
@@ -236,7 +240,10 @@ pub fn matmul_transposed(a: &Value, ta: bool, b: &Value, tb: bool) -> Result<Val
 /// `a \ b`: solves `a x = b` (elementwise division when `a` is a scalar).
 pub fn left_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
-        return autodiff::binary("\\", a, b);
+        // The plain operator computes the value (and its checks and
+        // warnings); autodiff records only the backward pass.
+        let out = left_div(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
+        return autodiff::left_div(a, b, out);
     }
     let (x, y) = (numeric("\\", a)?, numeric("\\", b)?);
     if x.as_scalar().is_some() {
@@ -252,7 +259,10 @@ pub fn left_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Valu
 /// by a scalar.
 pub fn right_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
-        return autodiff::binary("/", a, b);
+        // The plain operator computes the value (and its checks and
+        // warnings); autodiff records only the backward pass.
+        let out = right_div(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
+        return autodiff::right_div(a, b, out);
     }
     let (x, y) = (numeric("/", a)?, numeric("/", b)?);
     if y.as_scalar().is_some() {
@@ -278,7 +288,10 @@ pub fn right_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Val
 /// `a ^ b`: scalar power, or an integer power of a square matrix.
 pub fn power(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
-        return autodiff::binary("^", a, b);
+        // The plain operator computes the value (and its checks and
+        // warnings); autodiff records only the backward pass.
+        let out = power(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
+        return autodiff::power(a, b, out);
     }
     let (x, y) = (numeric("^", a)?, numeric("^", b)?);
     if let (Some(p), Some(q)) = (x.as_scalar(), y.as_scalar()) {

@@ -1,8 +1,8 @@
 //! Derivatives of the differentiable builtins, and the list of builtins
 //! that only see plain values.
 
-use super::operators::{elementwise, unsupported};
-use super::{input, record, Input};
+use super::operators::elementwise;
+use super::{arrange, input, linalg, record, reductions, Forward, Input, Rule};
 use crate::builtins::{clamped_ln, dim_arg, lines, logsumexp_of, softmax_of, Dim, Lines};
 use crate::error::{Result, RuntimeError};
 use crate::value::{from_column_major, Value};
@@ -113,6 +113,57 @@ fn d_clamped_ln(x: f64) -> f64 {
     }
 }
 
+/// The rule of a builtin that takes its value from the plain builtin
+/// (see [`Rule`]), if it has one.
+pub fn rule(name: &str) -> Option<Rule> {
+    Some(match name {
+        "max" => reductions::max,
+        "min" => reductions::min,
+        "norm" => reductions::norm,
+        "dot" => reductions::dot,
+        "std" => reductions::std,
+        "var" => reductions::var,
+        "prod" => reductions::prod,
+        "cumsum" => reductions::cumsum,
+        "log2" => log2,
+        "log10" => log10,
+        "sort" => arrange::sort,
+        "repmat" | "diag" | "tril" | "triu" | "fliplr" | "flipud" => arrange::rearrange,
+        "inv" => linalg::inv,
+        "solve" => linalg::solve,
+        "det" => linalg::det,
+        "chol" => linalg::chol,
+        "eig" => linalg::eig,
+        _ => return None,
+    })
+}
+
+/// The plain elementwise builtin's value, with derivative `d(x, f(x))`.
+fn pointwise(fw: &mut Forward<'_, '_>, args: &[Value], d: fn(f64, f64) -> f64) -> Result<Value> {
+    let out = fw.run(1)?.to_matrix()?.into_owned();
+    let x = input(&args[0])?;
+    let v = x.value().clone();
+    let saved = out.clone();
+    Ok(record(
+        &[&x],
+        out,
+        Box::new(move |g| {
+            vec![Zip::from(g)
+                .and(&v)
+                .and(&saved)
+                .map_collect(|g, a, o| g * d(*a, *o))]
+        }),
+    ))
+}
+
+fn log2(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    pointwise(fw, args, |a, _| 1.0 / (a * std::f64::consts::LN_2))
+}
+
+fn log10(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    pointwise(fw, args, |a, _| 1.0 / (a * std::f64::consts::LN_10))
+}
+
 /// A builtin called with traced arguments: `Some` when it has a rule.
 pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
     let first = match args.first().map(input) {
@@ -155,8 +206,6 @@ pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
         "softmax" => Some(softmax(&first, args)),
         "logsumexp" => Some(logsumexp(&first, args)),
         "mse" | "bce" | "cross_entropy" => Some(loss(name, &first, args)),
-        "dot" => Some(dot(&first, args)),
-        "norm" => Some(norm(&first, args)),
         "trace" => Some(trace(&first)),
         "reshape" => Some(reshape(&first, args)),
         "clamp" => Some(clamp(&first, args)),
@@ -291,54 +340,6 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
         }
     };
     Ok(record(&[p, &y], Array2::from_elem((1, 1), out), backward))
-}
-
-fn is_vector(m: &Array2<f64>) -> bool {
-    m.nrows() == 1 || m.ncols() == 1
-}
-
-fn dot(a: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let b = input(&args[1]).map_err(|e| e.at_arg(1))?;
-    let (va, vb) = (a.value().clone(), b.value().clone());
-    if !(is_vector(&va) && is_vector(&vb) && va.len() == vb.len()) {
-        return Err(unsupported("dot of matrices"));
-    }
-    let out: f64 = va.iter().zip(vb.iter()).map(|(x, y)| x * y).sum();
-    Ok(record(
-        &[a, &b],
-        Array2::from_elem((1, 1), out),
-        Box::new(move |g| {
-            let s = g[[0, 0]];
-            let ga = Array2::from_shape_vec(va.dim(), vb.iter().map(|x| s * x).collect())
-                .expect("same length");
-            let gb = Array2::from_shape_vec(vb.dim(), va.iter().map(|x| s * x).collect())
-                .expect("same length");
-            vec![ga, gb]
-        }),
-    ))
-}
-
-fn norm(x: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let v = x.value().clone();
-    let fro = matches!(args.get(1), Some(Value::Str(s)) if &**s == "fro");
-    let two = match args.get(1) {
-        None => true,
-        Some(p) => p.as_scalar() == Some(2.0),
-    };
-    if !(fro || (two && is_vector(&v))) {
-        return Err(unsupported(
-            "this norm (only the 2-norm of a vector and \"fro\")",
-        ));
-    }
-    let n = v.iter().map(|a| a * a).sum::<f64>().sqrt();
-    Ok(record(
-        &[x],
-        Array2::from_elem((1, 1), n),
-        Box::new(move |g| {
-            let s = if n == 0.0 { 0.0 } else { g[[0, 0]] / n };
-            vec![v.mapv(|a| a * s)]
-        }),
-    ))
 }
 
 fn trace(x: &Input<'_>) -> Result<Value> {

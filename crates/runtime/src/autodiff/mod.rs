@@ -6,18 +6,76 @@
 //! is walked backwards from the scalar result. Operations that have no rule
 //! refuse traced inputs with an error; none silently drops a gradient.
 
+mod arrange;
 mod functions;
+mod linalg;
 mod operators;
+mod reductions;
 mod structure;
 
+use crate::builtins::{BuiltinFn, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::Array2;
 use std::sync::{Arc, Mutex};
 
-pub use functions::{builtin, is_constant_builtin};
-pub use operators::{binary, unary, UnaryOp};
-pub use structure::{concat, index1, index2};
+pub use functions::{builtin, is_constant_builtin, rule};
+pub use linalg::{left_div, power, right_div};
+pub use operators::{binary, elem_pow, unary, UnaryOp};
+pub use structure::{assign, concat, index1, index2};
+
+/// A gradient rule that takes its value from the plain builtin: it runs
+/// [`Forward::run`] and records only how the gradient flows back, so a
+/// traced call computes exactly what the plain call computes (value,
+/// argument checks, errors and warnings alike). `args` are the call's
+/// arguments as given, traced ones included.
+pub type Rule = fn(&mut Forward<'_, '_>, &[Value]) -> Result<Value>;
+
+/// The plain builtin behind a traced call, ready to run on the plain values
+/// of its arguments.
+pub struct Forward<'c, 'h> {
+    cx: &'c mut CallContext<'h>,
+    func: BuiltinFn,
+    plain: Vec<Value>,
+}
+
+impl<'c, 'h> Forward<'c, 'h> {
+    /// The builtin `func` called in `cx` with `args` (some traced).
+    pub fn new(cx: &'c mut CallContext<'h>, func: BuiltinFn, args: &[Value]) -> Self {
+        Forward {
+            cx,
+            func,
+            plain: args.iter().map(strip).collect(),
+        }
+    }
+
+    /// How many results the caller asked for.
+    pub(crate) fn nout(&self) -> usize {
+        self.cx.nout
+    }
+
+    /// The arguments' plain values.
+    pub(crate) fn args(&self) -> &[Value] {
+        &self.plain
+    }
+
+    /// Runs the plain builtin asking `nout` results (a rule may ask for
+    /// more than the caller did, e.g. the order beside the sorted values).
+    pub(crate) fn run(&mut self, nout: usize) -> Result<Value> {
+        let asked = std::mem::replace(&mut self.cx.nout, nout);
+        let out = (self.func)(self.cx, &self.plain);
+        self.cx.nout = asked;
+        out
+    }
+
+    /// Runs the plain builtin with its first argument replaced by `first`
+    /// (to learn where a rearrangement puts each element).
+    pub(crate) fn run_on(&mut self, first: Value) -> Result<Value> {
+        let mut args = self.plain.clone();
+        args[0] = first;
+        (self.func)(self.cx, &args)
+    }
+}
 
 /// Sends the gradient of a node's output back to each of its traced inputs,
 /// in the order of [`Node::parents`].

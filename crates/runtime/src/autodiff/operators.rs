@@ -83,8 +83,10 @@ pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
         "./" => elem_div(&x, &y, va, vb),
         "/" if scalar(&vb) => elem_div(&x, &y, va, vb),
         "\\" if scalar(&va) => elem_div(&y, &x, vb, va),
-        ".^" => elem_pow(&x, &y, va, vb),
-        "^" if scalar(&va) && scalar(&vb) => elem_pow(&x, &y, va, vb),
+        ".^" | "^" if op == ".^" || (scalar(&va) && scalar(&vb)) => {
+            let out = zip(".^", &va, &vb, f64::powf)?;
+            Ok(pow_record(&x, &y, out))
+        }
         other => Err(unsupported(&format!("`{other}` between these operands"))),
     }
 }
@@ -118,10 +120,18 @@ fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> R
     ))
 }
 
-fn elem_pow(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
-    let out = zip(".^", &va, &vb, f64::powf)?;
+/// `a .^ b` with a traced side; `out` is the plain operator's result (which
+/// computes some exponents without `pow`).
+pub fn elem_pow(a: &Value, b: &Value, out: Value) -> Result<Value> {
+    let (x, y) = (input(a)?, input(b)?);
+    Ok(pow_record(&x, &y, out.to_matrix()?.into_owned()))
+}
+
+/// Records `out = x .^ y`.
+pub(super) fn pow_record(x: &Input<'_>, y: &Input<'_>, out: Array2<f64>) -> Value {
+    let (va, vb) = (x.value().clone(), y.value().clone());
     let (sa, sb) = (va.dim(), vb.dim());
-    Ok(record(
+    record(
         &[x, y],
         out.clone(),
         Box::new(move |g| {
@@ -144,7 +154,7 @@ fn elem_pow(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> R
             let gb = zip(".*", g, &db, |p, q| p * q).expect("shapes broadcast");
             vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
         }),
-    ))
+    )
 }
 
 /// Prefix, postfix and elementwise one-argument operations.

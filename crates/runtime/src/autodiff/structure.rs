@@ -1,7 +1,8 @@
-//! Derivatives of the operations that move elements: indexing and block
-//! concatenation.
+//! Derivatives of the operations that move elements: indexing, indexed
+//! assignment and block concatenation.
 
-use super::{input, record, Input};
+use super::arrange::codes;
+use super::{input, record, strip, Input};
 use crate::error::Result;
 use crate::index::IndexArg;
 use crate::value::Value;
@@ -80,4 +81,50 @@ pub fn concat(blocks: &[(Value, usize, usize)], shape: (usize, usize)) -> Result
                 .collect()
         }),
     ))
+}
+
+/// `target[…] = rhs` where either side is traced; `write` is the plain
+/// assignment. It runs on the plain values (growth, deletion, checks and
+/// errors as without `grad`), then on the elements' positions (the
+/// target's as 1, 2, …, the right side's as -1, -2, …) to learn where each
+/// element of the result came from: the gradient goes back there, and
+/// nowhere for an overwritten element or a zero that growth filled in.
+pub fn assign(
+    target: &mut Value,
+    rhs: &Value,
+    write: impl Fn(&mut Value, &Value) -> Result<()>,
+) -> Result<()> {
+    let mut value = strip(target);
+    write(&mut value, &strip(rhs))?;
+    let (ts, rs) = (target.shape(), rhs.shape());
+    let mut from = codes(ts, 1.0);
+    write(&mut from, &codes(rs, -1.0))?;
+    let from = from.to_matrix()?.into_owned();
+    let out = {
+        let (x, y) = (input(target)?, input(rhs)?);
+        record(
+            &[&x, &y],
+            value.to_matrix()?.into_owned(),
+            Box::new(move |g| {
+                let mut gt = Array2::zeros(ts);
+                let mut gr = Array2::zeros(rs);
+                for (k, gv) in from.iter().zip(g.iter()) {
+                    let (to, shape, k) = if *k > 0.0 {
+                        (&mut gt, ts, *k as usize - 1)
+                    } else if *k < 0.0 {
+                        (&mut gr, rs, (-*k) as usize - 1)
+                    } else {
+                        continue;
+                    };
+                    let rows = shape.0.max(1);
+                    if let Some(e) = to.get_mut([k % rows, k / rows]) {
+                        *e += gv;
+                    }
+                }
+                vec![gt, gr]
+            }),
+        )
+    };
+    *target = out;
+    Ok(())
 }

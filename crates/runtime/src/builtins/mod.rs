@@ -29,8 +29,11 @@ pub(crate) use elementwise::{clamp_bounds, clamp_one};
 pub(crate) use ml::{
     clamped_ln, lines, logsumexp_of, relu_one, sig as sigmoid_fn, softmax_of, Lines,
 };
-pub(crate) use reduce::reduce as reduce_lines;
+pub(crate) use reduce::{
+    divides_by_n, extreme_dim, line_dim, norm_kind, reduce as reduce_lines, Norm,
+};
 pub use registry::{Clash, Registry};
+pub(crate) use search::sort_options;
 mod data;
 mod elementwise;
 mod functional;
@@ -172,6 +175,10 @@ fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<
             "grad of a function that itself calls grad (a second derivative) is not supported"
                 .into(),
         ));
+    }
+    if let Some(rule) = crate::autodiff::rule(b.name) {
+        let mut forward = crate::autodiff::Forward::new(cx, b.func, args);
+        return rule(&mut forward, args);
     }
     if cx.nout < 2 {
         if let Some(result) = crate::autodiff::builtin(b.name, args) {

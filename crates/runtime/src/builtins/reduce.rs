@@ -23,7 +23,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("reductions"; "var", 1, 3, 1, "var(X, w, dim)", "variance (N-1; var(X, 1) divides by N)", var),
     entry!("reductions"; "any", 1, 2, 1, "any(X, dim)", "true where any element along the dimension is non-zero", any),
     entry!("reductions"; "all", 1, 2, 1, "all(X, dim)", "true where every element along the dimension is non-zero", all),
-    entry!("reductions"; "norm", 1, 2, 1, "norm(x, p)", "2-norm of a vector or matrix; norm(A, \"fro\"), norm(x, 1), norm(x, Inf)", norm),
+    entry!("reductions"; "norm", 1, 2, 1, "norm(x, p)", "2-norm of a vector or matrix (spectral: the largest singular value); norm(x, 1), norm(x, Inf), norm(A, \"fro\"), norm(A, \"nuc\") (the sum of the singular values)", norm),
     entry!("reductions"; "dot", 2, 2, 1, "dot(a, b)", "dot product of two vectors (column-wise for matrices)", dot),
     entry!("reductions"; "trace", 1, 1, 1, "trace(A)", "sum of the diagonal of a square matrix", trace),
 ];
@@ -48,12 +48,18 @@ pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Ar
 
 pub(crate) fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result<Value> {
     let m = mat(args, 0)?;
-    let dim = if m.dim() == (0, 0) && args.len() <= dim_at {
-        Dim::All
-    } else {
-        dim_arg(args, dim_at, &m)?
-    };
+    let dim = line_dim(args, dim_at, &m)?;
     Ok(Value::matrix(reduce(&m, dim, f)))
+}
+
+/// The dimension a reduction of `m` runs along, given at `args[dim_at]`
+/// (an empty `[]` with none given reduces everything).
+pub(crate) fn line_dim(args: &[Value], dim_at: usize, m: &Array2<f64>) -> Result<Dim> {
+    if m.dim() == (0, 0) && args.len() <= dim_at {
+        Ok(Dim::All)
+    } else {
+        dim_arg(args, dim_at, m)
+    }
 }
 
 fn sum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -146,17 +152,7 @@ fn extreme(
         );
     }
     let m = mat(args, 0)?;
-    let dim = if args.len() == 3 {
-        if args[1].numel() != 0 {
-            return Err(RuntimeError::Domain(format!(
-                "{name}(X, [], dim) takes [] as its second argument"
-            ))
-            .at_arg(1));
-        }
-        dim_arg(args, 2, &m)?
-    } else {
-        default_dim(&m)
-    };
+    let dim = extreme_dim(args, &m, name)?;
     if m.is_empty() {
         let empty = Value::matrix(Array2::zeros((0, 0)));
         return Ok(if nout >= 2 {
@@ -171,6 +167,21 @@ fn extreme(
     }
     let idx = Value::matrix(reduce(&m, dim, |v| (best(v, better).1 + 1) as f64));
     Ok(Value::tuple(vec![vals, idx]))
+}
+
+/// The dimension of `max(X)` or `max(X, [], dim)`.
+pub(crate) fn extreme_dim(args: &[Value], m: &Array2<f64>, name: &str) -> Result<Dim> {
+    if args.len() == 3 {
+        if args[1].numel() != 0 {
+            return Err(RuntimeError::Domain(format!(
+                "{name}(X, [], dim) takes [] as its second argument"
+            ))
+            .at_arg(1));
+        }
+        dim_arg(args, 2, m)
+    } else {
+        Ok(default_dim(m))
+    }
 }
 
 fn fmax(a: f64, b: f64) -> f64 {
@@ -222,7 +233,22 @@ fn variance(v: &[f64], by_n: bool) -> f64 {
 }
 
 fn spread(args: &[Value], root: bool) -> Result<Value> {
-    let by_n = match args.get(1) {
+    let by_n = divides_by_n(args)?;
+    let f = move |v: &[f64]| {
+        let var = variance(v, by_n);
+        if root {
+            var.sqrt()
+        } else {
+            var
+        }
+    };
+    reduction(args, 2, f)
+}
+
+/// The weight of `std(X, w, dim)` and `var(X, w, dim)`: true to divide by
+/// N, false for N - 1.
+pub(crate) fn divides_by_n(args: &[Value]) -> Result<bool> {
+    Ok(match args.get(1) {
         None => false,
         Some(v) if v.numel() == 0 => false,
         Some(v) => match v.as_scalar() {
@@ -235,16 +261,7 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
                 .at_arg(1))
             }
         },
-    };
-    let f = move |v: &[f64]| {
-        let var = variance(v, by_n);
-        if root {
-            var.sqrt()
-        } else {
-            var
-        }
-    };
-    reduction(args, 2, f)
+    })
 }
 
 fn std(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -258,33 +275,12 @@ fn var(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 fn norm(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let is_vec = m.nrows() == 1 || m.ncols() == 1;
-    let p = match args.get(1) {
-        None => Norm::Two,
-        Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
-        Some(v) => match v.as_scalar() {
-            Some(2.0) => Norm::Two,
-            Some(1.0) => Norm::One,
-            Some(x) if x == f64::INFINITY => Norm::Inf,
-            Some(x) if is_vec && x > 0.0 => Norm::P(x),
-            _ => {
-                return Err(RuntimeError::Domain(format!(
-                    "norm takes p = 1, 2, Inf or \"fro\"{}, got {}",
-                    if is_vec {
-                        " (or any p > 0 for a vector)"
-                    } else {
-                        ""
-                    },
-                    crate::display::inline(v)
-                ))
-                .at_arg(1))
-            }
-        },
-    };
     let abs_sum = |it: &mut dyn Iterator<Item = f64>| it.map(f64::abs).sum::<f64>();
-    let x = match p {
+    let x = match norm_kind(args, &m)? {
         Norm::Fro => m.iter().map(|x| x * x).sum::<f64>().sqrt(),
         Norm::Two if is_vec => m.iter().map(|x| x * x).sum::<f64>().sqrt(),
         Norm::Two => linalg::singular_values(&m)?.first().copied().unwrap_or(0.0),
+        Norm::Nuc => linalg::singular_values(&m)?.iter().sum(),
         Norm::One if is_vec => abs_sum(&mut m.iter().copied()),
         Norm::One => m
             .axis_iter(Axis(1))
@@ -300,11 +296,44 @@ fn norm(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(x))
 }
 
-enum Norm {
+/// The norm `norm(m, p)` asks for, checked.
+pub(crate) fn norm_kind(args: &[Value], m: &Array2<f64>) -> Result<Norm> {
+    let is_vec = m.nrows() == 1 || m.ncols() == 1;
+    Ok(match args.get(1) {
+        None => Norm::Two,
+        Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
+        Some(Value::Str(s)) if &**s == "nuc" => Norm::Nuc,
+        Some(v) => match v.as_scalar() {
+            Some(2.0) => Norm::Two,
+            Some(1.0) => Norm::One,
+            Some(x) if x == f64::INFINITY => Norm::Inf,
+            Some(x) if is_vec && x > 0.0 => Norm::P(x),
+            _ => {
+                return Err(RuntimeError::Domain(format!(
+                    "norm takes p = 1, 2, Inf, \"fro\" or \"nuc\"{}, got {}",
+                    if is_vec {
+                        " (or any p > 0 for a vector)"
+                    } else {
+                        ""
+                    },
+                    crate::display::inline(v)
+                ))
+                .at_arg(1))
+            }
+        },
+    })
+}
+
+/// Which norm: the 2-norm (spectral for a matrix), 1 (largest column sum
+/// for a matrix), Inf (largest row sum), Frobenius, nuclear (the sum of the
+/// singular values) or a vector's p-norm.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Norm {
     Two,
     One,
     Inf,
     Fro,
+    Nuc,
     P(f64),
 }
 
@@ -384,6 +413,17 @@ mod tests {
         );
         assert_eq!(arg_err(run("cumprod", &[a, Value::Num(3.0)])), Some(1));
         assert!(run("cumprod", &[Value::matrix(Array2::zeros((0, 0)))]).is_ok());
+    }
+
+    #[test]
+    fn nuclear_norm_matches_numpy() {
+        // np.linalg.norm(A, 'nuc'), np.linalg.norm(A, 2)
+        let a = m(&[&[1., 2.], &[3., 4.], &[5., 6.]]);
+        let nuc = run("norm", &[a.clone(), Value::str("nuc")]).unwrap();
+        assert!((nuc.to_scalar().unwrap() - 10.03981867222375).abs() < 1e-13);
+        let two = run("norm", &[a.clone(), Value::Num(2.0)]).unwrap();
+        assert!((two.to_scalar().unwrap() - 9.525518091565107).abs() < 1e-13);
+        assert_eq!(arg_err(run("norm", &[a, Value::str("nu")])), Some(1));
     }
 
     #[test]

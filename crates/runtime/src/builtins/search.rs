@@ -27,10 +27,10 @@ fn ascending(a: f64, b: f64) -> std::cmp::Ordering {
     }
 }
 
-fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    let m = mat(args, 0)?;
+/// The dimension `sort(m, …)` sorts along and whether it sorts descending.
+pub(crate) fn sort_options(args: &[Value], m: &Array2<f64>) -> Result<(Dim, bool)> {
     let mut descend = false;
-    let mut dim = default_dim(&m);
+    let mut dim = default_dim(m);
     for (i, a) in args.iter().enumerate().skip(1) {
         match a {
             Value::Str(s) if &**s == "descend" => descend = true,
@@ -41,12 +41,18 @@ fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
                 ))
                 .at_arg(i))
             }
-            _ => dim = dim_arg(args, i, &m)?,
+            _ => dim = dim_arg(args, i, m)?,
         }
     }
     if dim == Dim::All {
         return Err(RuntimeError::Domain("sort takes dimension 1 or 2".into()).at_arg(1));
     }
+    Ok((dim, descend))
+}
+
+fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let (dim, descend) = sort_options(args, &m)?;
     let axis = if dim == Dim::Rows { Axis(0) } else { Axis(1) };
     let mut sorted = m.clone().into_owned();
     let mut order = Array2::<f64>::zeros(m.dim());
