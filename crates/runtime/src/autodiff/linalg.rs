@@ -57,13 +57,13 @@ fn solve_grads(
 ) -> (Array2<f64>, Array2<f64>) {
     let at = tr(a);
     let w = solve_with(&at, g);
-    let mut ga = -linalg::matmul(&w, x.t());
+    let mut ga = -linalg::matmul_whole(&w, x.t());
     if a.nrows() != a.ncols() {
-        let r = b - &linalg::matmul(a, x);
+        let r = b - &linalg::matmul_whole(a, x);
         let z = solve_with(a, &w);
         let y = solve_with(&at, x);
-        let free = g - &linalg::matmul(&at, &w);
-        ga = ga + linalg::matmul(&r, z.t()) + linalg::matmul(&y, free.t());
+        let free = g - &linalg::matmul_whole(&at, &w);
+        ga = ga + linalg::matmul_whole(&r, z.t()) + linalg::matmul_whole(&y, free.t());
     }
     (ga, w)
 }
@@ -151,29 +151,29 @@ fn matrix_power_grad(m: &Array2<f64>, k: f64, g: &Array2<f64>) -> Array2<f64> {
     while e > 0 {
         let i = bases.len() - 1;
         if e & 1 == 1 {
-            let next = linalg::matmul(&acc, &bases[i]);
+            let next = linalg::matmul_whole(&acc, &bases[i]);
             products.push((i, std::mem::replace(&mut acc, next)));
         }
         e >>= 1;
         if e > 0 {
-            bases.push(linalg::matmul(&bases[i], &bases[i]));
+            bases.push(linalg::matmul_whole(&bases[i], &bases[i]));
         }
     }
     let mut g_bases = vec![Array2::<f64>::zeros((n, n)); bases.len()];
     let mut g_acc = g.clone();
     for (i, before) in products.iter().rev() {
-        g_bases[*i] += &linalg::matmul(before.t(), &g_acc);
-        g_acc = linalg::matmul(&g_acc, bases[*i].t());
+        g_bases[*i] += &linalg::matmul_whole(before.t(), &g_acc);
+        g_acc = linalg::matmul_whole(&g_acc, bases[*i].t());
     }
     for i in (0..bases.len() - 1).rev() {
         let above = g_bases[i + 1].clone();
         let b = &bases[i];
-        g_bases[i] += &(linalg::matmul(&above, b.t()) + linalg::matmul(b.t(), &above));
+        g_bases[i] += &(linalg::matmul_whole(&above, b.t()) + linalg::matmul_whole(b.t(), &above));
     }
     let g_base = g_bases.swap_remove(0);
     if k < 0.0 {
         let inv = &bases[0];
-        -linalg::matmul(&linalg::matmul(inv.t(), &g_base), inv.t())
+        -linalg::matmul_whole(&linalg::matmul_whole(inv.t(), &g_base), inv.t())
     } else {
         g_base
     }
@@ -187,7 +187,12 @@ pub(super) fn inv(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     Ok(record(
         &[&x],
         out,
-        Box::new(move |g| vec![-linalg::matmul(&linalg::matmul(saved.t(), g), saved.t())]),
+        Box::new(move |g| {
+            vec![-linalg::matmul_whole(
+                &linalg::matmul_whole(saved.t(), g),
+                saved.t(),
+            )]
+        }),
     ))
 }
 
@@ -225,7 +230,7 @@ fn cofactors(a: &Array2<f64>) -> Array2<f64> {
     for (mut col, c) in scaled.axis_iter_mut(Axis(1)).zip(&others) {
         col *= *c;
     }
-    linalg::matmul(&scaled, &vt)
+    linalg::matmul_whole(&scaled, &vt)
 }
 
 /// Half of `x + x'`: the gradient by a symmetric matrix, whose upper and
@@ -247,7 +252,7 @@ pub(super) fn chol(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
         Box::new(move |g| {
             let n = l.nrows();
             let gl = Array2::from_shape_fn((n, n), |(i, j)| if i >= j { g[[j, i]] } else { 0.0 });
-            let mut p = linalg::matmul(l.t(), &gl);
+            let mut p = linalg::matmul_whole(l.t(), &gl);
             for i in 0..n {
                 p[[i, i]] *= 0.5;
                 for j in i + 1..n {
@@ -255,7 +260,7 @@ pub(super) fn chol(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
                 }
             }
             let linv = or_nan(linalg::inv(&l).map(|(i, _)| i), (n, n));
-            let s = linalg::matmul(&linalg::matmul(linv.t(), &p), &linv);
+            let s = linalg::matmul_whole(&linalg::matmul_whole(linv.t(), &p), &linv);
             vec![symmetric(s)]
         }),
     ))
@@ -294,7 +299,7 @@ pub(super) fn eig(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
                 for (mut col, gk) in scaled.axis_iter_mut(Axis(1)).zip(g.iter()) {
                     col *= *gk;
                 }
-                vec![linalg::matmul(&scaled, v.t())]
+                vec![linalg::matmul_whole(&scaled, v.t())]
             }),
         )
     };
@@ -316,11 +321,11 @@ pub(super) fn eig(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
         &[&x],
         v,
         Box::new(move |g| {
-            let mut inner = linalg::matmul(saved.t(), g);
+            let mut inner = linalg::matmul_whole(saved.t(), g);
             for ((i, j), e) in inner.indexed_iter_mut() {
                 *e = if i == j { 0.0 } else { *e / (l[j] - l[i]) };
             }
-            let ga = linalg::matmul(&linalg::matmul(&saved, &inner), saved.t());
+            let ga = linalg::matmul_whole(&linalg::matmul_whole(&saved, &inner), saved.t());
             vec![symmetric(ga)]
         }),
     );

@@ -13,7 +13,7 @@ mod operators;
 mod reductions;
 mod structure;
 
-use crate::builtins::{BuiltinFn, CallContext};
+use crate::builtins::{CallContext, Implementation};
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::Array2;
@@ -35,13 +35,13 @@ pub type Rule = fn(&mut Forward<'_, '_>, &[Value]) -> Result<Value>;
 /// of its arguments.
 pub struct Forward<'c, 'h> {
     cx: &'c mut CallContext<'h>,
-    func: BuiltinFn,
+    func: Implementation,
     plain: Vec<Value>,
 }
 
 impl<'c, 'h> Forward<'c, 'h> {
     /// The builtin `func` called in `cx` with `args` (some traced).
-    pub fn new(cx: &'c mut CallContext<'h>, func: BuiltinFn, args: &[Value]) -> Self {
+    pub fn new(cx: &'c mut CallContext<'h>, func: Implementation, args: &[Value]) -> Self {
         Forward {
             cx,
             func,
@@ -63,7 +63,7 @@ impl<'c, 'h> Forward<'c, 'h> {
     /// more than the caller did, e.g. the order beside the sorted values).
     pub(crate) fn run(&mut self, nout: usize) -> Result<Value> {
         let asked = std::mem::replace(&mut self.cx.nout, nout);
-        let out = (self.func)(self.cx, &self.plain);
+        let out = self.func.call(self.cx, &self.plain);
         self.cx.nout = asked;
         out
     }
@@ -73,7 +73,7 @@ impl<'c, 'h> Forward<'c, 'h> {
     pub(crate) fn run_on(&mut self, first: Value) -> Result<Value> {
         let mut args = self.plain.clone();
         args[0] = first;
-        (self.func)(self.cx, &args)
+        self.func.call(self.cx, &args)
     }
 }
 

@@ -222,7 +222,7 @@ fn norm_direction(v: &Array2<f64>, kind: Norm, n: f64) -> Array2<f64> {
                     u.slice(ndarray::s![.., ..k]),
                     vt.slice(ndarray::s![..k, ..]),
                 );
-                out = linalg::matmul(u, vt);
+                out = linalg::matmul_whole(u, vt);
             }
             Err(_) => out.fill(f64::NAN),
         },

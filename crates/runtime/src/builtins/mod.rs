@@ -177,7 +177,7 @@ fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<
         ));
     }
     if let Some(rule) = crate::autodiff::rule(b.name) {
-        let mut forward = crate::autodiff::Forward::new(cx, b.func, args);
+        let mut forward = crate::autodiff::Forward::new(cx, b.func.clone(), args);
         return rule(&mut forward, args);
     }
     if cx.nout < 2 {
