@@ -286,3 +286,53 @@ fn an_interrupt_from_another_thread_stops_the_run() {
     assert!(mla.get::<f64>("n").unwrap() > 0.0);
     still_usable(&mut mla);
 }
+
+#[test]
+fn straight_line_code_stops_at_the_time_limit_too() {
+    let mut mla = sandboxed(Limits {
+        max_duration: Some(Duration::from_millis(100)),
+        ..Limits::default()
+    });
+    // No loop and no call: each statement is one long builtin.
+    let script = format!(
+        "A = rand(600);\n{}",
+        "B = A * A; C = inv(B + eye(600));\n".repeat(40)
+    );
+    let t = Instant::now();
+    let e = mla.run(&script).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
+    still_usable(&mut mla);
+}
+
+#[test]
+fn a_loop_over_a_long_range_allocates_nothing_and_is_not_refused() {
+    let mut mla = sandboxed(Limits {
+        max_allocation_bytes: 1 << 20,
+        ..Limits::default()
+    });
+    mla.run("n = 0; for i = 1:2e9; n = n + 1; if n == 3; break; end; end")
+        .expect("a loop walks its range");
+    assert_eq!(mla.get::<f64>("n").unwrap(), 3.0);
+    // stored as a value, the same range is an allocation, refused with the
+    // configured limit in the message
+    let e = mla.run("r = 1:2e9;").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Memory, "{e}");
+    assert!(
+        e.to_string().contains("1 MiB") || e.to_string().contains("1.0 MiB"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_file_name_save_cannot_write_is_a_file_error() {
+    let mut mla = sandboxed(Limits::default());
+    for script in ["save(\"x\", 1)", "plot([1 2]); savefig(\"x.jpg\")"] {
+        let e = mla.run(script).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Io, "{script}: {e}");
+    }
+}

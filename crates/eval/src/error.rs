@@ -90,7 +90,9 @@ impl ErrorKind {
 }
 
 impl ErrorKind {
-    /// The kind of a runtime error, as the evaluator reports it.
+    /// The kind of a runtime error, as the evaluator reports it (for the
+    /// embedding crate; not part of the API).
+    #[doc(hidden)]
     pub fn of(e: &mla_runtime::RuntimeError) -> ErrorKind {
         crate::expr::kind(e)
     }

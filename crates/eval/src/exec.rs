@@ -78,6 +78,10 @@ impl Interpreter {
         }
         let mut last = Last::Nothing;
         for stmt in &program.body {
+            // Straight-line code has no loop or call to tick: the interrupt
+            // flag and the time limit are also looked at between top-level
+            // statements (a script of long builtin calls stops).
+            self.check_now(&cx, stmt.span)?;
             match self.exec_stmt(&cx, stmt, &mut last)? {
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => {

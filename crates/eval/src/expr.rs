@@ -97,7 +97,10 @@ pub(crate) fn range_len(a: f64, s: f64, b: f64) -> std::result::Result<usize, Ra
         return Ok(0);
     }
     let count = ((b - a) / s * (1.0 + 1e-12)).floor() + 1.0;
-    if !count.is_finite() || count > mla_runtime::MAX_ELEMENTS as f64 {
+    // A loop walks a range without storing it, so only a count beyond
+    // exact integers is refused here; a range stored as a value is checked
+    // against the allocation limit where it is built.
+    if !count.is_finite() || count > 2f64.powi(53) {
         return Err(RangeError::TooLarge(count));
     }
     Ok(count as usize)

@@ -258,6 +258,11 @@ impl Interpreter {
         Ok(())
     }
 
+    /// The slow check of `tick` now, without counting an operation.
+    pub(crate) fn check_now(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {
+        self.tick_slow(cx, span)
+    }
+
     #[cold]
     #[inline(never)]
     fn tick_slow(&mut self, cx: &Ctx, span: Span) -> Result<(), EvalError> {

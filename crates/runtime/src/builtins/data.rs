@@ -47,9 +47,12 @@ fn save(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     } else if [".csv", ".tsv", ".txt"].iter().any(|e| lower.ends_with(e)) {
         files::to_csv(&m).into_bytes()
     } else {
-        return Err(RuntimeError::Domain(format!(
-            "save writes .csv, .txt or .npy files; `{path}` has neither extension"
-        ))
+        return Err(RuntimeError::Io {
+            path: path.into(),
+            reason:
+                "save writes .csv, .tsv, .txt or .npy files, and this name ends in none of them"
+                    .into(),
+        }
         .at_arg(0));
     };
     cx.write_file(path, &bytes).map_err(|e| e.at_arg(0))?;

@@ -124,9 +124,10 @@ pub fn encode_for(fig: &Figure, path: &str) -> Result<Vec<u8>> {
     } else if lower.ends_with(".png") {
         png(fig)
     } else {
-        Err(RuntimeError::Domain(format!(
-            "savefig writes .svg or .png files; `{path}` has neither extension"
-        ))
+        Err(RuntimeError::Io {
+            path: path.into(),
+            reason: "savefig writes .svg or .png files, and this name ends in neither".into(),
+        }
         .at_arg(0))
     }
 }
