@@ -17,7 +17,8 @@ pub struct Limits {
     pub max_operations: Option<u64>,
     /// Longest wall-clock time one evaluation may take. It is checked
     /// between operations (every millisecond or so, at a cost too small to
-    /// measure), so one long builtin call (a huge `svd`) finishes first.
+    /// measure) and before each top-level statement, so one long builtin
+    /// call (a huge `svd`) finishes first.
     pub max_duration: Option<Duration>,
     /// Largest single matrix, in bytes (8 per element): `zeros(1e5, 1e5)`
     /// over it is refused before anything is allocated.
