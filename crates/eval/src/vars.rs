@@ -15,7 +15,7 @@ type Result<T> = std::result::Result<T, EvalError>;
 impl Interpreter {
     /// The variable's value, if it is set. A local that is not yet assigned
     /// reads the workspace.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn var_ref(&self, cx: &Ctx, v: Var) -> Option<&Value> {
         match v {
             Var::Local(s) => match &self.stack[cx.base + s as usize] {
