@@ -370,7 +370,9 @@ impl FromValue for Vec<Value> {
 
 macro_rules! tuple_from {
     ($n:literal; $($T:ident $i:tt),+) => {
-        /// The values of a multiple result, `(vals, vecs) = eig(C)`.
+        /// The values of a multiple result of this many items (`(vals, vecs)
+        /// = eig(C)` gives two). `call` asks the function for that many;
+        /// `Compiled::eval` needs the program to end in a tuple.
         impl<$($T: FromValue),+> FromValue for ($($T,)+) {
             const EXPECTED: &'static str = concat!("a tuple of ", $n, " values");
             const RESULTS: usize = $n;

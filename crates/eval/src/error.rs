@@ -43,7 +43,8 @@ pub enum ErrorKind {
     Host,
     /// The output was closed by its reader (`mla run.mla | head`).
     OutputClosed,
-    /// `exit` or `quit` was called: the program ends, with `exit_code()`.
+    /// `exit` or `quit` was called: the program ends, with the status of
+    /// `exit_status()`.
     Exit,
     /// Raised by the program itself with `error(…)`.
     User,

@@ -29,13 +29,15 @@ pub struct Limits {
     /// keeps its old value; a variable that an indexed assignment grows
     /// past it is removed.
     pub max_workspace_bytes: Option<usize>,
-    /// Deepest chain of nested calls.
+    /// Deepest chain of nested calls (default 1000).
     pub max_call_depth: usize,
-    /// Stack of the thread `run` evaluates on, in bytes.
+    /// Stack of the thread `run` evaluates on, in bytes (default 1 GiB,
+    /// reserved, not used, until deep recursion needs it).
     pub stack_bytes: usize,
     /// Stack that an evaluation on the caller's own thread (a compiled
     /// program, a call from the host) may use before deep recursion stops
-    /// with an error rather than overflowing a stack of unknown size.
+    /// with an error rather than overflowing a stack of unknown size
+    /// (default 1 MiB, about 700 calls deep).
     pub host_stack_bytes: usize,
     /// Which files `load`, `save`, `savefig` and `run` may reach.
     pub files: FilePolicy,
