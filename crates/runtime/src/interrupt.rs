@@ -163,18 +163,7 @@ pub fn map<T: Clone + Default>(a: &Array2<f64>, f: impl Fn(f64) -> T) -> Result<
     if a.len() <= CHUNK {
         return Ok(a.map(|x| f(*x)));
     }
-    let view = a.view();
-    let (axis, column_major) = layout(&view);
-    let lines = lines_per_chunk(&view, axis);
-    let mut out = output(a.dim(), column_major);
-    for (mut o, x) in out
-        .axis_chunks_iter_mut(axis, lines)
-        .zip(view.axis_chunks_iter(axis, lines))
-    {
-        check()?;
-        Zip::from(&mut o).and(&x).for_each(|o, x| *o = f(*x));
-    }
-    Ok(out)
+    in_chunks(a, |o, x| Zip::from(o).and(x).for_each(|o, x| *o = f(*x)))
 }
 
 /// [`map`] on every core: each chunk is split across rayon's threads (for
@@ -183,16 +172,27 @@ pub fn par_map(a: &Array2<f64>, f: impl Fn(f64) -> f64 + Sync + Send) -> Result<
     if a.len() <= CHUNK {
         return Ok(Zip::from(a).par_map_collect(|x| f(*x)));
     }
+    in_chunks(a, |o, x| {
+        Zip::from(o).and(x).par_for_each(|o, x| *o = f(*x))
+    })
+}
+
+/// A result shaped and laid out like `a`, filled by `fill` one chunk of
+/// lines at a time, with a look at the interrupt flag between chunks.
+fn in_chunks<T: Clone + Default>(
+    a: &Array2<f64>,
+    mut fill: impl FnMut(ndarray::ArrayViewMut2<'_, T>, ArrayView2<'_, f64>),
+) -> Result<Array2<T>> {
     let view = a.view();
     let (axis, column_major) = layout(&view);
     let lines = lines_per_chunk(&view, axis);
     let mut out = output(a.dim(), column_major);
-    for (mut o, x) in out
+    for (o, x) in out
         .axis_chunks_iter_mut(axis, lines)
         .zip(view.axis_chunks_iter(axis, lines))
     {
         check()?;
-        Zip::from(&mut o).and(&x).par_for_each(|o, x| *o = f(*x));
+        fill(o, x);
     }
     Ok(out)
 }

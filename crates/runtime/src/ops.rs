@@ -122,55 +122,42 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
 /// then computes the result the usual way. Only plain matrices are reused,
 /// so strings, truth values and traced values never come here.
 pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Value> {
-    if let Value::Matrix(m) = a {
-        if let Some(x) = Arc::get_mut(m) {
-            let done = match &*b {
-                Value::Num(y) => {
-                    let y = *y;
-                    x.mapv_inplace(|p| f(p, y));
-                    true
-                }
-                Value::Matrix(y) => match y.broadcast(x.dim()) {
-                    Some(y) => {
-                        ndarray::Zip::from(x)
-                            .and(&y)
-                            .for_each(|p, &q| *p = f(*p, q));
-                        true
-                    }
-                    None => false,
-                },
-                _ => false,
-            };
-            if done {
-                return Some(std::mem::replace(a, Value::Num(0.0)));
-            }
-        }
+    if write_into(a, b, f) {
+        return Some(std::mem::replace(a, Value::Num(0.0)));
     }
-    if let Value::Matrix(m) = b {
-        if let Some(y) = Arc::get_mut(m) {
-            let done = match &*a {
-                Value::Num(x) => {
-                    let x = *x;
-                    y.mapv_inplace(|q| f(x, q));
-                    true
-                }
-                Value::Matrix(x) => match x.broadcast(y.dim()) {
-                    Some(x) => {
-                        ndarray::Zip::from(y)
-                            .and(&x)
-                            .for_each(|q, &p| *q = f(p, *q));
-                        true
-                    }
-                    None => false,
-                },
-                _ => false,
-            };
-            if done {
-                return Some(std::mem::replace(b, Value::Num(0.0)));
-            }
-        }
+    if write_into(b, a, |q, p| f(p, q)) {
+        return Some(std::mem::replace(b, Value::Num(0.0)));
     }
     None
+}
+
+/// `target = g(target, other)` elementwise in `target`'s storage, when it
+/// is a matrix nothing else holds and `other` is a number or broadcasts to
+/// its shape; whether it was done.
+fn write_into(target: &mut Value, other: &Value, g: impl Fn(f64, f64) -> f64) -> bool {
+    let Value::Matrix(m) = target else {
+        return false;
+    };
+    let Some(x) = Arc::get_mut(m) else {
+        return false;
+    };
+    match other {
+        Value::Num(y) => {
+            let y = *y;
+            x.mapv_inplace(|p| g(p, y));
+            true
+        }
+        Value::Matrix(y) => match y.broadcast(x.dim()) {
+            Some(y) => {
+                ndarray::Zip::from(x)
+                    .and(&y)
+                    .for_each(|p, &q| *p = g(*p, q));
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
 }
 
 /// `a .^ b`. Like NumPy, the exponents 2, 0.5, -1, 1 and 0 of a matrix are
