@@ -92,10 +92,9 @@ fn powers_without_pow_are_numpys() {
 }
 
 #[test]
-fn maps_split_across_cores_give_every_element() {
+fn maps_over_large_matrices_give_every_element() {
     let (mut mla, out) = interp();
-    // 300×300 is above the size where maps run on every core; the scalar
-    // function applied one element at a time is the reference.
+    // The scalar function applied one element at a time is the reference.
     ok(
         &mut mla,
         "seed(4); X = randn(300, 300);

@@ -166,17 +166,6 @@ pub fn map<T: Clone + Default>(a: &Array2<f64>, f: impl Fn(f64) -> T) -> Result<
     in_chunks(a, |o, x| Zip::from(o).and(x).for_each(|o, x| *o = f(*x)))
 }
 
-/// [`map`] on every core: each chunk is split across rayon's threads (for
-/// costly functions such as `tanh`; see `builtins::elementwise`).
-pub fn par_map(a: &Array2<f64>, f: impl Fn(f64) -> f64 + Sync + Send) -> Result<Array2<f64>> {
-    if a.len() <= CHUNK {
-        return Ok(Zip::from(a).par_map_collect(|x| f(*x)));
-    }
-    in_chunks(a, |o, x| {
-        Zip::from(o).and(x).par_for_each(|o, x| *o = f(*x))
-    })
-}
-
 /// A result shaped and laid out like `a`, filled by `fill` one chunk of
 /// lines at a time, with a look at the interrupt flag between chunks.
 fn in_chunks<T: Clone + Default>(

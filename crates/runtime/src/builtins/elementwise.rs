@@ -8,71 +8,40 @@ use crate::ops;
 use crate::value::Value;
 
 macro_rules! unary {
-    ($($name:literal, $fname:ident, $f:expr, $par:expr, $doc:literal;)*) => {
+    ($($name:literal, $fname:ident, $f:expr, $doc:literal;)*) => {
         $(fn $fname(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-            map_from(args, $par, $f)
+            map(args, $f)
         })*
         pub(crate) const UNARY: &[Builtin] = &[$(entry!("elementwise"; $name, 1, 1, 1, concat!($name, "(X)"), $doc, $fname)),*];
     };
 }
 
 unary! {
-    "abs", abs, f64::abs, CHEAP, "absolute value of each element";
-    "sqrt", sqrt, f64::sqrt, CHEAP, "square root of each element (NaN for negatives)";
-    "exp", exp, f64::exp, PARALLEL_MAP, "e to the power of each element";
-    "log", log, f64::ln, PARALLEL_MAP, "natural logarithm of each element (NaN for negatives)";
-    "log1p", log1p, f64::ln_1p, PARALLEL_MAP, "log(1 + x), accurate for small x";
-    "log2", log2, f64::log2, PARALLEL_MAP, "base-2 logarithm of each element";
-    "log10", log10, f64::log10, PARALLEL_MAP, "base-10 logarithm of each element";
-    "sin", sin, f64::sin, PARALLEL_MAP, "sine of each element (radians)";
-    "cos", cos, f64::cos, PARALLEL_MAP, "cosine of each element (radians)";
-    "tan", tan, f64::tan, PARALLEL_MAP, "tangent of each element (radians)";
-    "tanh", tanh, f64::tanh, PARALLEL_MAP, "hyperbolic tangent of each element";
-    "floor", floor, f64::floor, CHEAP, "rounds each element down";
-    "ceil", ceil, f64::ceil, CHEAP, "rounds each element up";
-    "round", round, f64::round, CHEAP, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)";
-    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, CHEAP, "-1, 0 or 1 by the sign of each element";
+    "abs", abs, f64::abs, "absolute value of each element";
+    "sqrt", sqrt, f64::sqrt, "square root of each element (NaN for negatives)";
+    "exp", exp, f64::exp, "e to the power of each element";
+    "log", log, f64::ln, "natural logarithm of each element (NaN for negatives)";
+    "log1p", log1p, f64::ln_1p, "log(1 + x), accurate for small x";
+    "log2", log2, f64::log2, "base-2 logarithm of each element";
+    "log10", log10, f64::log10, "base-10 logarithm of each element";
+    "sin", sin, f64::sin, "sine of each element (radians)";
+    "cos", cos, f64::cos, "cosine of each element (radians)";
+    "tan", tan, f64::tan, "tangent of each element (radians)";
+    "tanh", tanh, f64::tanh, "hyperbolic tangent of each element";
+    "floor", floor, f64::floor, "rounds each element down";
+    "ceil", ceil, f64::ceil, "rounds each element up";
+    "round", round, f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)";
+    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element";
 }
-
-/// Elements from which a map of a costly function (`exp`, `tanh`, ~15 ns
-/// an element) runs on every core. Measured on this 2-core machine with
-/// `tanh`: from 2^14 elements the split gains (20 → 15 ns an element with
-/// the other core busy); below, starting the threads costs more than it
-/// saves.
-pub(crate) const PARALLEL_MAP: usize = 1 << 14;
-
-/// The same for maps of a few instructions (`abs`, `floor`): at 2^14
-/// elements the split made `abs` 4× slower (0.3 → 1.2 ns an element); only
-/// arrays larger than the caches gain.
-const CHEAP: usize = 1 << 21;
 
 /// `f` applied to each element of the first argument (a number stays a
-/// number), on every core from `PARALLEL_MAP` elements.
-pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64 + Sync + Send) -> Result<Value> {
-    map_from(args, PARALLEL_MAP, f)
-}
-
-/// `map` for a function of a few instructions.
-pub(crate) fn map_cheap(args: &[Value], f: impl Fn(f64) -> f64 + Sync + Send) -> Result<Value> {
-    map_from(args, CHEAP, f)
-}
-
-/// `map`, split across cores from `parallel` elements.
-fn map_from(
-    args: &[Value],
-    parallel: usize,
-    f: impl Fn(f64) -> f64 + Sync + Send,
-) -> Result<Value> {
+/// number). One thread: splitting maps across both cores with rayon was
+/// measured and made `sigmoid` of a 1000×1000 product 11× slower (8 → 90
+/// ms) while faer's threads were about, so maps stay serial.
+pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
-        _ => {
-            let m = mat(args, 0)?;
-            Ok(Value::matrix(if m.len() >= parallel {
-                crate::interrupt::par_map(&m, f)?
-            } else {
-                crate::interrupt::map(&m, f)?
-            }))
-        }
+        _ => Ok(Value::matrix(crate::interrupt::map(&*mat(args, 0)?, f)?)),
     }
 }
 
@@ -87,7 +56,7 @@ pub(crate) const OTHERS: &[Builtin] = &[
 
 fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (lo, hi) = clamp_bounds(args)?;
-    map_cheap(args, move |x| clamp_one(x, lo, hi))
+    map(args, move |x| clamp_one(x, lo, hi))
 }
 
 /// The bounds of `clamp(X, lo, hi)`, checked (the gradient rule uses the

@@ -32,7 +32,7 @@ fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    super::elementwise::map_cheap(args, relu_one)
+    super::elementwise::map(args, relu_one)
 }
 
 /// One element of `relu`: NaN stays NaN (as NumPy's maximum(x, 0)).
