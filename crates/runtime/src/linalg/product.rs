@@ -134,6 +134,7 @@ fn product(
             Ok(())
         })
     })?;
+    super::clear_upper_simd_state();
     Ok(out)
 }
 
