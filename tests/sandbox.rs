@@ -169,7 +169,9 @@ fn calls_nested_too_deep_stop() {
 }
 
 /// A directory with a data file inside, and a secret file next to it.
-fn jail(name: &str) -> (PathBuf, PathBuf) {
+/// A jail and a secret beside it, in a folder of their own that is removed
+/// when the returned guard is dropped.
+fn jail(name: &str) -> (PathBuf, PathBuf, Cleanup) {
     let base = std::env::temp_dir().join(format!("mla-sandbox-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let dir = base.join("jail");
@@ -178,7 +180,16 @@ fn jail(name: &str) -> (PathBuf, PathBuf) {
     std::fs::write(dir.join("script.mla"), "from_script = 7;\n").unwrap();
     let secret = base.join("secret.csv");
     std::fs::write(&secret, "42\n").unwrap();
-    (dir, secret)
+    (dir, secret, Cleanup(base))
+}
+
+/// Removes a test's temporary folder, whether the test passes or fails.
+struct Cleanup(PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn denied(mla: &mut Interpreter, script: &str) {
@@ -189,7 +200,7 @@ fn denied(mla: &mut Interpreter, script: &str) {
 
 #[test]
 fn a_jail_keeps_load_save_savefig_and_run_inside() {
-    let (dir, secret) = jail("root");
+    let (dir, secret, _cleanup) = jail("root");
     let mut mla = sandboxed(Limits {
         files: FilePolicy::Root(dir.clone()),
         ..Limits::default()
@@ -223,7 +234,7 @@ fn a_jail_keeps_load_save_savefig_and_run_inside() {
 #[cfg(unix)]
 #[test]
 fn a_symbolic_link_out_of_the_jail_is_refused() {
-    let (dir, secret) = jail("link");
+    let (dir, secret, _cleanup) = jail("link");
     std::os::unix::fs::symlink(&secret, dir.join("link.csv")).unwrap();
     std::os::unix::fs::symlink(dir.parent().unwrap(), dir.join("up")).unwrap();
     let mut mla = sandboxed(Limits {
@@ -248,7 +259,7 @@ fn a_symbolic_link_out_of_the_jail_is_refused() {
 
 #[test]
 fn read_only_and_denied_file_access() {
-    let (dir, _) = jail("readonly");
+    let (dir, _, _cleanup) = jail("readonly");
     let mut mla = sandboxed(Limits {
         files: FilePolicy::ReadOnly(dir.clone()),
         ..Limits::default()

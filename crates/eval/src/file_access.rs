@@ -122,8 +122,10 @@ fn fold_dots(path: &Path) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
-    fn jail() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mla-jail-{}", std::process::id()));
+    /// A folder of its own for each test (they run at once), removed by
+    /// the test at its end.
+    fn jail(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mla-jail-{}-{name}", std::process::id()));
         std::fs::create_dir_all(dir.join("sub")).unwrap();
         std::fs::write(dir.join("sub/a.csv"), "1,2\n").unwrap();
         dir
@@ -140,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_jail_keeps_paths_inside() {
-        let dir = jail();
+        let dir = jail("inside");
         let policy = FilePolicy::Root(dir.clone());
         let real = dir.canonicalize().unwrap();
         assert_eq!(
@@ -160,12 +162,13 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("not write"), "{e}");
         assert!(FilePolicy::Deny.resolve("sub/a.csv", Access::Read).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[cfg(unix)]
     #[test]
     fn a_link_out_of_the_jail_is_refused() {
-        let dir = jail();
+        let dir = jail("link");
         let link = dir.join("escape.csv");
         let _ = std::fs::remove_file(&link);
         let outside = std::env::temp_dir().join(format!("mla-outside-{}.csv", std::process::id()));
@@ -176,5 +179,7 @@ mod tests {
             let e = policy.resolve("escape.csv", access).unwrap_err();
             assert!(e.to_string().contains("through a link"), "{e}");
         }
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&outside);
     }
 }
