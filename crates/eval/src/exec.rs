@@ -460,18 +460,16 @@ impl Interpreter {
                 // `W -= lr * gW`: the variable's matrix is taken out of its
                 // slot, so that when nothing else holds it the update is
                 // written into it.
-                if let Some(slot) = self.own_slot(cx, target) {
-                    if let Some(mut old) = slot.take() {
-                        match crate::expr::in_place(bin, &old, &rhs)
-                            .and_then(|f| ops::reuse(&mut old, &mut rhs, f))
-                        {
-                            Some(new) => {
-                                self.show(cx, stmt, &name.text, &new);
-                                self.assign_var(cx, target, new);
-                                return Ok(());
-                            }
-                            None => *self.own_slot(cx, target).expect("still there") = Some(old),
+                if let Some(mut old) = self.own_slot(cx, target).take() {
+                    match crate::expr::in_place(bin, &old, &rhs)
+                        .and_then(|f| ops::reuse(&mut old, &mut rhs, f))
+                    {
+                        Some(new) => {
+                            self.show(cx, stmt, &name.text, &new);
+                            self.assign_var(cx, target, new);
+                            return Ok(());
                         }
+                        None => *self.own_slot(cx, target) = Some(old),
                     }
                 }
                 let old = self.read(cx, target, name.span)?;

@@ -104,11 +104,11 @@ impl Interpreter {
 
     /// The variable's own slot: a local's frame slot (empty while the local
     /// still reads the workspace) or the workspace slot.
-    pub(crate) fn own_slot(&mut self, cx: &Ctx, v: Var) -> Option<&mut Option<Value>> {
-        Some(match v {
+    pub(crate) fn own_slot(&mut self, cx: &Ctx, v: Var) -> &mut Option<Value> {
+        match v {
             Var::Local(s) => &mut self.stack[cx.base + s as usize],
             Var::Global(id) => self.ws.slot(id),
-        })
+        }
     }
 
     /// Assigns a number, overwriting a number in place (loop counters).

@@ -175,15 +175,7 @@ pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
         "exp" => one(f64::exp, |_, o| o),
         "log" => one(f64::ln, |a, _| 1.0 / a),
         "sqrt" => one(f64::sqrt, |_, o| 0.5 / o),
-        "abs" => one(f64::abs, |a, _| {
-            if a > 0.0 {
-                1.0
-            } else if a < 0.0 {
-                -1.0
-            } else {
-                0.0
-            }
-        }),
+        "abs" => one(f64::abs, |a, _| super::reductions::sign(a)),
         "sin" => one(f64::sin, |a, _| a.cos()),
         "cos" => one(f64::cos, |a, _| -a.sin()),
         "tan" => one(f64::tan, |_, o| 1.0 + o * o),

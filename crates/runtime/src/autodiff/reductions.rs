@@ -23,7 +23,8 @@ fn is_vector(m: &Array2<f64>) -> bool {
     m.nrows() == 1 || m.ncols() == 1
 }
 
-fn sign(a: f64) -> f64 {
+/// -1, 0 or 1: the derivative of `abs` away from zero, 0 at the kink.
+pub(super) fn sign(a: f64) -> f64 {
     if a > 0.0 {
         1.0
     } else if a < 0.0 {
