@@ -75,6 +75,13 @@ pub use native::{Args, Context, IntoResult, NativeFunction};
 pub use ndarray;
 pub use value::Value;
 
+/// One line naming the linear algebra this build runs on: faer (pure
+/// Rust, the default) or, with the `lapack` feature, LAPACK and the
+/// system's OpenBLAS, with its threads.
+pub fn linalg_backend() -> String {
+    mla_runtime::linalg::backend_description()
+}
+
 /// Checks that `code` parses, without running it. An error's
 /// [`is_incomplete`](Error::is_incomplete) tells whether more lines could
 /// complete it (an open block, bracket or string).

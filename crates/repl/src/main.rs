@@ -64,6 +64,7 @@ fn real_main() -> ExitCode {
         }
         [flag] if flag == "--version" || flag == "-V" => {
             println!("mla {}", env!("CARGO_PKG_VERSION"));
+            println!("linear algebra: {}", mla::linalg_backend());
             ExitCode::SUCCESS
         }
         [flag, code] if flag == "-e" => run_source("<-e>", code),

@@ -1,17 +1,41 @@
-//! The one boundary behind which the linear algebra backend (faer) lives.
-//! Everything here takes and returns ndarray matrices; no faer type leaks out,
-//! so a second backend can sit beside this module.
+//! The linear algebra facade. It owns everything that must not depend on
+//! the library underneath: argument checks, the order of eigenvalues, the
+//! signs of vectors, tolerances, how many threads a call gets and which
+//! calls run detached. The library itself is a [`Backend`]: faer by
+//! default, LAPACK through ndarray-linalg with the `lapack` feature. Both
+//! give the same values (to rounding) and the same errors.
+//!
+//! Every operation has a generic form (`eig_sym_in::<B>`) and the form the
+//! runtime calls (`eig_sym`), which uses the backend chosen at build time.
 
 use crate::error::{Result, RuntimeError};
-use faer::linalg::solvers::{DenseSolveCore, Solve, SolveLstsq};
-use faer::{Mat, MatRef, Par, Side};
 use ndarray::{Array2, ArrayView2};
 
+mod backend;
+mod faer_backend;
+#[cfg(feature = "lapack")]
+mod lapack_backend;
 mod product;
 mod truncated;
+pub use backend::{Backend, LuFactors, NotConverged, Threads};
+pub use faer_backend::Faer;
+#[cfg(feature = "lapack")]
+pub use lapack_backend::Lapack;
 pub(crate) use product::matmul_whole;
-pub use product::{matmul, INTERRUPT_BLOCK_FLOPS, PARALLEL_MATMUL_FLOPS};
+pub use product::{matmul, matmul_in, INTERRUPT_BLOCK_FLOPS, PARALLEL_MATMUL_FLOPS};
 pub use truncated::svd_top;
+
+/// The backend chosen at build time.
+#[cfg(not(feature = "lapack"))]
+pub type Active = Faer;
+/// The backend chosen at build time.
+#[cfg(feature = "lapack")]
+pub type Active = Lapack;
+
+/// One line naming the backend in use (for `mla --version`).
+pub fn backend_description() -> String {
+    Active::describe()
+}
 
 /// Decompositions with less work than this (m·n·min(m, n)) run on one
 /// thread. Measured on 2 cores: symmetric eig of 500×500 takes 13 ms alone
@@ -19,115 +43,39 @@ pub use truncated::svd_top;
 /// the SVD of 4000×1000 gains from both cores (489 ms against 633 ms).
 pub const PARALLEL_DECOMPOSITION_WORK: usize = 500_000_000;
 
-/// Runs a faer decomposition of `a` with the parallelism its size
-/// deserves. A large one runs detached (see [`crate::interrupt`]) on a copy
-/// of `a`, so that Ctrl-C gets the prompt back without waiting for it; the
-/// copy costs O(mn) against the decomposition's O(mn·min(m, n)).
-///
-/// faer reads the parallelism globally; another thread changing it
-/// meanwhile would only change how fast a decomposition runs, never its
-/// result.
+/// Runs a decomposition `f` of `a` with the threads its size deserves. A
+/// large one runs detached (see [`crate::interrupt`]) on a copy of `a`, so
+/// that Ctrl-C gets the prompt back without waiting for it; the copy costs
+/// O(mn) against the decomposition's O(mn·min(m, n)).
 fn sized<R: Send + 'static>(
     what: &'static str,
     a: &Array2<f64>,
-    f: impl FnOnce(MatRef<'_, f64>) -> R + Send + 'static,
+    f: impl FnOnce(ArrayView2<'_, f64>, Threads) -> R + Send + 'static,
 ) -> Result<R> {
     if work(a) < PARALLEL_DECOMPOSITION_WORK {
-        let previous = faer::get_global_parallelism();
-        faer::set_global_parallelism(Par::Seq);
-        let out = with_view(a.view(), f);
-        faer::set_global_parallelism(previous);
-        clear_upper_simd_state();
-        return Ok(out);
+        return Ok(f(a.view(), Threads::One));
     }
-    let owned = to_faer(a);
-    heavy(what, move || f(owned.as_ref()))
+    let owned = a.clone();
+    crate::interrupt::detached(what, move || f(owned.view(), Threads::All))
 }
 
-/// Runs a long faer computation on all cores, detached so that Ctrl-C
-/// does not wait for it (see [`crate::interrupt::detached`]).
-fn heavy<R: Send + 'static>(
-    what: &'static str,
-    f: impl FnOnce() -> R + Send + 'static,
-) -> Result<R> {
-    crate::interrupt::detached(what, move || {
-        let previous = faer::get_global_parallelism();
-        faer::set_global_parallelism(Par::rayon(0));
-        let out = f();
-        faer::set_global_parallelism(previous);
-        out
-    })
-}
-
-/// Runs `f` (a step after a decomposition: an inverse, a solve) here when
-/// `work` is small, else as [`heavy`] work.
+/// Runs `f` (a step after a decomposition: an inverse, a solve) here on
+/// one thread when `work` is small, else detached on all cores.
 fn step<R: Send + 'static>(
     what: &'static str,
     work: usize,
-    f: impl FnOnce() -> R + Send + 'static,
+    f: impl FnOnce(Threads) -> R + Send + 'static,
 ) -> Result<R> {
     if work < PARALLEL_DECOMPOSITION_WORK {
-        let out = f();
-        clear_upper_simd_state();
-        Ok(out)
+        Ok(f(Threads::One))
     } else {
-        heavy(what, f)
+        crate::interrupt::detached(what, move || f(Threads::All))
     }
 }
 
 fn work(a: &Array2<f64>) -> usize {
     let (m, n) = a.dim();
     m.saturating_mul(n).saturating_mul(m.min(n))
-}
-
-fn to_faer(a: &Array2<f64>) -> Mat<f64> {
-    Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])
-}
-
-fn from_faer(m: MatRef<'_, f64>) -> Array2<f64> {
-    Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)])
-}
-
-/// Clears the upper halves of the vector registers after faer's kernels.
-/// faer's AVX-512 kernels can leave them dirty, and then every SSE
-/// instruction of libm's scalar `tanh`, `exp` and `log` pays a merge with
-/// the dirty state: measured, `tanh` of 1797×32 elements took 14.3 ms after
-/// one small product against 1.65 ms before (a training step of a small
-/// network was 16× NumPy). `vzeroupper` is what compilers emit at the end
-/// of AVX code for exactly this.
-pub(crate) fn clear_upper_simd_state() {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        #[allow(unsafe_code)]
-        // SAFETY: the CPU supports AVX (checked above), which is all
-        // `vzeroupper` needs; it changes no memory and no live value (the
-        // upper halves are dead between calls).
-        unsafe {
-            zero_upper();
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-#[allow(unsafe_code)]
-unsafe fn zero_upper() {
-    std::arch::x86_64::_mm256_zeroupper();
-}
-
-/// Runs `f` on a faer view of `a`, without copying when `a` is contiguous
-/// in either order (so a transposed view `x.t()` is not copied).
-fn with_view<R>(a: ArrayView2<'_, f64>, f: impl FnOnce(MatRef<'_, f64>) -> R) -> R {
-    let (m, n) = a.dim();
-    if let Some(s) = a.as_slice() {
-        f(MatRef::from_row_major_slice(s, m, n))
-    } else if let Some(s) = a.t().as_slice() {
-        f(MatRef::from_column_major_slice(s, m, n))
-    } else {
-        let owned = a.as_standard_layout();
-        let s = owned.as_slice().expect("standard layout is contiguous");
-        f(MatRef::from_row_major_slice(s, m, n))
-    }
 }
 
 fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
@@ -159,7 +107,8 @@ pub fn is_symmetric(a: &Array2<f64>) -> bool {
 }
 
 /// Flips the sign of column `j` of `a` when its largest-magnitude entry is
-/// negative; returns whether it flipped.
+/// negative; returns whether it flipped. Ties go to the first such entry,
+/// so the choice does not depend on the backend.
 fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
     let mut best = 0.0f64;
     for i in 0..a.nrows() {
@@ -176,13 +125,27 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
     }
 }
 
+fn eig_failed(_: NotConverged) -> RuntimeError {
+    RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+}
+
+fn svd_failed(_: NotConverged) -> RuntimeError {
+    RuntimeError::Domain("svd: the iteration did not converge".into())
+}
+
 /// Eigenvalues of a symmetric matrix, descending.
 pub fn eigvals_sym(a: &Array2<f64>) -> Result<Vec<f64>> {
+    eigvals_sym_in::<Active>(a)
+}
+
+/// [`eigvals_sym`] on backend `B`.
+pub fn eigvals_sym_in<B: Backend>(a: &Array2<f64>) -> Result<Vec<f64>> {
     check_sym(a)?;
-    let mut vals = sized("eigendecomposition", a, |m| {
-        m.self_adjoint_eigenvalues(Side::Lower)
-    })?
-    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
+    if a.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (mut vals, _) =
+        sized("eigendecomposition", a, |v, t| B::eigh(v, false, t))?.map_err(eig_failed)?;
     vals.reverse();
     Ok(vals)
 }
@@ -201,20 +164,23 @@ fn check_sym(a: &Array2<f64>) -> Result<()> {
 /// Eigen-decomposition of a symmetric matrix: eigenvalues descending and the
 /// eigenvectors as columns, each flipped so its largest component is positive.
 pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
+    eig_sym_in::<Active>(a)
+}
+
+/// [`eig_sym`] on backend `B`.
+pub fn eig_sym_in<B: Backend>(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
     check_sym(a)?;
     let n = a.nrows();
     if n == 0 {
-        // faer's decomposition of a 0×0 matrix underflows an index.
         return Ok((Vec::new(), Array2::zeros((0, 0))));
     }
-    let evd = sized("eigendecomposition", a, |m| {
-        m.self_adjoint_eigen(Side::Lower)
-    })?
-    .map_err(|_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into()))?;
-    let s = evd.S().column_vector();
-    let u = evd.U();
-    let vals: Vec<f64> = (0..n).rev().map(|i| s[i]).collect();
-    let mut vecs = Array2::from_shape_fn((n, n), |(i, j)| u[(i, n - 1 - j)]);
+    let (vals, u) =
+        sized("eigendecomposition", a, |v, t| B::eigh(v, true, t))?.map_err(eig_failed)?;
+    let Some(u) = u else {
+        return Err(eig_failed(NotConverged));
+    };
+    let vals: Vec<f64> = vals.into_iter().rev().collect();
+    let mut vecs = Array2::from_shape_fn((n, n), |(i, j)| u[[i, n - 1 - j]]);
     for j in 0..n {
         flip_column_positive(&mut vecs, j);
     }
@@ -226,24 +192,22 @@ pub fn eig_sym(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)> {
 /// each vector flipped so its largest component is positive. A complex
 /// spectrum is an error naming how many eigenvalues are complex.
 pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<Array2<f64>>)> {
+    eig_general_in::<Active>(a, vectors)
+}
+
+/// [`eig_general`] on backend `B`.
+pub fn eig_general_in<B: Backend>(
+    a: &Array2<f64>,
+    vectors: bool,
+) -> Result<(Vec<f64>, Option<Array2<f64>>)> {
     require_square("eig", a)?;
     require_finite("eig", a)?;
     let n = a.nrows();
     if n == 0 {
         return Ok((Vec::new(), vectors.then(|| Array2::zeros((0, 0)))));
     }
-    let failed = |_| RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into());
-    let (vals, u) = if vectors {
-        let evd = sized("eigendecomposition", a, |m| m.eigen())?.map_err(failed)?;
-        let s = evd.S().column_vector();
-        let vals: Vec<(f64, f64)> = (0..n).map(|i| (s[i].re, s[i].im)).collect();
-        let u = evd.U();
-        let re = Array2::from_shape_fn((n, n), |(i, j)| u[(i, j)].re);
-        (vals, Some(re))
-    } else {
-        let vals = sized("eigendecomposition", a, |m| m.eigenvalues())?.map_err(failed)?;
-        (vals.iter().map(|z| (z.re, z.im)).collect(), None)
-    };
+    let (vals, u) =
+        sized("eigendecomposition", a, move |v, t| B::eig(v, vectors, t))?.map_err(eig_failed)?;
     let complex = vals.iter().filter(|(_, im)| *im != 0.0).count();
     if complex > 0 {
         return Err(RuntimeError::Domain(format!(
@@ -269,19 +233,21 @@ pub fn eig_general(a: &Array2<f64>, vectors: bool) -> Result<(Vec<f64>, Option<A
 
 /// Thin SVD `a = u * diag(s) * vt`, `s` descending, signs made deterministic.
 pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)> {
+    svd_thin_in::<Active>(a)
+}
+
+/// [`svd_thin`] on backend `B`.
+pub fn svd_thin_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)> {
     require_finite("svd", a)?;
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Vec::new(), Array2::zeros((0, n))));
     }
-    let svd = sized("SVD", a, |v| v.thin_svd())?
-        .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))?;
-    let s_diag = svd.S().column_vector();
-    let s: Vec<f64> = (0..k).map(|i| s_diag[i]).collect();
-    let mut u = from_faer(svd.U());
-    let v = svd.V();
-    let mut vt = Array2::from_shape_fn((k, n), |(i, j)| v[(j, i)]);
+    let (s, factors) = sized("SVD", a, |v, t| B::svd(v, true, t))?.map_err(svd_failed)?;
+    let Some((mut u, mut vt)) = factors else {
+        return Err(svd_failed(NotConverged));
+    };
     for j in 0..k {
         if flip_column_positive(&mut u, j) {
             vt.row_mut(j).mapv_inplace(|x| -x);
@@ -292,26 +258,35 @@ pub fn svd_thin(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>, Array2<f64>)>
 
 /// Singular values, descending.
 pub fn singular_values(a: &Array2<f64>) -> Result<Vec<f64>> {
+    singular_values_in::<Active>(a)
+}
+
+/// [`singular_values`] on backend `B`.
+pub fn singular_values_in<B: Backend>(a: &Array2<f64>) -> Result<Vec<f64>> {
     require_finite("svd", a)?;
     if a.is_empty() {
         return Ok(Vec::new());
     }
-    sized("SVD", a, |v| v.singular_values())?
-        .map_err(|_| RuntimeError::Domain("svd: the iteration did not converge".into()))
+    Ok(sized("SVD", a, |v, t| B::svd(v, false, t))?
+        .map_err(svd_failed)?
+        .0)
 }
 
 /// Thin QR: `q` is m×k with orthonormal columns, `r` is k×n upper triangular
 /// with a non-negative diagonal (k = min(m, n)).
 pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
+    qr_in::<Active>(a)
+}
+
+/// [`qr`] on backend `B`.
+pub fn qr_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
     require_finite("qr", a)?;
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let f = sized("QR decomposition", a, |v| v.qr())?;
-    let mut q = from_faer(f.compute_thin_Q().as_ref());
-    let mut r = from_faer(f.thin_R());
+    let (mut q, mut r) = sized("QR decomposition", a, |v, t| B::qr(v, t))?;
     for i in 0..k {
         if r[[i, i]] < 0.0 {
             r.row_mut(i).mapv_inplace(|x| -x);
@@ -323,18 +298,25 @@ pub fn qr(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> {
 
 /// Upper Cholesky factor `r` with `r' * r = a`.
 pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
+    chol_in::<Active>(a)
+}
+
+/// [`chol`] on backend `B`.
+pub fn chol_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     require_square("chol", a)?;
     require_finite("chol", a)?;
     if !is_symmetric(a) {
         return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
     }
-    let llt = sized("Cholesky decomposition", a, |v| v.llt(Side::Lower))?
-        .map_err(|_| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
-    let l = llt.L();
     let n = a.nrows();
+    if n == 0 {
+        return Ok(Array2::zeros((0, 0)));
+    }
+    let l = sized("Cholesky decomposition", a, |v, t| B::cholesky(v, t))?
+        .ok_or_else(|| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     Ok(Array2::from_shape_fn((n, n), |(i, j)| {
         if i <= j {
-            l[(j, i)]
+            l[[j, i]]
         } else {
             0.0
         }
@@ -354,16 +336,12 @@ fn near_singular(rcond: f64) -> NearSingular {
 /// LU with partial pivoting. An exactly zero pivot is an error; pivots
 /// that differ by more than `n · eps` give the result with a warning, as
 /// MATLAB does (NumPy gives it silently).
-fn lu_checked(
-    what: &'static str,
-    a: &Array2<f64>,
-) -> Result<(faer::linalg::solvers::PartialPivLu<f64>, NearSingular)> {
+fn lu_checked<B: Backend>(what: &'static str, a: &Array2<f64>) -> Result<(B::Lu, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
-    let lu = sized("LU decomposition", a, |v| v.partial_piv_lu())?;
-    let u = lu.U();
+    let lu = sized("LU decomposition", a, |v, t| B::lu(v, t))?;
+    let diag: Vec<f64> = lu.u_diagonal().iter().map(|x| x.abs()).collect();
     let n = a.nrows();
-    let diag: Vec<f64> = (0..n).map(|i| u[(i, i)].abs()).collect();
     let max = diag.iter().fold(0.0f64, |m, x| m.max(*x));
     let min = diag.iter().fold(f64::INFINITY, |m, x| m.min(*x));
     if n > 0 && (max == 0.0 || min == 0.0) {
@@ -380,28 +358,46 @@ fn lu_checked(
 /// The inverse of a square, non-singular matrix (with a warning when it is
 /// nearly singular).
 pub fn inv(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
+    inv_in::<Active>(a)
+}
+
+/// [`inv`] on backend `B`.
+pub fn inv_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
     if a.is_empty() {
         require_square("inv", a)?;
         return Ok((a.clone(), None));
     }
-    let (lu, warning) = lu_checked("inv", a)?;
-    let inverse = step("inverse", work(a), move || lu.inverse())?;
-    Ok((from_faer(inverse.as_ref()), warning))
+    let (lu, warning) = lu_checked::<B>("inv", a)?;
+    let inverse = step("inverse", work(a), move |t| lu.inverse(t))?;
+    Ok((inverse, warning))
 }
 
 /// The determinant of a square matrix.
 pub fn det(a: &Array2<f64>) -> Result<f64> {
+    det_in::<Active>(a)
+}
+
+/// [`det`] on backend `B`.
+pub fn det_in<B: Backend>(a: &Array2<f64>) -> Result<f64> {
     require_square("det", a)?;
     if a.is_empty() {
         return Ok(1.0);
     }
-    sized("determinant", a, |v| v.determinant())
+    sized("determinant", a, |v, t| B::det(v, t))
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
 /// when `a` is wide or rank deficient); a warning with the result when a
 /// square `a` is nearly singular.
 pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)> {
+    solve_in::<Active>(a, b)
+}
+
+/// [`solve`] on backend `B`.
+pub fn solve_in<B: Backend>(
+    a: &Array2<f64>,
+    b: &Array2<f64>,
+) -> Result<(Array2<f64>, NearSingular)> {
     if a.nrows() != b.nrows() {
         return Err(RuntimeError::Shape(format!(
             "cannot solve A x = B with A {}×{} and B {}×{}: they need the same number of rows",
@@ -417,41 +413,43 @@ pub fn solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, NearSingu
         if m == 0 {
             return Ok((Array2::zeros((0, b.ncols())), None));
         }
-        let (lu, warning) = lu_checked("solve", a)?;
-        let rhs = to_faer(b);
+        let (lu, warning) = lu_checked::<B>("solve", a)?;
+        let rhs = b.clone();
         let x = step(
             "solve",
             n.saturating_mul(n).saturating_mul(b.ncols()),
-            move || lu.solve(rhs),
+            move |t| lu.solve(rhs.view(), t),
         )?;
-        return Ok((from_faer(x.as_ref()), warning));
+        return Ok((x, warning));
     }
     require_finite("solve", a)?;
-    if m == 0 || n == 0 {
-        // No unknowns, or no equations: the least-squares solution is n×k
-        // zeros (NumPy's lstsq), and faer indexes R[0, 0] of nothing.
+    if m == 0 || n == 0 || b.ncols() == 0 {
+        // No unknowns, no equations or no right-hand sides: the
+        // least-squares solution is n×k zeros (NumPy's lstsq).
         return Ok((Array2::zeros((n, b.ncols())), None));
     }
     if m > n {
-        // Column-pivoted QR reveals the rank on R's diagonal (descending in
-        // magnitude), so a full-rank tall system is solved without an SVD.
-        let f = sized("QR decomposition", a, |v| v.col_piv_qr())?;
-        let r = f.thin_R();
-        let top = r[(0, 0)].abs();
-        let tol = m as f64 * f64::EPSILON * top;
-        if top > 0.0 && (0..n).all(|i| r[(i, i)].abs() > tol) {
-            let x = f.solve_lstsq(to_faer(b));
-            return Ok((from_faer(x.as_ref()), None));
+        let rhs = b.clone();
+        let full = sized("least squares", a, move |v, t| {
+            B::lstsq_full_rank(v, rhs.view(), t)
+        })?;
+        if let Some(x) = full {
+            return Ok((x, None));
         }
     }
-    Ok((matmul(&pinv(a)?, b)?, None))
+    Ok((matmul_in::<B>(&pinv_in::<B>(a)?, b)?, None))
 }
 
 /// The Moore–Penrose pseudo-inverse, via SVD with MATLAB's tolerance
 /// `max(m, n) * eps * s_max`.
 pub fn pinv(a: &Array2<f64>) -> Result<Array2<f64>> {
+    pinv_in::<Active>(a)
+}
+
+/// [`pinv`] on backend `B`.
+pub fn pinv_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     let (m, n) = a.dim();
-    let (u, s, vt) = svd_thin(a)?;
+    let (u, s, vt) = svd_thin_in::<B>(a)?;
     let tol = m.max(n) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
     let mut out = Array2::zeros((n, m));
     for (k, &sk) in s.iter().enumerate() {
@@ -471,7 +469,12 @@ pub fn pinv(a: &Array2<f64>) -> Result<Array2<f64>> {
 
 /// The numerical rank: singular values above `max(m, n) * eps * s_max`.
 pub fn rank(a: &Array2<f64>) -> Result<usize> {
-    let s = singular_values(a)?;
+    rank_in::<Active>(a)
+}
+
+/// [`rank`] on backend `B`.
+pub fn rank_in<B: Backend>(a: &Array2<f64>) -> Result<usize> {
+    let s = singular_values_in::<B>(a)?;
     let tol = a.nrows().max(a.ncols()) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
     Ok(s.iter().filter(|x| **x > tol).count())
 }

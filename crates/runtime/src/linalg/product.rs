@@ -1,22 +1,21 @@
-//! The matrix product: faer's, on one thread below
+//! The matrix product: the backend's, on one thread below
 //! [`PARALLEL_MATMUL_FLOPS`], and above [`INTERRUPT_BLOCK_FLOPS`] in blocks
 //! that Ctrl-C can stop between.
 
-use super::with_view;
+use super::{Active, Backend, Threads};
 use crate::error::Result;
-use faer::{Accum, MatMut, MatRef, Par};
-use ndarray::{Array2, ArrayView2, ShapeBuilder};
+use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
 
 /// Products with fewer multiply-adds than this run on one thread: starting
 /// rayon costs more than it saves below it (measured on 2 cores with
 /// `cargo bench -p mla-runtime --bench matmul`: the crossover is 160–192).
 pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 
-fn parallelism(flops: usize) -> Par {
+fn threads(flops: usize) -> Threads {
     if flops >= PARALLEL_MATMUL_FLOPS {
-        Par::rayon(0)
+        Threads::All
     } else {
-        Par::Seq
+        Threads::One
     }
 }
 
@@ -39,7 +38,15 @@ pub fn matmul<'a, 'b>(
     a: impl Into<ArrayView2<'a, f64>>,
     b: impl Into<ArrayView2<'b, f64>>,
 ) -> Result<Array2<f64>> {
-    product(
+    matmul_in::<Active>(a, b)
+}
+
+/// [`matmul`] on backend `B`.
+pub fn matmul_in<'a, 'b, B: Backend>(
+    a: impl Into<ArrayView2<'a, f64>>,
+    b: impl Into<ArrayView2<'b, f64>>,
+) -> Result<Array2<f64>> {
+    product::<B>(
         a.into(),
         b.into(),
         INTERRUPT_BLOCK_FLOPS,
@@ -53,7 +60,7 @@ pub(crate) fn matmul_whole<'a, 'b>(
     a: impl Into<ArrayView2<'a, f64>>,
     b: impl Into<ArrayView2<'b, f64>>,
 ) -> Array2<f64> {
-    match product(a.into(), b.into(), usize::MAX, || Ok(())) {
+    match product::<Active>(a.into(), b.into(), usize::MAX, || Ok(())) {
         Ok(p) => p,
         Err(_) => unreachable!("a product that never checks cannot be interrupted"),
     }
@@ -61,7 +68,7 @@ pub(crate) fn matmul_whole<'a, 'b>(
 
 /// `a * b` in blocks of about `block` multiply-adds, calling `check`
 /// between them.
-fn product(
+fn product<B: Backend>(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
     block: usize,
@@ -74,67 +81,60 @@ fn product(
         return Ok(out);
     }
     let flops = m.saturating_mul(n).saturating_mul(k);
-    let par = parallelism(flops);
+    let threads = threads(flops);
     let blocks = flops.div_ceil(block.max(1));
-    let slice = out
-        .as_slice_memory_order_mut()
-        .expect("fresh matrix is contiguous");
-    let mut dst = MatMut::from_column_major_slice_mut(slice, m, n);
-    let mul = |dst: MatMut<'_, f64>, accum, lhs: MatRef<'_, f64>, rhs: MatRef<'_, f64>| {
-        faer::linalg::matmul::matmul(dst, accum, lhs, rhs, 1.0, par)
-    };
-    with_view(a, |lhs| {
-        with_view(b, |rhs| {
-            if blocks <= 1 {
-                mul(dst.as_mut(), Accum::Replace, lhs, rhs);
-            } else if k / blocks >= MIN_INNER_BLOCK {
-                // Blocks of the inner dimension, each added into the result:
-                // faer's kernel walks the inner dimension in panels and adds
-                // each into the result anyway, so this costs no extra work,
-                // where blocks of rows or columns would pack the other
-                // operand again for each block.
-                let width = k.div_ceil(blocks);
-                for (i, p) in (0..k).step_by(width).enumerate() {
-                    if i > 0 {
-                        check()?;
-                    }
-                    let w = width.min(k - p);
-                    let accum = if i == 0 { Accum::Replace } else { Accum::Add };
-                    mul(dst.as_mut(), accum, lhs.subcols(p, w), rhs.subrows(p, w));
-                }
-            } else if m > n {
-                let height = m.div_ceil(blocks);
-                for (i, r) in (0..m).step_by(height).enumerate() {
-                    if i > 0 {
-                        check()?;
-                    }
-                    let h = height.min(m - r);
-                    mul(
-                        dst.as_mut().subrows_mut(r, h),
-                        Accum::Replace,
-                        lhs.subrows(r, h),
-                        rhs,
-                    );
-                }
-            } else {
-                let width = n.div_ceil(blocks);
-                for (i, c) in (0..n).step_by(width).enumerate() {
-                    if i > 0 {
-                        check()?;
-                    }
-                    let w = width.min(n - c);
-                    mul(
-                        dst.as_mut().subcols_mut(c, w),
-                        Accum::Replace,
-                        lhs,
-                        rhs.subcols(c, w),
-                    );
-                }
+    if blocks <= 1 {
+        B::gemm(out.view_mut(), false, a, b, threads);
+    } else if k / blocks >= MIN_INNER_BLOCK {
+        // Blocks of the inner dimension, each added into the result: the
+        // kernels walk the inner dimension in panels and add each into the
+        // result anyway, so this costs no extra work, where blocks of rows
+        // or columns would pack the other operand again for each block.
+        let width = k.div_ceil(blocks);
+        for (i, p) in (0..k).step_by(width).enumerate() {
+            if i > 0 {
+                check()?;
             }
-            Ok(())
-        })
-    })?;
-    super::clear_upper_simd_state();
+            let w = width.min(k - p);
+            B::gemm(
+                out.view_mut(),
+                i > 0,
+                a.slice(s![.., p..p + w]),
+                b.slice(s![p..p + w, ..]),
+                threads,
+            );
+        }
+    } else if m > n {
+        let height = m.div_ceil(blocks);
+        for (i, r) in (0..m).step_by(height).enumerate() {
+            if i > 0 {
+                check()?;
+            }
+            let h = height.min(m - r);
+            B::gemm(
+                out.slice_mut(s![r..r + h, ..]),
+                false,
+                a.slice(s![r..r + h, ..]),
+                b,
+                threads,
+            );
+        }
+    } else {
+        let width = n.div_ceil(blocks);
+        for (i, c) in (0..n).step_by(width).enumerate() {
+            if i > 0 {
+                check()?;
+            }
+            let w = width.min(n - c);
+            B::gemm(
+                out.slice_mut(s![.., c..c + w]),
+                false,
+                a,
+                b.slice(s![.., c..c + w]),
+                threads,
+            );
+        }
+    }
     Ok(out)
 }
 
@@ -175,13 +175,13 @@ mod tests {
                 checks.set(checks.get() + 1);
                 Ok(())
             };
-            let got = product(a.view(), b.view(), m * n * k / 3, count).unwrap();
+            let got = product::<Active>(a.view(), b.view(), m * n * k / 3, count).unwrap();
             assert!(close(&got, &want, 1e-9), "{m}×{k}×{n}");
             assert!(checks.get() >= 2, "{m}×{k}×{n} ran in blocks");
         }
         let a = Array2::<f64>::ones((20, 20));
         let _w = crate::interrupt::watch(Arc::new(AtomicBool::new(true)));
-        let stopped = product(a.view(), a.view(), 400, crate::interrupt::check);
+        let stopped = product::<Active>(a.view(), a.view(), 400, crate::interrupt::check);
         assert_eq!(stopped, Err(RuntimeError::Interrupted { abandoned: None }));
         // One block: nothing to stop between.
         assert!(matmul(&a, &a).is_ok());

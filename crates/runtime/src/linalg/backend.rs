@@ -1,0 +1,100 @@
+//! What a linear algebra backend provides: raw products and
+//! decompositions, nothing else. Argument checks, ordering, sign
+//! normalisation, thresholds and threads are the facade's (`linalg`), so
+//! that every backend gives the same values and the same errors.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+
+/// How many threads one call may use; the facade decides from the size of
+/// the work (see [`super::PARALLEL_DECOMPOSITION_WORK`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    /// The calling thread only.
+    One,
+    /// Every core.
+    All,
+}
+
+/// An iteration of the backend did not converge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotConverged;
+
+/// The factors of an LU decomposition with partial pivoting.
+pub trait LuFactors: Send + 'static {
+    /// The diagonal of `U`, in order (an exact zero: the matrix is singular).
+    fn u_diagonal(&self) -> Vec<f64>;
+    /// The inverse of the factored matrix (only asked when no pivot is 0).
+    fn inverse(&self, threads: Threads) -> Array2<f64>;
+    /// The solution `x` of `a x = b` (only asked when no pivot is 0).
+    fn solve(&self, b: ArrayView2<'_, f64>, threads: Threads) -> Array2<f64>;
+}
+
+/// A linear algebra library behind the facade. Inputs are never empty
+/// (the facade answers empty cases itself) and hold finite values where the
+/// facade requires them.
+pub trait Backend: 'static {
+    /// The LU factors this backend produces.
+    type Lu: LuFactors;
+
+    /// One line for `mla --version`: the library, and its BLAS and threads
+    /// where known.
+    fn describe() -> String;
+
+    /// `out = a * b`, or `out += a * b` when `accumulate`; shapes agree.
+    fn gemm(
+        out: ArrayViewMut2<'_, f64>,
+        accumulate: bool,
+        a: ArrayView2<'_, f64>,
+        b: ArrayView2<'_, f64>,
+        threads: Threads,
+    );
+
+    /// Eigenvalues of a symmetric matrix in ascending order and, with
+    /// `vectors`, its unit eigenvectors as columns in the same order.
+    fn eigh(
+        a: ArrayView2<'_, f64>,
+        vectors: bool,
+        threads: Threads,
+    ) -> Result<(Vec<f64>, Option<Array2<f64>>), NotConverged>;
+
+    /// Eigenvalues `(re, im)` of a general square matrix in any order and,
+    /// with `vectors`, the real parts of its eigenvectors in the same order.
+    #[allow(clippy::type_complexity)]
+    fn eig(
+        a: ArrayView2<'_, f64>,
+        vectors: bool,
+        threads: Threads,
+    ) -> Result<(Vec<(f64, f64)>, Option<Array2<f64>>), NotConverged>;
+
+    /// Singular values in descending order and, with `vectors`, the thin
+    /// factors `u` (m×k) and `vt` (k×n).
+    #[allow(clippy::type_complexity)]
+    fn svd(
+        a: ArrayView2<'_, f64>,
+        vectors: bool,
+        threads: Threads,
+    ) -> Result<(Vec<f64>, Option<(Array2<f64>, Array2<f64>)>), NotConverged>;
+
+    /// Thin QR: `q` m×k with orthonormal columns, `r` k×n upper triangular.
+    fn qr(a: ArrayView2<'_, f64>, threads: Threads) -> (Array2<f64>, Array2<f64>);
+
+    /// The lower Cholesky factor read from the lower triangle of `a`, or
+    /// `None` when `a` is not positive definite.
+    fn cholesky(a: ArrayView2<'_, f64>, threads: Threads) -> Option<Array2<f64>>;
+
+    /// LU with partial pivoting of a square matrix.
+    fn lu(a: ArrayView2<'_, f64>, threads: Threads) -> Self::Lu;
+
+    /// The determinant of a square matrix.
+    fn det(a: ArrayView2<'_, f64>, threads: Threads) -> f64;
+
+    /// The least-squares solution of a tall system whose rank is full to a
+    /// tolerance of `m · eps` relative to its largest singular value (or
+    /// largest pivot); `None` when it is not, so that the facade falls back
+    /// to the minimum-norm solution.
+    fn lstsq_full_rank(
+        a: ArrayView2<'_, f64>,
+        b: ArrayView2<'_, f64>,
+        threads: Threads,
+    ) -> Option<Array2<f64>>;
+}
