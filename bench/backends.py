@@ -8,7 +8,11 @@ Usage (from the repository root; needs libopenblas-dev and `pip install numpy`):
 
 Each job is timed inside its own process (MLA with tic/toc, NumPy with
 perf_counter), best of N repetitions. NumPy runs with OPENBLAS_CORETYPE and
-OPENBLAS_L2_SIZE unset, so that its OpenBLAS picks its best kernel.
+OPENBLAS_L2_SIZE unset, so that its OpenBLAS picks its best kernel. The
+system's OpenBLAS may not know a virtual CPU (Debian's 0.3.21 calls this
+machine's "Intel Xeon Processor" a Prescott and runs SSE3 kernels):
+`--coretype SkylakeX` runs the LAPACK build a second time with
+OPENBLAS_CORETYPE set, and prints that column too.
 """
 import argparse
 import os
@@ -92,6 +96,7 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--faer", default="target/release/mla")
     ap.add_argument("--lapack", default="target/lapack/release/mla")
+    ap.add_argument("--coretype", help="also run the LAPACK build with OPENBLAS_CORETYPE set")
     args = ap.parse_args()
     for b in (args.faer, args.lapack):
         if not os.path.exists(b):
@@ -101,14 +106,28 @@ def main():
     script = mla_script(args.reps)
     faer = run([args.faer, "-e", script])
     lapack = run([args.lapack, "-e", script])
+    tuned = None
+    if args.coretype:
+        tuned = run([args.lapack, "-e", script],
+                    env=dict(os.environ, OPENBLAS_CORETYPE=args.coretype))
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     numpy = run([sys.executable, "-c", numpy_script(args.reps)], env=env)
-    print(f"{'job':<22}{'faer':>10}{'LAPACK':>10}{'NumPy':>10}"
-          f"{'faer/NumPy':>12}{'LAPACK/NumPy':>14}")
-    for (name, *_), f, l, n in zip(JOBS, faer, lapack, numpy):
-        print(f"{name:<22}{f * 1e3:>8.1f}ms{l * 1e3:>8.1f}ms{n * 1e3:>8.1f}ms"
-              f"{f / n:>12.2f}{l / n:>14.2f}")
+    head = f"{'job':<22}{'faer':>10}{'LAPACK':>10}"
+    if tuned:
+        head += f"{args.coretype:>12}"
+    head += f"{'NumPy':>10}{'faer/NumPy':>12}{'LAPACK/NumPy':>14}"
+    if tuned:
+        head += f"{args.coretype + '/NumPy':>18}"
+    print(head)
+    for i, ((name, *_), f, l, n) in enumerate(zip(JOBS, faer, lapack, numpy)):
+        line = f"{name:<22}{f * 1e3:>8.1f}ms{l * 1e3:>8.1f}ms"
+        if tuned:
+            line += f"{tuned[i] * 1e3:>10.1f}ms"
+        line += f"{n * 1e3:>8.1f}ms{f / n:>12.2f}{l / n:>14.2f}"
+        if tuned:
+            line += f"{tuned[i] / n:>18.2f}"
+        print(line)
 
 
 if __name__ == "__main__":

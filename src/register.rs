@@ -105,6 +105,7 @@ impl Interpreter {
             doc: leak(&doc),
             group: "host",
             func: Implementation::Closure(imp),
+            gradient: mla_runtime::builtins::Gradient::None,
         };
         self.inner
             .register(builtin)

@@ -34,6 +34,7 @@ fn builtin(name: &'static str, signature: &'static str, func: mla_runtime::Built
         doc: "added by the embedder",
         group: "embedding",
         func: mla_runtime::Implementation::Fn(func),
+        gradient: mla_runtime::builtins::Gradient::None,
     }
 }
 

@@ -11,7 +11,7 @@ use ndarray::Array2;
 
 /// `sort(X, dim, "descend")`, and `(s, i) = sort(…)` with the order as a
 /// constant.
-pub(super) fn sort(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn sort(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let (sorted, order) = match fw.run(2)? {
         Value::Tuple(items) if items.len() == 2 => (items[0].clone(), items[1].clone()),
         single => (single, Value::matrix(Array2::zeros((0, 0)))),
@@ -53,7 +53,7 @@ pub(super) fn codes(shape: (usize, usize), sign: f64) -> Value {
 /// A builtin that only copies elements of its first argument to new
 /// places (or fills zeros): running it on the elements' positions tells
 /// where each result element came from.
-pub(super) fn rearrange(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn rearrange(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = fw.run(1)?.to_matrix()?.into_owned();
     let x = input(&args[0]).map_err(|e| e.at_arg(0))?;
     let shape = x.value().dim();

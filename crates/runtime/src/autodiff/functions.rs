@@ -1,86 +1,12 @@
-//! Derivatives of the differentiable builtins, and the list of builtins
-//! that only see plain values.
+//! Derivatives of the elementwise builtins, reductions to a line and the
+//! losses; the builtin table names each in its entry (see [`super::rules`]).
 
 use super::operators::elementwise;
-use super::{arrange, input, linalg, record, reductions, Forward, Input, Rule};
+use super::{input, record, Forward, Input};
 use crate::builtins::{clamped_ln, dim_arg, lines, logsumexp_of, softmax_of, Dim, Lines};
 use crate::error::{Result, RuntimeError};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
-
-/// Builtins whose result does not depend differentiably on their arguments
-/// (sizes, builders, comparisons-like, printing): they run on plain values.
-pub fn is_constant_builtin(name: &str) -> bool {
-    matches!(
-        name,
-        "size"
-            | "rows"
-            | "cols"
-            | "numel"
-            | "length"
-            | "isempty"
-            | "zeros"
-            | "ones"
-            | "eye"
-            | "fill"
-            | "rand"
-            | "randn"
-            | "seed"
-            | "linspace"
-            | "typeof"
-            | "print"
-            | "printf"
-            | "disp"
-            | "fprintf"
-            | "sprintf"
-            | "assert"
-            | "error"
-            | "argmax"
-            | "argmin"
-            | "one_hot"
-            | "find"
-            | "tic"
-            | "toc"
-            | "isnan"
-            | "isinf"
-            | "any"
-            | "all"
-            | "floor"
-            | "ceil"
-            | "round"
-            | "sign"
-            | "who"
-            | "help"
-            | "dataset"
-            | "load"
-            | "save"
-            | "mod"
-            | "plot"
-            | "scatter"
-            | "hist"
-            | "heatmap"
-            | "savefig"
-            | "randi"
-            | "randperm"
-            | "magic"
-            | "true"
-            | "false"
-            | "nnz"
-            | "isequal"
-            | "ismember"
-            | "setdiff"
-            | "union"
-            | "intersect"
-            | "num2str"
-            | "mat2str"
-            | "strcat"
-            | "upper"
-            | "lower"
-            | "rem"
-            | "histcounts"
-            | "issymmetric"
-    )
-}
 
 /// Sums `m` over each line (keeping the line's shape for broadcasting).
 fn line_sums(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
@@ -113,31 +39,6 @@ fn d_clamped_ln(x: f64) -> f64 {
     }
 }
 
-/// The rule of a builtin that takes its value from the plain builtin
-/// (see [`Rule`]), if it has one.
-pub fn rule(name: &str) -> Option<Rule> {
-    Some(match name {
-        "max" => reductions::max,
-        "min" => reductions::min,
-        "norm" => reductions::norm,
-        "dot" => reductions::dot,
-        "std" => reductions::std,
-        "var" => reductions::var,
-        "prod" => reductions::prod,
-        "cumsum" => reductions::cumsum,
-        "log2" => log2,
-        "log10" => log10,
-        "sort" => arrange::sort,
-        "repmat" | "diag" | "tril" | "triu" | "fliplr" | "flipud" => arrange::rearrange,
-        "inv" => linalg::inv,
-        "solve" => linalg::solve,
-        "det" => linalg::det,
-        "chol" => linalg::chol,
-        "eig" => linalg::eig,
-        _ => return None,
-    })
-}
-
 /// The plain elementwise builtin's value, with derivative `d(x, f(x))`.
 fn pointwise(fw: &mut Forward<'_, '_>, args: &[Value], d: fn(f64, f64) -> f64) -> Result<Value> {
     let out = fw.run(1)?.to_matrix()?.into_owned();
@@ -156,53 +57,79 @@ fn pointwise(fw: &mut Forward<'_, '_>, args: &[Value], d: fn(f64, f64) -> f64) -
     ))
 }
 
-fn log2(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn log2(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     pointwise(fw, args, |a, _| 1.0 / (a * std::f64::consts::LN_2))
 }
 
-fn log10(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn log10(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     pointwise(fw, args, |a, _| 1.0 / (a * std::f64::consts::LN_10))
 }
 
-/// A builtin called with traced arguments: `Some` when it has a rule.
-pub fn builtin(name: &str, args: &[Value]) -> Option<Result<Value>> {
-    let first = match args.first().map(input) {
-        Some(Ok(x)) => x,
-        _ => return None,
+/// Rules for elementwise builtins whose forward value is computed here by
+/// the same scalar function the plain builtin maps (`f`), with derivative
+/// `d(x, f(x))`.
+macro_rules! elementwise_rules {
+    ($($name:ident: $f:expr, $d:expr;)*) => {
+        $(pub(crate) fn $name(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+            Ok(elementwise(&input(&args[0])?, $f, $d))
+        })*
     };
-    let one = |f: fn(f64) -> f64, d: fn(f64, f64) -> f64| Some(Ok(elementwise(&first, f, d)));
-    match name {
-        "exp" => one(f64::exp, |_, o| o),
-        "log" => one(f64::ln, |a, _| 1.0 / a),
-        "sqrt" => one(f64::sqrt, |_, o| 0.5 / o),
-        "abs" => one(f64::abs, |a, _| super::reductions::sign(a)),
-        "sin" => one(f64::sin, |a, _| a.cos()),
-        "cos" => one(f64::cos, |a, _| -a.sin()),
-        "tan" => one(f64::tan, |_, o| 1.0 + o * o),
-        "tanh" => one(f64::tanh, |_, o| 1.0 - o * o),
-        "log1p" => one(f64::ln_1p, |a, _| 1.0 / (1.0 + a)),
-        "sigmoid" => one(crate::builtins::sigmoid_fn, |_, o| o * (1.0 - o)),
-        // The forward kernels are the builtins' own, so that a traced call
-        // gives what the plain call gives (NaN included).
-        "relu" => one(
-            crate::builtins::relu_one,
-            |a, _| {
-                if a > 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            },
-        ),
-        "sum" | "mean" => Some(reduction(name, &first, args)),
-        "softmax" => Some(softmax(&first, args)),
-        "logsumexp" => Some(logsumexp(&first, args)),
-        "mse" | "bce" | "cross_entropy" => Some(loss(name, &first, args)),
-        "trace" => Some(trace(&first)),
-        "reshape" => Some(reshape(&first, args)),
-        "clamp" => Some(clamp(&first, args)),
-        _ => None,
-    }
+}
+
+elementwise_rules! {
+    exp: f64::exp, |_, o| o;
+    log: f64::ln, |a, _| 1.0 / a;
+    sqrt: f64::sqrt, |_, o| 0.5 / o;
+    abs: f64::abs, |a, _| super::reductions::sign(a);
+    sin: f64::sin, |a, _| a.cos();
+    cos: f64::cos, |a, _| -a.sin();
+    tan: f64::tan, |_, o| 1.0 + o * o;
+    tanh: f64::tanh, |_, o| 1.0 - o * o;
+    log1p: f64::ln_1p, |a, _| 1.0 / (1.0 + a);
+    sigmoid: crate::builtins::sigmoid_fn, |_, o| o * (1.0 - o);
+    // The forward kernel is the builtin's own, so that a traced call gives
+    // what the plain call gives (NaN included).
+    relu: crate::builtins::relu_one, |a, _| if a > 0.0 { 1.0 } else { 0.0 };
+}
+
+pub(crate) fn sum(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    reduction("sum", &input(&args[0])?, args)
+}
+
+pub(crate) fn mean(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    reduction("mean", &input(&args[0])?, args)
+}
+
+pub(crate) fn softmax(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    softmax_rule(&input(&args[0])?, args)
+}
+
+pub(crate) fn logsumexp(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    logsumexp_rule(&input(&args[0])?, args)
+}
+
+pub(crate) fn mse(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    loss("mse", &input(&args[0])?, args)
+}
+
+pub(crate) fn bce(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    loss("bce", &input(&args[0])?, args)
+}
+
+pub(crate) fn cross_entropy(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    loss("cross_entropy", &input(&args[0])?, args)
+}
+
+pub(crate) fn trace(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    trace_rule(&input(&args[0])?)
+}
+
+pub(crate) fn reshape(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    reshape_rule(&input(&args[0])?, args)
+}
+
+pub(crate) fn clamp(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+    clamp_rule(&input(&args[0])?, args)
 }
 
 fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
@@ -243,7 +170,7 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
     ))
 }
 
-fn softmax(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+fn softmax_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let lines = lines(args, x.value())?;
     let y = softmax_of(x.value(), lines);
     let saved = y.clone();
@@ -258,7 +185,7 @@ fn softmax(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     ))
 }
 
-fn logsumexp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+fn logsumexp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let lines = lines(args, x.value())?;
     let p = softmax_of(x.value(), lines);
     let out = logsumexp_of(x.value(), lines);
@@ -334,7 +261,7 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
     Ok(record(&[p, &y], Array2::from_elem((1, 1), out), backward))
 }
 
-fn trace(x: &Input<'_>) -> Result<Value> {
+fn trace_rule(x: &Input<'_>) -> Result<Value> {
     let v = x.value();
     if v.nrows() != v.ncols() {
         return Err(RuntimeError::NotSquare {
@@ -354,7 +281,7 @@ fn column_major(m: &Array2<f64>) -> Vec<f64> {
     m.t().iter().copied().collect()
 }
 
-fn reshape(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+fn reshape_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let v = x.value().clone();
     let (m, n) = crate::builtins::size_args(args, 1)?;
     if m * n != v.len() {
@@ -372,7 +299,7 @@ fn reshape(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     ))
 }
 
-fn clamp(x: &Input<'_>, args: &[Value]) -> Result<Value> {
+fn clamp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let (lo, hi) = crate::builtins::clamp_bounds(args)?;
     let v = x.value().clone();
     let out = v.mapv(|a| crate::builtins::clamp_one(a, lo, hi));

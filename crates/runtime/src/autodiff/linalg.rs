@@ -105,7 +105,7 @@ pub fn right_div(a: &Value, b: &Value, out: Value) -> Result<Value> {
 }
 
 /// `solve(A, b)`, the builtin form of `A \ b`.
-pub(super) fn solve(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn solve(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = fw.run(1)?;
     left_div(&args[0], &args[1], out)
 }
@@ -180,7 +180,7 @@ fn matrix_power_grad(m: &Array2<f64>, k: f64, g: &Array2<f64>) -> Array2<f64> {
 }
 
 /// `inv(A)`: `-X' g X'` with `X = inv(A)`.
-pub(super) fn inv(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn inv(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = input(&args[0]).map_err(|e| e.at_arg(0))?;
     let saved = out.clone();
@@ -198,7 +198,7 @@ pub(super) fn inv(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
 
 /// `det(A)`: the cofactor matrix, from the SVD so that a singular `A` has
 /// its (non-zero) gradient too: `det(U) det(V) U diag(∏_{j≠i} s_j) V'`.
-pub(super) fn det(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn det(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = input(&args[0]).map_err(|e| e.at_arg(0))?;
     let a = x.value().clone();
@@ -242,7 +242,7 @@ fn symmetric(x: Array2<f64>) -> Array2<f64> {
 /// `chol(A) = R` with `R' R = A`. With `L = R'` and `gL` the lower part of
 /// the gradient by `L`: `gA = sym(L^-T Φ(L' gL) L^-1)`, `Φ` keeping the
 /// lower triangle and half the diagonal.
-pub(super) fn chol(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn chol(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = input(&args[0]).map_err(|e| e.at_arg(0))?;
     let l = tr(&out);
@@ -269,7 +269,7 @@ pub(super) fn chol(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
 /// `eig(A)` of a symmetric `A`: the values' gradient is `V diag(gλ) V'`, the
 /// vectors' `V (F ∘ V' gV) V'` with `F_ij = 1 / (λ_j - λ_i)`, which needs
 /// distinct eigenvalues.
-pub(super) fn eig(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn eig(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = fw.run(fw.nout())?;
     let x = input(&args[0]).map_err(|e| e.at_arg(0))?;
     let a = x.value().clone();

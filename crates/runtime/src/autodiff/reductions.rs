@@ -74,12 +74,12 @@ fn per_line(x: &Array2<f64>, dim: Dim, f: impl Fn(usize, &[f64], &mut [f64])) ->
 }
 
 /// `max(A, B)` / `max(X)` / `max(X, [], dim)`; `(m, i) = max(…)` too.
-pub(super) fn max(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn max(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     extreme(fw, args, "max")
 }
 
 /// As [`max`] for the smallest element.
-pub(super) fn min(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn min(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     extreme(fw, args, "min")
 }
 
@@ -148,7 +148,7 @@ fn extreme(fw: &mut Forward<'_, '_>, args: &[Value], name: &'static str) -> Resu
 /// Frobenius, spectral (through the top singular vectors) and nuclear
 /// (`U * V'`). Where the norm has a kink (0, ties) the gradient is one of
 /// its subgradients.
-pub(super) fn norm(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn norm(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = traced_arg(args, 0)?;
     let v = x.value().clone();
@@ -232,7 +232,7 @@ fn norm_direction(v: &Array2<f64>, kind: Norm, n: f64) -> Array2<f64> {
 }
 
 /// `dot(a, b)` of vectors, or column by column of matrices.
-pub(super) fn dot(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn dot(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let (a, b) = (traced_arg(args, 0)?, traced_arg(args, 1)?);
     let (va, vb) = (a.value().clone(), b.value().clone());
@@ -256,12 +256,12 @@ pub(super) fn dot(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
 }
 
 /// `std(X, w, dim)`: at a line whose deviation is 0 the gradient is 0.
-pub(super) fn std(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn std(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     spread(fw, args, true)
 }
 
 /// `var(X, w, dim)`.
-pub(super) fn var(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn var(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     spread(fw, args, false)
 }
 
@@ -303,7 +303,7 @@ fn spread(fw: &mut Forward<'_, '_>, args: &[Value], root: bool) -> Result<Value>
 
 /// `prod(X, dim)`: each element's gradient is the product of the others on
 /// its line (by prefix and suffix products, so zeros are no special case).
-pub(super) fn prod(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn prod(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = traced_arg(args, 0)?;
     let v = x.value().clone();
@@ -330,7 +330,7 @@ pub(super) fn prod(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
 }
 
 /// `cumsum(X, dim)`: the gradient is the reversed cumulative sum.
-pub(super) fn cumsum(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
+pub(crate) fn cumsum(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
     let out = matrix_of(fw.run(1)?)?;
     let x = traced_arg(args, 0)?;
     // The builtin has refused "all" already.

@@ -1,16 +1,17 @@
 //! Rearranging matrices: triu, tril, fliplr, flipud, kron.
 
 use super::{mat, scalar, Builtin, CallContext};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::value::{check_alloc, Value};
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("rearrange"; "triu", 1, 2, 1, "triu(A, k)", "the upper triangle of A: elements on and above the k-th diagonal (k = 0 the main, k > 0 above, k < 0 below), the rest zero", triu),
-    entry!("rearrange"; "tril", 1, 2, 1, "tril(A, k)", "the lower triangle of A: elements on and below the k-th diagonal, the rest zero", tril),
-    entry!("rearrange"; "fliplr", 1, 1, 1, "fliplr(A)", "A with its columns in reverse order", fliplr),
-    entry!("rearrange"; "flipud", 1, 1, 1, "flipud(A)", "A with its rows in reverse order", flipud),
-    entry!("rearrange"; "kron", 2, 2, 1, "kron(A, B)", "the Kronecker product: the block matrix [A(1,1)*B A(1,2)*B …; …]", kron),
+    entry!("rearrange"; "triu", 1, 2, 1, "triu(A, k)", "the upper triangle of A: elements on and above the k-th diagonal (k = 0 the main, k > 0 above, k < 0 below), the rest zero", triu; rule ad::rearrange),
+    entry!("rearrange"; "tril", 1, 2, 1, "tril(A, k)", "the lower triangle of A: elements on and below the k-th diagonal, the rest zero", tril; rule ad::rearrange),
+    entry!("rearrange"; "fliplr", 1, 1, 1, "fliplr(A)", "A with its columns in reverse order", fliplr; rule ad::rearrange),
+    entry!("rearrange"; "flipud", 1, 1, 1, "flipud(A)", "A with its rows in reverse order", flipud; rule ad::rearrange),
+    entry!("rearrange"; "kron", 2, 2, 1, "kron(A, B)", "the Kronecker product: the block matrix [A(1,1)*B A(1,2)*B …; …]", kron; none),
 ];
 
 /// The diagonal offset `k` (a whole number, any sign), 0 when absent.

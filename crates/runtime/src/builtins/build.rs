@@ -2,27 +2,28 @@
 //! linspace, diag, reshape, repmat, magic, true, false.
 
 use super::{count, mat, scalar, size_args, Builtin, CallContext};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::value::{check_alloc, from_column_major, Value};
 use ndarray::Array2;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("build"; "zeros", 0, 2, 1, "zeros(m, n)", "an m×n matrix of zeros (zeros(n) is n×n)", zeros),
-    entry!("build"; "ones", 0, 2, 1, "ones(m, n)", "an m×n matrix of ones (ones(n) is n×n)", ones),
-    entry!("build"; "eye", 0, 2, 1, "eye(n)", "the n×n identity (eye(m, n) is m×n)", eye),
-    entry!("build"; "fill", 1, 3, 1, "fill(v, m, n)", "an m×n matrix with every element v", fill),
-    entry!("build"; "rand", 0, 2, 1, "rand(m, n)", "uniform random numbers in [0, 1)", rand),
-    entry!("build"; "randn", 0, 2, 1, "randn(m, n)", "standard normal random numbers", randn),
-    entry!("build"; "randi", 1, 3, 1, "randi(imax, m, n)", "uniform random whole numbers in 1..imax (randi([lo hi], m, n): in lo..hi), m×n (one number by default)", randi),
-    entry!("build"; "randperm", 1, 2, 1, "randperm(n, k)", "a random permutation of 1..n as a row; randperm(n, k): k distinct values of 1..n", randperm),
-    entry!("build"; "seed", 1, 1, 1, "seed(s)", "reseeds the generator behind rand and randn", seed),
-    entry!("build"; "linspace", 2, 3, 1, "linspace(a, b, n)", "n evenly spaced points from a to b as a row (n = 100 by default)", linspace),
-    entry!("build"; "diag", 1, 1, 1, "diag(v or M)", "a diagonal matrix from a vector, or the diagonal of a matrix as a column", diag),
-    entry!("build"; "reshape", 2, 3, 1, "reshape(X, m, n)", "the elements of X in column-major order, laid out m×n", reshape),
-    entry!("build"; "repmat", 2, 3, 1, "repmat(X, m, n)", "X tiled m times down and n times across", repmat),
-    entry!("build"; "magic", 1, 1, 1, "magic(n)", "an n×n magic square (MATLAB's construction: equal row, column and diagonal sums)", magic),
-    entry!("build"; "true", 0, 2, 1, "true(m, n)", "an m×n logical matrix of true (true(n) is n×n)", true_),
-    entry!("build"; "false", 0, 2, 1, "false(m, n)", "an m×n logical matrix of false (false(n) is n×n)", false_),
+    entry!("build"; "zeros", 0, 2, 1, "zeros(m, n)", "an m×n matrix of zeros (zeros(n) is n×n)", zeros; constant),
+    entry!("build"; "ones", 0, 2, 1, "ones(m, n)", "an m×n matrix of ones (ones(n) is n×n)", ones; constant),
+    entry!("build"; "eye", 0, 2, 1, "eye(n)", "the n×n identity (eye(m, n) is m×n)", eye; constant),
+    entry!("build"; "fill", 1, 3, 1, "fill(v, m, n)", "an m×n matrix with every element v", fill; constant),
+    entry!("build"; "rand", 0, 2, 1, "rand(m, n)", "uniform random numbers in [0, 1)", rand; constant),
+    entry!("build"; "randn", 0, 2, 1, "randn(m, n)", "standard normal random numbers", randn; constant),
+    entry!("build"; "randi", 1, 3, 1, "randi(imax, m, n)", "uniform random whole numbers in 1..imax (randi([lo hi], m, n): in lo..hi), m×n (one number by default)", randi; constant),
+    entry!("build"; "randperm", 1, 2, 1, "randperm(n, k)", "a random permutation of 1..n as a row; randperm(n, k): k distinct values of 1..n", randperm; constant),
+    entry!("build"; "seed", 1, 1, 1, "seed(s)", "reseeds the generator behind rand and randn", seed; constant),
+    entry!("build"; "linspace", 2, 3, 1, "linspace(a, b, n)", "n evenly spaced points from a to b as a row (n = 100 by default)", linspace; constant),
+    entry!("build"; "diag", 1, 1, 1, "diag(v or M)", "a diagonal matrix from a vector, or the diagonal of a matrix as a column", diag; rule ad::rearrange),
+    entry!("build"; "reshape", 2, 3, 1, "reshape(X, m, n)", "the elements of X in column-major order, laid out m×n", reshape; rule ad::reshape),
+    entry!("build"; "repmat", 2, 3, 1, "repmat(X, m, n)", "X tiled m times down and n times across", repmat; rule ad::rearrange),
+    entry!("build"; "magic", 1, 1, 1, "magic(n)", "an n×n magic square (MATLAB's construction: equal row, column and diagonal sums)", magic; constant),
+    entry!("build"; "true", 0, 2, 1, "true(m, n)", "an m×n logical matrix of true (true(n) is n×n)", true_; constant),
+    entry!("build"; "false", 0, 2, 1, "false(m, n)", "an m×n logical matrix of false (false(n) is n×n)", false_; constant),
 ];
 
 fn zeros(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

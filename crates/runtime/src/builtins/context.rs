@@ -206,6 +206,38 @@ pub struct Builtin {
     pub group: &'static str,
     /// The implementation.
     pub func: Implementation,
+    /// How `grad` treats it.
+    pub gradient: Gradient,
+}
+
+/// How `grad` treats a builtin, declared in its table entry.
+#[derive(Clone, Copy)]
+pub enum Gradient {
+    /// Its result does not depend differentiably on its arguments (sizes,
+    /// builders, comparisons, printing): it runs on their plain values.
+    Constant,
+    /// Differentiable: the rule computes the value (from the plain builtin
+    /// or the same kernel) and records how the gradient flows back.
+    Rule(crate::autodiff::Rule),
+    /// `grad` refuses it, saying it does not carry gradients yet.
+    None,
+    /// `grad` refuses it for the reason given.
+    Refused(&'static str),
+    /// The entry says nothing (a test over the table fails on it); `grad`
+    /// refuses it like [`Gradient::None`].
+    Undeclared,
+}
+
+impl std::fmt::Debug for Gradient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Gradient::Constant => write!(f, "Constant"),
+            Gradient::Rule(_) => write!(f, "Rule"),
+            Gradient::None => write!(f, "None"),
+            Gradient::Refused(why) => write!(f, "Refused({why:?})"),
+            Gradient::Undeclared => write!(f, "Undeclared"),
+        }
+    }
 }
 
 /// A builtin as a function value holds it: a table entry costs no

@@ -7,9 +7,9 @@ use crate::value::Value;
 use ndarray::s;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("data"; "load", 1, 1, 1, "load(path)", "a matrix from a CSV file (header skipped; comma, tab or blank separated) or a .npy file", load),
-    entry!("data"; "save", 2, 2, 1, "save(path, X)", "writes X as CSV or .npy, chosen by the file's extension", save),
-    entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set: \"iris\" (X 150×4, y 150×1 class ids 0, 1, 2)", dataset),
+    entry!("data"; "load", 1, 1, 1, "load(path)", "a matrix from a CSV file (header skipped; comma, tab or blank separated) or a .npy file", load; constant),
+    entry!("data"; "save", 2, 2, 1, "save(path, X)", "writes X as CSV or .npy, chosen by the file's extension", save; constant),
+    entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set: \"iris\" (X 150×4, y 150×1 class ids 0, 1, 2)", dataset; constant),
 ];
 
 const IRIS_CSV: &str = include_str!("../../data/iris.csv");

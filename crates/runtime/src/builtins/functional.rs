@@ -5,8 +5,8 @@ use crate::error::{Result, RuntimeError};
 use crate::value::{from_column_major, Value};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("function values"; "map", 2, 2, 1, "map(f, X)", "f called on each element of X in column-major order; each call must give a number; the results take X's shape", map),
-    entry!("function values"; "arrayfun", 2, 2, 1, "arrayfun(f, X)", "the same as map(f, X), for MATLAB scripts", map),
+    entry!("function values"; "map", 2, 2, 1, "map(f, X)", "f called on each element of X in column-major order; each call must give a number; the results take X's shape", map; none),
+    entry!("function values"; "arrayfun", 2, 2, 1, "arrayfun(f, X)", "the same as map(f, X), for MATLAB scripts", map; none),
 ];
 
 fn map(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

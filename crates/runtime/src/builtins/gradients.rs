@@ -7,8 +7,8 @@ use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("gradients"; "grad", 2, VARIADIC, VARIADIC, "grad(f, x1, …, xk)", "the gradient of the scalar f(x1, …, xk) with respect to each argument (one value for k = 1, else a tuple), by reverse-mode automatic differentiation", grad),
-    entry!("gradients"; "value_and_grad", 2, VARIADIC, VARIADIC, "value_and_grad(f, x1, …, xk)", "(value, g1, …, gk): f(x1, …, xk) and its gradient with respect to each argument", value_and_grad),
+    entry!("gradients"; "grad", 2, VARIADIC, VARIADIC, "grad(f, x1, …, xk)", "the gradient of the scalar f(x1, …, xk) with respect to each argument (one value for k = 1, else a tuple), by reverse-mode automatic differentiation", grad; refused "grad of a function that itself calls grad (a second derivative) is not supported"),
+    entry!("gradients"; "value_and_grad", 2, VARIADIC, VARIADIC, "value_and_grad(f, x1, …, xk)", "(value, g1, …, gk): f(x1, …, xk) and its gradient with respect to each argument", value_and_grad; refused "grad of a function that itself calls grad (a second derivative) is not supported"),
 ];
 
 fn run(cx: &mut CallContext<'_>, args: &[Value]) -> Result<(Value, Vec<Value>)> {

@@ -2,24 +2,25 @@
 //! inv, pinv, det, rank, cond, solve, cov.
 
 use super::{count, mat, Builtin, CallContext};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
 use crate::value::Value;
 use ndarray::Array2;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("linear algebra"; "eig", 1, 1, 2, "eig(A)", "(vals, vecs): eigenvalues descending as a column, unit eigenvectors as columns (largest component positive); a non-symmetric A must have a real spectrum", eig),
-    entry!("linear algebra"; "svd", 1, 2, 3, "svd(X, k)", "(U, s, Vt) thin SVD with X = U * diag(s) * Vt, s descending; s = svd(X) the values alone; svd(X, k) keeps the top k", svd),
-    entry!("linear algebra"; "qr", 1, 1, 2, "qr(A)", "(Q, R) thin QR: Q has orthonormal columns, R is upper triangular with R's diagonal >= 0", qr),
-    entry!("linear algebra"; "chol", 1, 1, 1, "chol(A)", "upper triangular R with R' * R = A, for symmetric positive definite A", chol),
-    entry!("linear algebra"; "inv", 1, 1, 1, "inv(A)", "inverse of a square non-singular matrix", inv),
-    entry!("linear algebra"; "pinv", 1, 1, 1, "pinv(A)", "Moore-Penrose pseudo-inverse (by SVD)", pinv),
-    entry!("linear algebra"; "det", 1, 1, 1, "det(A)", "determinant of a square matrix", det),
-    entry!("linear algebra"; "rank", 1, 1, 1, "rank(A)", "numerical rank (singular values above max(m, n) * eps * s_max)", rank),
-    entry!("linear algebra"; "cond", 1, 1, 1, "cond(A)", "2-norm condition number s_max / s_min", cond),
-    entry!("linear algebra"; "solve", 2, 2, 1, "solve(A, b)", "solves A x = b: LU when A is square, least squares otherwise (same as A \\ b)", solve),
-    entry!("linear algebra"; "issymmetric", 1, 1, 1, "issymmetric(A)", "true when A is square and A(i, j) == A(j, i) exactly for every i ≠ j", issymmetric),
-    entry!("linear algebra"; "cov", 1, 1, 1, "cov(X)", "covariance matrix (N-1); columns are variables, rows observations", cov),
+    entry!("linear algebra"; "eig", 1, 1, 2, "eig(A)", "(vals, vecs): eigenvalues descending as a column, unit eigenvectors as columns (largest component positive); a non-symmetric A must have a real spectrum", eig; rule ad::eig),
+    entry!("linear algebra"; "svd", 1, 2, 3, "svd(X, k)", "(U, s, Vt) thin SVD with X = U * diag(s) * Vt, s descending; s = svd(X) the values alone; svd(X, k) keeps the top k", svd; none),
+    entry!("linear algebra"; "qr", 1, 1, 2, "qr(A)", "(Q, R) thin QR: Q has orthonormal columns, R is upper triangular with R's diagonal >= 0", qr; none),
+    entry!("linear algebra"; "chol", 1, 1, 1, "chol(A)", "upper triangular R with R' * R = A, for symmetric positive definite A", chol; rule ad::chol),
+    entry!("linear algebra"; "inv", 1, 1, 1, "inv(A)", "inverse of a square non-singular matrix", inv; rule ad::inv),
+    entry!("linear algebra"; "pinv", 1, 1, 1, "pinv(A)", "Moore-Penrose pseudo-inverse (by SVD)", pinv; none),
+    entry!("linear algebra"; "det", 1, 1, 1, "det(A)", "determinant of a square matrix", det; rule ad::det),
+    entry!("linear algebra"; "rank", 1, 1, 1, "rank(A)", "numerical rank (singular values above max(m, n) * eps * s_max)", rank; none),
+    entry!("linear algebra"; "cond", 1, 1, 1, "cond(A)", "2-norm condition number s_max / s_min", cond; none),
+    entry!("linear algebra"; "solve", 2, 2, 1, "solve(A, b)", "solves A x = b: LU when A is square, least squares otherwise (same as A \\ b)", solve; rule ad::solve),
+    entry!("linear algebra"; "issymmetric", 1, 1, 1, "issymmetric(A)", "true when A is square and A(i, j) == A(j, i) exactly for every i ≠ j", issymmetric; constant),
+    entry!("linear algebra"; "cov", 1, 1, 1, "cov(X)", "covariance matrix (N-1); columns are variables, rows observations", cov; none),
 ];
 
 fn eig(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

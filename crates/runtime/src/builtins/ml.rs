@@ -2,19 +2,20 @@
 //! the usual losses. Rows are samples.
 
 use super::{mat, Builtin, CallContext};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid),
-    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu),
-    entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax),
-    entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp),
-    entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]; a number k means the classes 1:k; a label not among the classes is an error", one_hot),
-    entry!("machine learning"; "mse", 2, 2, 1, "mse(pred, y)", "mean squared error over all elements", mse),
-    entry!("machine learning"; "bce", 2, 2, 1, "bce(p, y)", "binary cross-entropy -mean(y log p + (1-y) log(1-p)), logs clamped at -100", bce),
-    entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy),
+    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid; rule ad::sigmoid),
+    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu; rule ad::relu),
+    entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax; rule ad::softmax),
+    entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp; rule ad::logsumexp),
+    entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]; a number k means the classes 1:k; a label not among the classes is an error", one_hot; constant),
+    entry!("machine learning"; "mse", 2, 2, 1, "mse(pred, y)", "mean squared error over all elements", mse; rule ad::mse),
+    entry!("machine learning"; "bce", 2, 2, 1, "bce(p, y)", "binary cross-entropy -mean(y log p + (1-y) log(1-p)), logs clamped at -100", bce; rule ad::bce),
+    entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy; rule ad::cross_entropy),
 ];
 
 /// The logistic function, without overflow for large |x|.

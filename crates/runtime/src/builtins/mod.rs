@@ -2,9 +2,26 @@
 //! line and group. It is the single source for calls, `help`, completion and
 //! the generated reference.
 
-/// One table entry: `entry!(group; name, min, max, outputs, signature, doc, fn)`.
+/// One table entry: `entry!(group; name, min, max, outputs, signature, doc,
+/// fn; gradient)`, where the gradient is `constant`, `rule path::to::rule`,
+/// `none` or `refused "why"` (see [`Gradient`]).
 macro_rules! entry {
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; constant) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Constant)
+    };
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; none) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::None)
+    };
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; rule $rule:path) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Rule($rule))
+    };
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; refused $why:literal) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Refused($why))
+    };
     ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Undeclared)
+    };
+    (@ $group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; $gradient:expr) => {
         $crate::builtins::Builtin {
             name: $name,
             min_args: $min,
@@ -14,6 +31,7 @@ macro_rules! entry {
             doc: $doc,
             group: $group,
             func: $crate::builtins::Implementation::Fn($f),
+            gradient: $gradient,
         }
     };
 }
@@ -23,7 +41,7 @@ mod build;
 mod context;
 mod registry;
 pub use context::{
-    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Host, Implementation, NativeFn,
+    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Gradient, Host, Implementation, NativeFn,
 };
 pub(crate) use elementwise::{clamp_bounds, clamp_one};
 pub(crate) use ml::{
@@ -162,33 +180,26 @@ pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Val
     b.func.call(cx, args)
 }
 
-/// A builtin reached with traced arguments (inside `grad`): constant
-/// builtins run on the plain values; differentiable ones record their rule;
-/// the rest refuse rather than drop the gradient.
+/// A builtin reached with traced arguments (inside `grad`), treated as its
+/// table entry declares: constant builtins run on the plain values,
+/// differentiable ones record their rule, the rest refuse rather than drop
+/// the gradient.
 fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    if crate::autodiff::is_constant_builtin(b.name) {
-        let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
-        return b.func.call(cx, &plain);
-    }
-    if matches!(b.name, "grad" | "value_and_grad") {
-        return Err(RuntimeError::Domain(
-            "grad of a function that itself calls grad (a second derivative) is not supported"
-                .into(),
-        ));
-    }
-    if let Some(rule) = crate::autodiff::rule(b.name) {
-        let mut forward = crate::autodiff::Forward::new(cx, b.func.clone(), args);
-        return rule(&mut forward, args);
-    }
-    if cx.nout < 2 {
-        if let Some(result) = crate::autodiff::builtin(b.name, args) {
-            return result;
+    match b.gradient {
+        Gradient::Constant => {
+            let plain: Vec<Value> = args.iter().map(crate::autodiff::strip).collect();
+            b.func.call(cx, &plain)
         }
+        Gradient::Rule(rule) => {
+            let mut forward = crate::autodiff::Forward::new(cx, b.func.clone(), args);
+            rule(&mut forward, args)
+        }
+        Gradient::Refused(why) => Err(RuntimeError::Domain(why.into())),
+        Gradient::None | Gradient::Undeclared => Err(RuntimeError::Domain(format!(
+            "`{}` does not carry gradients yet, so grad cannot differentiate through it",
+            b.name
+        ))),
     }
-    Err(RuntimeError::Domain(format!(
-        "`{}` does not carry gradients yet, so grad cannot differentiate through it",
-        b.name
-    )))
 }
 
 // ---- argument helpers: each marks its error with the argument's position.

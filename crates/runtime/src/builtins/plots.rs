@@ -6,11 +6,11 @@ use crate::plot::{self, Figure};
 use crate::value::Value;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("plots"; "plot", 1, 2, 1, "plot(x, y)", "draws y against x (or against 1:n) in the terminal; a matrix y draws one line per column", plot_),
-    entry!("plots"; "scatter", 2, 3, 1, "scatter(x, y, groups)", "draws points in the terminal, one marker per group", scatter),
-    entry!("plots"; "hist", 1, 2, 1, "hist(x, bins)", "draws a histogram of the elements of x (10 bins by default)", hist),
-    entry!("plots"; "heatmap", 1, 1, 1, "heatmap(M)", "draws a matrix as shades in the terminal", heatmap),
-    entry!("plots"; "savefig", 1, 1, 1, "savefig(path)", "writes the last figure as SVG or PNG, chosen by the extension", savefig),
+    entry!("plots"; "plot", 1, 2, 1, "plot(x, y)", "draws y against x (or against 1:n) in the terminal; a matrix y draws one line per column", plot_; constant),
+    entry!("plots"; "scatter", 2, 3, 1, "scatter(x, y, groups)", "draws points in the terminal, one marker per group", scatter; constant),
+    entry!("plots"; "hist", 1, 2, 1, "hist(x, bins)", "draws a histogram of the elements of x (10 bins by default)", hist; constant),
+    entry!("plots"; "heatmap", 1, 1, 1, "heatmap(M)", "draws a matrix as shades in the terminal", heatmap; constant),
+    entry!("plots"; "savefig", 1, 1, 1, "savefig(path)", "writes the last figure as SVG or PNG, chosen by the extension", savefig; constant),
 ];
 
 fn show(cx: &mut CallContext<'_>, fig: Figure) -> Result<Value> {

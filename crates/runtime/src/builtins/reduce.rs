@@ -3,29 +3,30 @@
 //! any, all, norm, dot, trace.
 
 use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
 use crate::value::Value;
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("reductions"; "sum", 1, 2, 1, "sum(X, dim)", "sum along the first non-singleton dimension (a dimension or \"all\" may be given)", sum),
-    entry!("reductions"; "mean", 1, 2, 1, "mean(X, dim)", "mean along the first non-singleton dimension: column means of a matrix", mean),
-    entry!("reductions"; "prod", 1, 2, 1, "prod(X, dim)", "product along the first non-singleton dimension", prod),
-    entry!("reductions"; "cumsum", 1, 2, 1, "cumsum(X, dim)", "cumulative sum along the first non-singleton dimension", cumsum),
-    entry!("reductions"; "cumprod", 1, 2, 1, "cumprod(X, dim)", "cumulative product along the first non-singleton dimension", cumprod),
-    entry!("reductions"; "nnz", 1, 1, 1, "nnz(X)", "the number of non-zero elements (NaN counts as non-zero)", nnz),
-    entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max),
-    entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min),
-    entry!("reductions"; "argmax", 1, 2, 1, "argmax(X, dim)", "1-based index of the largest element along a dimension", argmax),
-    entry!("reductions"; "argmin", 1, 2, 1, "argmin(X, dim)", "1-based index of the smallest element along a dimension", argmin),
-    entry!("reductions"; "std", 1, 3, 1, "std(X, w, dim)", "standard deviation (N-1; std(X, 1) divides by N)", std),
-    entry!("reductions"; "var", 1, 3, 1, "var(X, w, dim)", "variance (N-1; var(X, 1) divides by N)", var),
-    entry!("reductions"; "any", 1, 2, 1, "any(X, dim)", "true where any element along the dimension is non-zero", any),
-    entry!("reductions"; "all", 1, 2, 1, "all(X, dim)", "true where every element along the dimension is non-zero", all),
-    entry!("reductions"; "norm", 1, 2, 1, "norm(x, p)", "2-norm of a vector or matrix (spectral: the largest singular value); norm(x, 1), norm(x, Inf), norm(A, \"fro\"), norm(A, \"nuc\") (the sum of the singular values)", norm),
-    entry!("reductions"; "dot", 2, 2, 1, "dot(a, b)", "dot product of two vectors (column-wise for matrices)", dot),
-    entry!("reductions"; "trace", 1, 1, 1, "trace(A)", "sum of the diagonal of a square matrix", trace),
+    entry!("reductions"; "sum", 1, 2, 1, "sum(X, dim)", "sum along the first non-singleton dimension (a dimension or \"all\" may be given)", sum; rule ad::sum),
+    entry!("reductions"; "mean", 1, 2, 1, "mean(X, dim)", "mean along the first non-singleton dimension: column means of a matrix", mean; rule ad::mean),
+    entry!("reductions"; "prod", 1, 2, 1, "prod(X, dim)", "product along the first non-singleton dimension", prod; rule ad::prod),
+    entry!("reductions"; "cumsum", 1, 2, 1, "cumsum(X, dim)", "cumulative sum along the first non-singleton dimension", cumsum; rule ad::cumsum),
+    entry!("reductions"; "cumprod", 1, 2, 1, "cumprod(X, dim)", "cumulative product along the first non-singleton dimension", cumprod; none),
+    entry!("reductions"; "nnz", 1, 1, 1, "nnz(X)", "the number of non-zero elements (NaN counts as non-zero)", nnz; constant),
+    entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max; rule ad::max),
+    entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min; rule ad::min),
+    entry!("reductions"; "argmax", 1, 2, 1, "argmax(X, dim)", "1-based index of the largest element along a dimension", argmax; constant),
+    entry!("reductions"; "argmin", 1, 2, 1, "argmin(X, dim)", "1-based index of the smallest element along a dimension", argmin; constant),
+    entry!("reductions"; "std", 1, 3, 1, "std(X, w, dim)", "standard deviation (N-1; std(X, 1) divides by N)", std; rule ad::std),
+    entry!("reductions"; "var", 1, 3, 1, "var(X, w, dim)", "variance (N-1; var(X, 1) divides by N)", var; rule ad::var),
+    entry!("reductions"; "any", 1, 2, 1, "any(X, dim)", "true where any element along the dimension is non-zero", any; constant),
+    entry!("reductions"; "all", 1, 2, 1, "all(X, dim)", "true where every element along the dimension is non-zero", all; constant),
+    entry!("reductions"; "norm", 1, 2, 1, "norm(x, p)", "2-norm of a vector or matrix (spectral: the largest singular value); norm(x, 1), norm(x, Inf), norm(A, \"fro\"), norm(A, \"nuc\") (the sum of the singular values)", norm; rule ad::norm),
+    entry!("reductions"; "dot", 2, 2, 1, "dot(a, b)", "dot product of two vectors (column-wise for matrices)", dot; rule ad::dot),
+    entry!("reductions"; "trace", 1, 1, 1, "trace(A)", "sum of the diagonal of a square matrix", trace; rule ad::trace),
 ];
 
 /// Applies `f` to each line along `dim`.

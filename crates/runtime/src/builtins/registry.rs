@@ -142,6 +142,7 @@ mod tests {
             doc: "doubles x",
             group: "test",
             func: Implementation::Fn(twice),
+            gradient: crate::builtins::Gradient::None,
         }
     }
 

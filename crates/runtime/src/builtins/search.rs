@@ -3,19 +3,20 @@
 //! never equal to anything.
 
 use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim, VARIADIC};
+use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("search and sort"; "sort", 1, 3, 2, "sort(X, dim, \"descend\")", "sorts along the first non-singleton dimension; (s, i) = sort(x) also gives the 1-based order", sort),
-    entry!("search and sort"; "find", 1, 1, 1, "find(X)", "1-based linear indices of the non-zero elements (a row for a row vector, else a column)", find),
-    entry!("search and sort"; "unique", 1, 1, 1, "unique(X)", "the distinct values, ascending (a row for a row vector, else a column)", unique),
-    entry!("search and sort"; "ismember", 2, 2, 2, "ismember(a, S)", "logical of a's shape, true where the element is in S; (tf, loc) = ismember(a, S) also gives the lowest 1-based index in S (0 when absent)", ismember),
-    entry!("search and sort"; "setdiff", 2, 2, 1, "setdiff(a, b)", "the distinct values of a not in b, ascending (a row, or a column when a is a column, as MATLAB)", setdiff),
-    entry!("search and sort"; "union", 2, 2, 1, "union(a, b)", "the distinct values in a or b, ascending (a row, or a column when both are columns)", union),
-    entry!("search and sort"; "intersect", 2, 2, 1, "intersect(a, b)", "the distinct values in both a and b, ascending (a row, or a column when both are columns)", intersect),
-    entry!("search and sort"; "isequal", 2, VARIADIC, 1, "isequal(a, b, …)", "true when every argument has the same shape and values as the first (NaN is unequal to NaN, as MATLAB; true equals 1)", isequal),
+    entry!("search and sort"; "sort", 1, 3, 2, "sort(X, dim, \"descend\")", "sorts along the first non-singleton dimension; (s, i) = sort(x) also gives the 1-based order", sort; rule ad::sort),
+    entry!("search and sort"; "find", 1, 1, 1, "find(X)", "1-based linear indices of the non-zero elements (a row for a row vector, else a column)", find; constant),
+    entry!("search and sort"; "unique", 1, 1, 1, "unique(X)", "the distinct values, ascending (a row for a row vector, else a column)", unique; none),
+    entry!("search and sort"; "ismember", 2, 2, 2, "ismember(a, S)", "logical of a's shape, true where the element is in S; (tf, loc) = ismember(a, S) also gives the lowest 1-based index in S (0 when absent)", ismember; constant),
+    entry!("search and sort"; "setdiff", 2, 2, 1, "setdiff(a, b)", "the distinct values of a not in b, ascending (a row, or a column when a is a column, as MATLAB)", setdiff; constant),
+    entry!("search and sort"; "union", 2, 2, 1, "union(a, b)", "the distinct values in a or b, ascending (a row, or a column when both are columns)", union; constant),
+    entry!("search and sort"; "intersect", 2, 2, 1, "intersect(a, b)", "the distinct values in both a and b, ascending (a row, or a column when both are columns)", intersect; constant),
+    entry!("search and sort"; "isequal", 2, VARIADIC, 1, "isequal(a, b, …)", "true when every argument has the same shape and values as the first (NaN is unequal to NaN, as MATLAB; true equals 1)", isequal; constant),
 ];
 
 fn ascending(a: f64, b: f64) -> std::cmp::Ordering {

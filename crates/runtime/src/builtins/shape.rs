@@ -5,12 +5,12 @@ use crate::error::{Result, RuntimeError};
 use crate::value::Value;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("shape"; "size", 1, 2, 2, "size(X, dim)", "the 1×2 row [rows cols]; (r, c) = size(X) gives two numbers; size(X, d) one", size),
-    entry!("shape"; "rows", 1, 1, 1, "rows(X)", "the number of rows", rows),
-    entry!("shape"; "cols", 1, 1, 1, "cols(X)", "the number of columns", cols),
-    entry!("shape"; "numel", 1, 1, 1, "numel(X)", "the number of elements", numel),
-    entry!("shape"; "length", 1, 1, 1, "length(X)", "the larger dimension (0 when empty)", length),
-    entry!("shape"; "isempty", 1, 1, 1, "isempty(X)", "true when X has no elements", isempty),
+    entry!("shape"; "size", 1, 2, 2, "size(X, dim)", "the 1×2 row [rows cols]; (r, c) = size(X) gives two numbers; size(X, d) one", size; constant),
+    entry!("shape"; "rows", 1, 1, 1, "rows(X)", "the number of rows", rows; constant),
+    entry!("shape"; "cols", 1, 1, 1, "cols(X)", "the number of columns", cols; constant),
+    entry!("shape"; "numel", 1, 1, 1, "numel(X)", "the number of elements", numel; constant),
+    entry!("shape"; "length", 1, 1, 1, "length(X)", "the larger dimension (0 when empty)", length; constant),
+    entry!("shape"; "isempty", 1, 1, 1, "isempty(X)", "true when X has no elements", isempty; constant),
 ];
 
 fn size(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

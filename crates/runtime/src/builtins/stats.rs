@@ -8,10 +8,10 @@ use crate::value::{check_alloc, Value};
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("statistics"; "median", 1, 2, 1, "median(X, dim)", "the median along the first non-singleton dimension (NaN if a line holds NaN, as NumPy)", median),
-    entry!("statistics"; "quantile", 2, 3, 1, "quantile(X, p, dim)", "quantiles p in [0, 1] along the first non-singleton dimension, by linear interpolation (NumPy's default); one per p", quantile),
-    entry!("statistics"; "histcounts", 2, 2, 2, "histcounts(x, nbins or edges)", "(counts, edges): counts in nbins equal bins over [min, max] or between given edges, the last bin closed (NumPy's histogram); NaN is not counted", histcounts),
-    entry!("statistics"; "accumarray", 2, 2, 1, "accumarray(subs, vals)", "sums of vals grouped by the positive whole numbers in subs: a column of length max(subs) (an n×2 subs gives a matrix)", accumarray),
+    entry!("statistics"; "median", 1, 2, 1, "median(X, dim)", "the median along the first non-singleton dimension (NaN if a line holds NaN, as NumPy)", median; none),
+    entry!("statistics"; "quantile", 2, 3, 1, "quantile(X, p, dim)", "quantiles p in [0, 1] along the first non-singleton dimension, by linear interpolation (NumPy's default); one per p", quantile; none),
+    entry!("statistics"; "histcounts", 2, 2, 2, "histcounts(x, nbins or edges)", "(counts, edges): counts in nbins equal bins over [min, max] or between given edges, the last bin closed (NumPy's histogram); NaN is not counted", histcounts; constant),
+    entry!("statistics"; "accumarray", 2, 2, 1, "accumarray(subs, vals)", "sums of vals grouped by the positive whole numbers in subs: a column of length max(subs) (an n×2 subs gives a matrix)", accumarray; none),
 ];
 
 /// NumPy's `_lerp`: exact at both ends.

@@ -7,11 +7,11 @@ use crate::value::Value;
 use ndarray::Array2;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("strings"; "num2str", 1, 2, 1, "num2str(x, precision)", "x as text, as MATLAB: whole numbers without decimals, others with 4 decimals of significance (%.5g for pi: 3.1416); num2str(x, p) uses %.pg, num2str(x, fmt) a printf format; rows of a matrix on separate lines", num2str),
-    entry!("strings"; "mat2str", 1, 2, 1, "mat2str(A, precision)", "A as a matrix literal, as MATLAB: [1 2;3 4] (15 significant digits, or precision)", mat2str),
-    entry!("strings"; "strcat", 1, VARIADIC, 1, "strcat(a, b, …)", "the strings joined end to end", strcat),
-    entry!("strings"; "upper", 1, 1, 1, "upper(s)", "s in upper case", upper),
-    entry!("strings"; "lower", 1, 1, 1, "lower(s)", "s in lower case", lower),
+    entry!("strings"; "num2str", 1, 2, 1, "num2str(x, precision)", "x as text, as MATLAB: whole numbers without decimals, others with 4 decimals of significance (%.5g for pi: 3.1416); num2str(x, p) uses %.pg, num2str(x, fmt) a printf format; rows of a matrix on separate lines", num2str; constant),
+    entry!("strings"; "mat2str", 1, 2, 1, "mat2str(A, precision)", "A as a matrix literal, as MATLAB: [1 2;3 4] (15 significant digits, or precision)", mat2str; constant),
+    entry!("strings"; "strcat", 1, VARIADIC, 1, "strcat(a, b, …)", "the strings joined end to end", strcat; constant),
+    entry!("strings"; "upper", 1, 1, 1, "upper(s)", "s in upper case", upper; constant),
+    entry!("strings"; "lower", 1, 1, 1, "lower(s)", "s in lower case", lower; constant),
 ];
 
 /// One number as `%.{p}g` would print it, with MATLAB's NaN and Inf.
