@@ -6,12 +6,37 @@ use crate::exec::is_nothing;
 use crate::interp::{Ctx, Interpreter};
 use crate::resolved::{RExpr, RKind};
 use mla_parser::{BinOp, Span, UnOp};
-use mla_runtime::{ops, IndexArg, RuntimeError, Value};
+use mla_runtime::{ops, IndexArg, Op, RuntimeError, Value};
 
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// The evaluated indices of `X[i]` or `X[i, j]`, kept inline.
 pub(crate) type IndexArgs = smallvec::SmallVec<[IndexArg; 2]>;
+
+/// The runtime's operator for an infix operator of the syntax; `None` for
+/// `&&` and `||`, which the evaluator short-circuits itself.
+pub(crate) fn runtime_op(op: BinOp) -> Option<Op> {
+    Some(match op {
+        BinOp::Add => Op::Add,
+        BinOp::Sub => Op::Sub,
+        BinOp::Mul => Op::MatMul,
+        BinOp::Div => Op::RightDiv,
+        BinOp::LeftDiv => Op::LeftDiv,
+        BinOp::ElemMul => Op::ElemMul,
+        BinOp::ElemDiv => Op::ElemDiv,
+        BinOp::Pow => Op::Pow,
+        BinOp::ElemPow => Op::ElemPow,
+        BinOp::Eq => Op::Eq,
+        BinOp::Ne => Op::Ne,
+        BinOp::Lt => Op::Lt,
+        BinOp::Le => Op::Le,
+        BinOp::Gt => Op::Gt,
+        BinOp::Ge => Op::Ge,
+        BinOp::And => Op::And,
+        BinOp::Or => Op::Or,
+        BinOp::AndAlso | BinOp::OrElse => return None,
+    })
+}
 
 /// Applies an infix operator that does not short-circuit.
 pub(crate) fn apply_binary(
@@ -20,27 +45,17 @@ pub(crate) fn apply_binary(
     b: &Value,
     warnings: &mut Vec<String>,
 ) -> std::result::Result<Value, RuntimeError> {
-    let s = op.symbol();
-    match op {
-        BinOp::Add => ops::add(a, b),
-        BinOp::Sub => ops::elementwise(s, a, b, |x, y| x - y),
-        BinOp::Mul => ops::matmul(a, b),
-        BinOp::Div => ops::right_div(a, b, warnings),
-        BinOp::LeftDiv => ops::left_div(a, b, warnings),
-        BinOp::ElemMul => ops::elementwise(s, a, b, |x, y| x * y),
-        BinOp::ElemDiv => ops::elementwise(s, a, b, |x, y| x / y),
-        BinOp::Pow => ops::power(a, b, warnings),
-        BinOp::ElemPow => ops::elem_pow(a, b),
-        BinOp::Eq => ops::compare(s, a, b, |x, y| x == y),
-        BinOp::Ne => ops::compare(s, a, b, |x, y| x != y),
-        BinOp::Lt => ops::compare(s, a, b, |x, y| x < y),
-        BinOp::Le => ops::compare(s, a, b, |x, y| x <= y),
-        BinOp::Gt => ops::compare(s, a, b, |x, y| x > y),
-        BinOp::Ge => ops::compare(s, a, b, |x, y| x >= y),
-        BinOp::And => ops::compare(s, a, b, |x, y| x != 0.0 && y != 0.0),
-        BinOp::Or => ops::compare(s, a, b, |x, y| x != 0.0 || y != 0.0),
-        BinOp::AndAlso | BinOp::OrElse => {
-            unreachable!("short-circuit operators are evaluated lazily")
+    match runtime_op(op) {
+        Some(op) => ops::binary(op, a, b, warnings),
+        // Reached only if a caller forgot to short-circuit: evaluate both
+        // sides as the elementwise operators would.
+        None => {
+            let op = if op == BinOp::AndAlso {
+                Op::And
+            } else {
+                Op::Or
+            };
+            ops::binary(op, a, b, warnings)
         }
     }
 }
@@ -48,16 +63,7 @@ pub(crate) fn apply_binary(
 /// The elementwise function of an operator whose result may be written
 /// into an operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
 pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
-    let scalar = |v: &Value| matches!(v, Value::Num(_));
-    Some(match op {
-        BinOp::Add => |x, y| x + y,
-        BinOp::Sub => |x, y| x - y,
-        BinOp::ElemMul => |x, y| x * y,
-        BinOp::Mul if scalar(a) || scalar(b) => |x, y| x * y,
-        BinOp::ElemDiv => |x, y| x / y,
-        BinOp::Div if scalar(b) => |x, y| x / y,
-        _ => return None,
-    })
+    ops::in_place(runtime_op(op)?, a, b)
 }
 
 /// An operator between two numbers, without a call into the runtime. Gives

@@ -10,6 +10,7 @@ pub mod files;
 pub mod index;
 pub mod interrupt;
 pub mod linalg;
+pub mod operator;
 pub mod ops;
 pub mod plot;
 pub mod printf;
@@ -24,5 +25,6 @@ pub use error::{CallbackError, Result, RuntimeError, Shape};
 pub use index::IndexArg;
 /// The ndarray version MLA values are built on, for embedders.
 pub use ndarray;
+pub use operator::Op;
 pub use rng::Rng;
 pub use value::{Func, UserFunc, Value, MAX_ELEMENTS};

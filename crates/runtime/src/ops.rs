@@ -5,6 +5,7 @@ use crate::autodiff;
 use crate::error::{Result, RuntimeError, Shape};
 use crate::interrupt;
 use crate::linalg;
+use crate::operator::Op;
 use crate::value::{check_alloc, Value};
 use ndarray::Array2;
 use std::sync::Arc;
@@ -50,46 +51,96 @@ pub(crate) fn zip_with<T: Clone + Default>(
     interrupt::zip(av, bv, f)
 }
 
-/// An elementwise numeric operation on two values.
-pub fn elementwise(
-    op: &'static str,
+/// Applies an infix operator to two values; `warnings` collects what a
+/// nearly singular solve or power says beside its result.
+pub fn binary(op: Op, a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
+    match op {
+        Op::Add => add(a, b),
+        Op::Sub => elementwise(op, a, b, |x, y| x - y),
+        Op::MatMul => matmul(a, b),
+        Op::RightDiv => right_div(a, b, warnings),
+        Op::LeftDiv => left_div(a, b, warnings),
+        Op::ElemMul => elementwise(op, a, b, |x, y| x * y),
+        Op::ElemDiv => elementwise(op, a, b, |x, y| x / y),
+        Op::Pow => power(a, b, warnings),
+        Op::ElemPow => elem_pow(a, b),
+        Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::And | Op::Or => compare(op, a, b),
+    }
+}
+
+/// The elementwise function of an operator whose result may be written
+/// into an operand ([`reuse`]): `+ - .* ./`, and `*`, `/` by a number.
+pub fn in_place(op: Op, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
+    let scalar = |v: &Value| matches!(v, Value::Num(_));
+    Some(match op {
+        Op::Add => |x, y| x + y,
+        Op::Sub => |x, y| x - y,
+        Op::ElemMul => |x, y| x * y,
+        Op::MatMul if scalar(a) || scalar(b) => |x, y| x * y,
+        Op::ElemDiv => |x, y| x / y,
+        Op::RightDiv if scalar(b) => |x, y| x / y,
+        _ => return None,
+    })
+}
+
+/// An elementwise numeric operator on two values, with broadcasting.
+pub fn elementwise(op: Op, a: &Value, b: &Value, f: fn(f64, f64) -> f64) -> Result<Value> {
+    match (a, b) {
+        (Value::Traced(_), _) | (_, Value::Traced(_)) => autodiff::binary(op, a, b),
+        _ => zip_values(op.symbol(), a, b, f),
+    }
+}
+
+/// A builtin's elementwise function of two plain values (`mod`, `max(A,
+/// B)`), with broadcasting; `name` labels its errors. Traced values never
+/// come here: the table sends such builtins plain values under `grad`.
+pub fn zip_values(
+    name: &'static str,
     a: &Value,
     b: &Value,
     f: fn(f64, f64) -> f64,
 ) -> Result<Value> {
     match (a, b) {
-        (Value::Traced(_), _) | (_, Value::Traced(_)) => autodiff::binary(op, a, b),
+        (Value::Traced(_), _) | (_, Value::Traced(_)) => Err(RuntimeError::Domain(format!(
+            "`{name}` does not carry gradients yet, so grad cannot differentiate through it"
+        ))),
         (Value::Num(x), Value::Num(y)) => Ok(Value::Num(f(*x, *y))),
         (Value::Matrix(m), Value::Num(y)) => Ok(Value::matrix(interrupt::map(m, |x| f(x, *y))?)),
         (Value::Num(x), Value::Matrix(m)) => Ok(Value::matrix(interrupt::map(m, |y| f(*x, y))?)),
         _ => {
-            let (x, y) = (numeric(op, a)?, numeric(op, b)?);
+            let (x, y) = (numeric(name, a)?, numeric(name, b)?);
             let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
-            Ok(Value::matrix(zip_with(op, &ma, &mb, f)?))
+            Ok(Value::matrix(zip_with(name, &ma, &mb, f)?))
         }
     }
 }
 
 /// An elementwise comparison or logical operation, giving logicals.
-pub fn compare(op: &'static str, a: &Value, b: &Value, f: fn(f64, f64) -> bool) -> Result<Value> {
+pub fn compare(op: Op, a: &Value, b: &Value) -> Result<Value> {
+    let Some(f) = op.test() else {
+        return Err(RuntimeError::ty(
+            "a comparison or logical operator",
+            format!("`{op}`"),
+        ));
+    };
     if let (Value::Str(x), Value::Str(y)) = (a, b) {
         return match op {
-            "==" => Ok(Value::Bool(x == y)),
-            "!=" => Ok(Value::Bool(x != y)),
+            Op::Eq => Ok(Value::Bool(x == y)),
+            Op::Ne => Ok(Value::Bool(x != y)),
             _ => Err(RuntimeError::ty("numbers to compare", "two strings")),
         };
     }
     // Comparisons carry no gradient: they see traced values' plain values.
     let (a, b) = (&autodiff::strip(a), &autodiff::strip(b));
-    let (x, y) = (numeric(op, a)?, numeric(op, b)?);
+    let (x, y) = (numeric(op.symbol(), a)?, numeric(op.symbol(), b)?);
     if let (Some(p), Some(q)) = (x.as_scalar(), y.as_scalar()) {
         return Ok(Value::Bool(f(p, q)));
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
-    Ok(Value::logical(zip_with(op, &ma, &mb, f)?))
+    Ok(Value::logical(zip_with(op.symbol(), &ma, &mb, f)?))
 }
 
-fn numeric<'a>(op: &'static str, v: &'a Value) -> Result<&'a Value> {
+fn numeric<'a>(op: &str, v: &'a Value) -> Result<&'a Value> {
     if v.is_numeric() {
         Ok(v)
     } else {
@@ -110,7 +161,7 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
         (x, Value::Str(y)) if x.is_numeric() => {
             Ok(Value::str(format!("{}{y}", crate::display::inline(x))))
         }
-        _ => elementwise("+", a, b, |x, y| x + y),
+        _ => elementwise(Op::Add, a, b, |x, y| x + y),
     }
 }
 
@@ -179,20 +230,23 @@ pub fn elem_pow(a: &Value, b: &Value) -> Result<Value> {
             _ => None,
         };
         if let Some(f) = f {
-            return elementwise(".^", a, b, f);
+            return elementwise(Op::ElemPow, a, b, f);
         }
     }
-    elementwise(".^", a, b, f64::powf)
+    elementwise(Op::ElemPow, a, b, f64::powf)
 }
 
 /// `a * b`: the matrix product (a scalar scales).
 pub fn matmul(a: &Value, b: &Value) -> Result<Value> {
     if matches!(a, Value::Traced(_)) || matches!(b, Value::Traced(_)) {
-        return autodiff::binary("*", a, b);
+        return autodiff::binary(Op::MatMul, a, b);
     }
-    let (x, y) = (numeric("*", a)?, numeric("*", b)?);
+    let (x, y) = (
+        numeric(Op::MatMul.symbol(), a)?,
+        numeric(Op::MatMul.symbol(), b)?,
+    );
     if x.as_scalar().is_some() || y.as_scalar().is_some() {
-        return elementwise("*", x, y, |p, q| p * q);
+        return elementwise(Op::MatMul, x, y, |p, q| p * q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
     if ma.ncols() != mb.nrows() {
@@ -232,9 +286,12 @@ pub fn left_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Valu
         let out = left_div(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
         return autodiff::left_div(a, b, out);
     }
-    let (x, y) = (numeric("\\", a)?, numeric("\\", b)?);
+    let (x, y) = (
+        numeric(Op::LeftDiv.symbol(), a)?,
+        numeric(Op::LeftDiv.symbol(), b)?,
+    );
     if x.as_scalar().is_some() {
-        return elementwise("\\", y, x, |p, q| p / q);
+        return elementwise(Op::LeftDiv, y, x, |p, q| p / q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
     let (solved, warning) = linalg::solve(&ma, &mb)?;
@@ -251,9 +308,12 @@ pub fn right_div(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Val
         let out = right_div(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
         return autodiff::right_div(a, b, out);
     }
-    let (x, y) = (numeric("/", a)?, numeric("/", b)?);
+    let (x, y) = (
+        numeric(Op::RightDiv.symbol(), a)?,
+        numeric(Op::RightDiv.symbol(), b)?,
+    );
     if y.as_scalar().is_some() {
-        return elementwise("/", x, y, |p, q| p / q);
+        return elementwise(Op::RightDiv, x, y, |p, q| p / q);
     }
     let (ma, mb) = (x.to_matrix()?, y.to_matrix()?);
     if ma.ncols() != mb.ncols() {
@@ -280,7 +340,7 @@ pub fn power(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> 
         let out = power(&autodiff::strip(a), &autodiff::strip(b), warnings)?;
         return autodiff::power(a, b, out);
     }
-    let (x, y) = (numeric("^", a)?, numeric("^", b)?);
+    let (x, y) = (numeric(Op::Pow.symbol(), a)?, numeric(Op::Pow.symbol(), b)?);
     if let (Some(p), Some(q)) = (x.as_scalar(), y.as_scalar()) {
         return Ok(Value::Num(p.powf(q)));
     }
@@ -332,7 +392,7 @@ pub fn neg(a: &Value) -> Result<Value> {
         Value::Num(x) => Ok(Value::Num(-x)),
         Value::Matrix(m) => Ok(Value::matrix(m.mapv(|x| -x))),
         other => Ok(Value::matrix(
-            numeric("-", other)?.to_matrix()?.mapv(|x| -x),
+            numeric(Op::Sub.symbol(), other)?.to_matrix()?.mapv(|x| -x),
         )),
     }
 }
@@ -426,7 +486,7 @@ mod tests {
     fn broadcasting_centres_columns() {
         let x = m(array![[1.0, 2.0], [3.0, 6.0]]);
         let mu = m(array![[2.0, 4.0]]);
-        let c = elementwise("-", &x, &mu, |a, b| a - b).unwrap();
+        let c = elementwise(Op::Sub, &x, &mu, |a, b| a - b).unwrap();
         match c {
             Value::Matrix(c) => assert_eq!(*c, array![[-1.0, -2.0], [1.0, 2.0]]),
             _ => panic!(),
@@ -437,7 +497,7 @@ mod tests {
     fn broadcasting_mismatch_names_shapes() {
         let a = m(Array2::zeros((150, 4)));
         let b = m(Array2::zeros((3, 4)));
-        let e = elementwise("+", &a, &b, |x, y| x + y).unwrap_err();
+        let e = elementwise(Op::Add, &a, &b, |x, y| x + y).unwrap_err();
         assert_eq!(
             e.to_string(),
             "cannot apply `+` to 150×4 and 3×4: sizes must be equal or 1 in each dimension"

@@ -4,6 +4,7 @@
 use super::{input, record, Input};
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
+use crate::operator::Op;
 use crate::value::Value;
 use ndarray::{Array2, Axis, Zip};
 
@@ -35,31 +36,31 @@ pub(super) fn unsupported(what: &str) -> RuntimeError {
 }
 
 /// An infix operator with at least one traced operand.
-pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
+pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
     let (x, y) = (input(a)?, input(b)?);
     let (va, vb) = (x.value().clone(), y.value().clone());
     let (sa, sb) = (va.dim(), vb.dim());
     let scalar = |m: &Array2<f64>| m.dim() == (1, 1);
     match op {
-        "+" => {
-            let out = zip(op, &va, &vb, |p, q| p + q)?;
+        Op::Add => {
+            let out = zip(op.symbol(), &va, &vb, |p, q| p + q)?;
             Ok(record(
                 &[&x, &y],
                 out,
                 Box::new(move |g| vec![unbroadcast(g, sa), unbroadcast(g, sb)]),
             ))
         }
-        "-" => {
-            let out = zip(op, &va, &vb, |p, q| p - q)?;
+        Op::Sub => {
+            let out = zip(op.symbol(), &va, &vb, |p, q| p - q)?;
             Ok(record(
                 &[&x, &y],
                 out,
                 Box::new(move |g| vec![unbroadcast(g, sa), -unbroadcast(g, sb)]),
             ))
         }
-        ".*" => elem_mul(&x, &y, va, vb),
-        "*" if scalar(&va) || scalar(&vb) => elem_mul(&x, &y, va, vb),
-        "*" => {
+        Op::ElemMul => elem_mul(&x, &y, va, vb),
+        Op::MatMul if scalar(&va) || scalar(&vb) => elem_mul(&x, &y, va, vb),
+        Op::MatMul => {
             if sa.1 != sb.0 {
                 return Err(RuntimeError::InnerDim {
                     left: sa,
@@ -80,10 +81,10 @@ pub fn binary(op: &'static str, a: &Value, b: &Value) -> Result<Value> {
                 }),
             ))
         }
-        "./" => elem_div(&x, &y, va, vb),
-        "/" if scalar(&vb) => elem_div(&x, &y, va, vb),
-        "\\" if scalar(&va) => elem_div(&y, &x, vb, va),
-        ".^" | "^" if op == ".^" || (scalar(&va) && scalar(&vb)) => {
+        Op::ElemDiv => elem_div(&x, &y, va, vb),
+        Op::RightDiv if scalar(&vb) => elem_div(&x, &y, va, vb),
+        Op::LeftDiv if scalar(&va) => elem_div(&y, &x, vb, va),
+        Op::ElemPow | Op::Pow if op == Op::ElemPow || (scalar(&va) && scalar(&vb)) => {
             let out = zip(".^", &va, &vb, f64::powf)?;
             Ok(pow_record(&x, &y, out))
         }

@@ -91,7 +91,7 @@ pub(crate) fn clamp_one(x: f64, lo: f64, hi: f64) -> f64 {
 }
 
 fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    ops::elementwise("mod", &args[0], &args[1], |a, b| {
+    ops::zip_values("mod", &args[0], &args[1], |a, b| {
         if b == 0.0 {
             a
         } else {
@@ -101,7 +101,7 @@ fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn rem(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    ops::elementwise("rem", &args[0], &args[1], |a, b| a % b)
+    ops::zip_values("rem", &args[0], &args[1], |a, b| a % b)
 }
 
 fn ifelse(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

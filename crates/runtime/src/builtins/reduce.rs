@@ -145,7 +145,7 @@ fn extreme(
 ) -> Result<Value> {
     // max(A, B): elementwise.
     if args.len() == 2 {
-        return crate::ops::elementwise(
+        return crate::ops::zip_values(
             name,
             &args[0],
             &args[1],
