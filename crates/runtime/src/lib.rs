@@ -11,6 +11,7 @@ pub mod index;
 pub mod interrupt;
 pub mod linalg;
 pub mod ops;
+pub mod optim;
 pub mod plot;
 pub mod printf;
 pub mod rng;

@@ -140,6 +140,7 @@ fn bytes(v: &Value) -> usize {
         Value::Tuple(items) => items.iter().map(bytes).sum(),
         Value::Traced(t) => 8 * t.value.len(),
         Value::Func(_) => 0,
+        Value::Optimizer(o) => o.state_bytes(),
     }
 }
 

@@ -40,7 +40,10 @@ mod functional;
 mod gradients;
 mod io;
 mod linalg_fns;
+mod minimize;
 mod ml;
+mod optim;
+mod options;
 mod plots;
 mod reduce;
 mod search;
@@ -73,6 +76,8 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         linalg_fns::ENTRIES,
         ml::ENTRIES,
         gradients::ENTRIES,
+        optim::ENTRIES,
+        minimize::ENTRIES,
         functional::ENTRIES,
         strings::ENTRIES,
         data::ENTRIES,

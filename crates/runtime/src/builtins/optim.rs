@@ -1,0 +1,298 @@
+//! Training builtins: optimizers as values (`sgd`, `adam`, `adamw`,
+//! `rmsprop`, `adagrad`), `step` to move several parameters at once,
+//! `clip_norm` and `schedule`. The numerics are in `crate::optim`.
+
+use super::options::{check_range, Options, Range};
+use super::{count, scalar, string, Builtin, CallContext, VARIADIC};
+use crate::error::{plural, Result, RuntimeError};
+use crate::optim::rules::{Adagrad, Adam, Method, RmsProp, Sgd};
+use crate::optim::schedule::{Schedule, Shape};
+use crate::optim::Optimizer;
+use crate::value::Value;
+use ndarray::Array2;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+pub(crate) const ENTRIES: &[Builtin] = &[
+    entry!("training"; "sgd", 0, VARIADIC, 1, "sgd(lr, options…)", "an SGD optimizer (torch.optim.SGD): lr 0.001; options \"momentum\" 0, \"dampening\" 0, \"nesterov\" false, \"weight_decay\" 0 (added to the gradient)", sgd),
+    entry!("training"; "adam", 0, VARIADIC, 1, "adam(lr, options…)", "an Adam optimizer (torch.optim.Adam): lr 0.001; options \"beta1\" 0.9, \"beta2\" 0.999, \"eps\" 1e-8, \"weight_decay\" 0 (decoupled, as AdamW), \"amsgrad\" false", adam),
+    entry!("training"; "adamw", 0, VARIADIC, 1, "adamw(lr, options…)", "adam with decoupled weight decay 0.01 by default (torch.optim.AdamW); the same options", adamw),
+    entry!("training"; "rmsprop", 0, VARIADIC, 1, "rmsprop(lr, options…)", "an RMSprop optimizer (torch.optim.RMSprop): lr 0.01; options \"alpha\" 0.99, \"eps\" 1e-8, \"momentum\" 0, \"centered\" false, \"weight_decay\" 0", rmsprop),
+    entry!("training"; "adagrad", 0, VARIADIC, 1, "adagrad(lr, options…)", "an Adagrad optimizer (torch.optim.Adagrad): lr 0.01; options \"lr_decay\" 0, \"eps\" 1e-10, \"weight_decay\" 0, \"initial_accumulator\" 0", adagrad),
+    entry!("training"; "step", 3, 4, VARIADIC, "step(opt, (p1, …, pk), (g1, …, gk), lr)", "(opt, p1, …, pk): one optimizer step on each parameter with its gradient (one parameter needs no tuple); lr, if given, replaces the optimizer's for this step; (opt, params) keeps the parameters as one tuple", step),
+    entry!("training"; "clip_norm", 2, 2, VARIADIC, "clip_norm((g1, …, gk), maxnorm)", "(g1, …, gk, total): the gradients scaled together so that their joint 2-norm is at most maxnorm (torch's clip_grad_norm_), and that norm before clipping", clip_norm),
+    entry!("training"; "schedule", 4, VARIADIC, 1, "schedule(kind, lr, t, n, options…)", "the learning rate of step t (from 1): \"cosine\" to \"min\" (0) over n steps, \"step\" times \"gamma\" (0.1) every n steps, \"exponential\" times n per step; \"warmup\", w rises linearly over the first w steps", schedule),
+];
+
+/// The learning rate (if given) and where the options start.
+fn lr_and_options(name: &'static str, args: &[Value], default: f64) -> Result<(f64, usize)> {
+    match args.first() {
+        None | Some(Value::Str(_)) => Ok((default, 0)),
+        Some(_) => {
+            let lr = scalar(args, 0)?;
+            check_range(name, "the learning rate", lr, Range::NonNegative).map_err(|e| e.at_arg(0))?;
+            Ok((lr, 1))
+        }
+    }
+}
+
+fn optimizer(name: &'static str, method: Method, lr: f64) -> Value {
+    Value::Optimizer(Arc::new(Optimizer::new(name, method, lr)))
+}
+
+fn sgd(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (lr, start) = lr_and_options("sgd", args, 1e-3)?;
+    let known = ["momentum", "dampening", "nesterov", "weight_decay"];
+    let o = Options::parse("sgd", args, start, &known)?;
+    let s = Sgd {
+        momentum: o.number("momentum", 0.0, Range::NonNegative)?,
+        dampening: o.number("dampening", 0.0, Range::NonNegative)?,
+        nesterov: o.flag("nesterov", false)?,
+        weight_decay: o.number("weight_decay", 0.0, Range::NonNegative)?,
+    };
+    if s.nesterov && (s.momentum <= 0.0 || s.dampening != 0.0) {
+        let at = o.get("nesterov").map_or(0, |(_, i)| i);
+        return Err(RuntimeError::Domain(
+            "Nesterov momentum needs a \"momentum\" above 0 and no \"dampening\"".into(),
+        )
+        .at_arg(at));
+    }
+    Ok(optimizer("sgd", Method::Sgd(s), lr))
+}
+
+fn adam_like(name: &'static str, args: &[Value], decay: f64) -> Result<Value> {
+    let (lr, start) = lr_and_options(name, args, 1e-3)?;
+    let known = ["beta1", "beta2", "eps", "weight_decay", "amsgrad"];
+    let o = Options::parse(name, args, start, &known)?;
+    let a = Adam {
+        beta1: o.number("beta1", 0.9, Range::Fraction)?,
+        beta2: o.number("beta2", 0.999, Range::Fraction)?,
+        eps: o.number("eps", 1e-8, Range::NonNegative)?,
+        weight_decay: o.number("weight_decay", decay, Range::NonNegative)?,
+        amsgrad: o.flag("amsgrad", false)?,
+    };
+    Ok(optimizer(name, Method::Adam(a), lr))
+}
+
+fn adam(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    adam_like("adam", args, 0.0)
+}
+
+fn adamw(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    adam_like("adamw", args, 1e-2)
+}
+
+fn rmsprop(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (lr, start) = lr_and_options("rmsprop", args, 1e-2)?;
+    let known = ["alpha", "eps", "momentum", "centered", "weight_decay"];
+    let o = Options::parse("rmsprop", args, start, &known)?;
+    let r = RmsProp {
+        alpha: o.number("alpha", 0.99, Range::NonNegative)?,
+        eps: o.number("eps", 1e-8, Range::NonNegative)?,
+        momentum: o.number("momentum", 0.0, Range::NonNegative)?,
+        centered: o.flag("centered", false)?,
+        weight_decay: o.number("weight_decay", 0.0, Range::NonNegative)?,
+    };
+    Ok(optimizer("rmsprop", Method::RmsProp(r), lr))
+}
+
+fn adagrad(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (lr, start) = lr_and_options("adagrad", args, 1e-2)?;
+    let known = ["lr_decay", "eps", "weight_decay", "initial_accumulator"];
+    let o = Options::parse("adagrad", args, start, &known)?;
+    let a = Adagrad {
+        lr_decay: o.number("lr_decay", 0.0, Range::NonNegative)?,
+        eps: o.number("eps", 1e-10, Range::NonNegative)?,
+        weight_decay: o.number("weight_decay", 0.0, Range::NonNegative)?,
+        initial_accumulator: o.number("initial_accumulator", 0.0, Range::NonNegative)?,
+    };
+    Ok(optimizer("adagrad", Method::Adagrad(a), lr))
+}
+
+/// The values of a tuple argument, or the argument itself as the only
+/// one; true when it was a tuple.
+pub(crate) fn items(v: &Value) -> (Vec<&Value>, bool) {
+    match v {
+        Value::Tuple(items) => (items.iter().collect(), true),
+        other => (vec![other], false),
+    }
+}
+
+/// Each item as a matrix; `what` names them in errors (`parameter`).
+fn matrices<'a>(values: &[&'a Value], what: &str, at: usize) -> Result<Vec<Cow<'a, Array2<f64>>>> {
+    if values.is_empty() {
+        return Err(RuntimeError::Domain(format!("an empty tuple: no {what}s to work on")).at_arg(at));
+    }
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Value::Num(_) | Value::Bool(_) | Value::Matrix(_) | Value::Logical(_) => {
+                v.to_matrix().map_err(|e| e.at_arg(at))
+            }
+            other => Err(RuntimeError::ty(
+                format!("{what} {} to be a number or matrix", i + 1),
+                other.describe(),
+            )
+            .at_arg(at)),
+        })
+        .collect()
+}
+
+/// The results of a call that returns k updated values (and, at `extra`,
+/// something more): `nout` must be 1, k or k + 1 (or 2 with `nested`,
+/// giving the k values as one tuple). `lead` goes first when given.
+pub(crate) fn results(
+    name: &str,
+    nout: usize,
+    lead: Option<Value>,
+    values: Vec<Value>,
+    extra: Option<Value>,
+    nested: bool,
+) -> Result<Value> {
+    let k = values.len();
+    let fixed = usize::from(lead.is_some());
+    let mut out: Vec<Value> = lead.into_iter().collect();
+    if nested && nout == fixed + 1 {
+        out.push(Value::tuple(values));
+        out.extend(extra);
+        return Ok(Value::tuple(out));
+    }
+    let full = fixed + k + usize::from(extra.is_some());
+    if nout > 1 && nout != fixed + k && nout != full {
+        let and = if extra.is_some() { " (and one more)" } else { "" };
+        return Err(RuntimeError::Domain(format!(
+            "{name} gives {}{and}, but {nout} results are asked for",
+            if fixed == 1 {
+                format!("the optimizer and {}", plural(k, "parameter"))
+            } else {
+                plural(k, "value")
+            }
+        )));
+    }
+    out.extend(values);
+    out.extend(extra);
+    Ok(Value::tuple(out))
+}
+
+fn step(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let opt = match &args[0] {
+        Value::Optimizer(o) => o.clone(),
+        other => {
+            return Err(RuntimeError::ty(
+                "an optimizer (made by sgd, adam, adamw, rmsprop or adagrad)",
+                other.describe(),
+            )
+            .at_arg(0))
+        }
+    };
+    let (params, tupled) = items(&args[1]);
+    let (grads, _) = items(&args[2]);
+    let params = matrices(&params, "parameter", 1)?;
+    let grads = matrices(&grads, "gradient", 2)?;
+    let shapes: Vec<_> = params.iter().map(|p| p.dim()).collect();
+    if let Some(why) = opt.mismatch(&shapes) {
+        return Err(RuntimeError::Shape(why).at_arg(1));
+    }
+    let lr = match args.get(3) {
+        Some(_) => {
+            let lr = scalar(args, 3)?;
+            check_range("step", "the learning rate", lr, Range::NonNegative)
+                .map_err(|e| e.at_arg(3))?;
+            lr
+        }
+        None => opt.lr(),
+    };
+    let p: Vec<&Array2<f64>> = params.iter().map(|p| &**p).collect();
+    let g: Vec<&Array2<f64>> = grads.iter().map(|g| &**g).collect();
+    let (next, new) = opt.step(&p, &g, lr).map_err(|e| e.at_arg(2))?;
+    let new: Vec<Value> = new.into_iter().map(Value::matrix).collect();
+    let lead = Value::Optimizer(Arc::new(next));
+    if cx.nout <= 1 {
+        return Ok(lead);
+    }
+    results("step", cx.nout, Some(lead), new, None, tupled && p.len() > 1)
+}
+
+fn clip_norm(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let (values, tupled) = items(&args[0]);
+    let grads = matrices(&values, "gradient", 0)?;
+    let maxnorm = scalar(args, 1)?;
+    check_range("clip_norm", "maxnorm", maxnorm, Range::NonNegative).map_err(|e| e.at_arg(1))?;
+    let total = grads
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|x| x * x)
+        .sum::<f64>()
+        .sqrt();
+    // torch.nn.utils.clip_grad_norm_: the coefficient is clamped at 1,
+    // and a NaN norm makes NaN gradients rather than passing them as they are.
+    let coef = maxnorm / (total + 1e-6);
+    let coef = if coef >= 1.0 { 1.0 } else { coef };
+    let clipped: Vec<Value> = grads
+        .iter()
+        .map(|g| Value::matrix(if coef == 1.0 { g.clone().into_owned() } else { g.mapv(|x| x * coef) }))
+        .collect();
+    if cx.nout <= 1 && tupled {
+        return Ok(Value::tuple(vec![Value::tuple(clipped)]));
+    }
+    results("clip_norm", cx.nout, None, clipped, Some(Value::Num(total)), false)
+}
+
+fn schedule(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+    let kind = string(args, 0)?;
+    let base = scalar(args, 1)?;
+    check_range("schedule", "the learning rate", base, Range::NonNegative).map_err(|e| e.at_arg(1))?;
+    let t = count(args, 2, "the step number t")?;
+    if t == 0 {
+        return Err(RuntimeError::Domain("the step number t counts from 1, got 0".into()).at_arg(2));
+    }
+    let (shape, known): (Shape, &[&str]) = match kind {
+        "cosine" => {
+            let total = count(args, 3, "the number of steps")?;
+            (Shape::Cosine { total: total as u64, floor: 0.0 }, &["min", "warmup"])
+        }
+        "step" => {
+            let every = count(args, 3, "the steps between decays")?;
+            if every == 0 {
+                return Err(RuntimeError::Domain("the steps between decays must be at least 1".into()).at_arg(3));
+            }
+            (Shape::Step { every: every as u64, gamma: 0.1 }, &["gamma", "warmup"])
+        }
+        "exponential" => {
+            let gamma = scalar(args, 3)?;
+            check_range("schedule", "gamma", gamma, Range::Positive).map_err(|e| e.at_arg(3))?;
+            (Shape::Exponential { gamma }, &["warmup"])
+        }
+        other => {
+            return Err(RuntimeError::Domain(format!(
+                "there is no schedule \"{other}\"; the schedules are \"cosine\", \"step\" and \"exponential\""
+            ))
+            .at_arg(0))
+        }
+    };
+    let o = Options::parse("schedule", args, 4, known)?;
+    let warmup = o.count("warmup", 0, 0)? as u64;
+    let shape = match shape {
+        Shape::Cosine { total, .. } => {
+            if warmup >= total && total > 0 {
+                let at = o.get("warmup").map_or(3, |(_, i)| i);
+                return Err(RuntimeError::Domain(format!(
+                    "the warm-up ({warmup} steps) must be shorter than the schedule ({total} steps)"
+                ))
+                .at_arg(at));
+            }
+            if total == 0 {
+                return Err(RuntimeError::Domain("a cosine schedule needs at least 1 step".into()).at_arg(3));
+            }
+            let floor = o.number("min", 0.0, Range::NonNegative)?;
+            Shape::Cosine { total, floor }
+        }
+        Shape::Step { every, .. } => Shape::Step {
+            every,
+            gamma: o.number("gamma", 0.1, Range::Positive)?,
+        },
+        other => other,
+    };
+    Ok(Value::Num(Schedule { base, shape, warmup }.rate(t as u64)))
+}
