@@ -120,7 +120,12 @@ fn schedules_equal_torch_schedulers() {
     assert_close(&got, &cosine, 1e-15, "cosine");
     // StepLR(3, gamma 0.5) and ExponentialLR(0.9).
     let got = rates("schedule(\"step\", 0.1, t, 3, \"gamma\", 0.5)", 8);
-    assert_close(&got, &[0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025], 1e-15, "step");
+    assert_close(
+        &got,
+        &[0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025],
+        1e-15,
+        "step",
+    );
     let got = rates("schedule(\"exponential\", 0.1, t, 0.9)", 5);
     assert_close(
         &got,
@@ -154,7 +159,12 @@ fn clip_norm_equals_clip_grad_norm() {
         1e-15,
         "a",
     );
-    assert_close(&[mla.get::<f64>("b").unwrap()], &[0.9230768520710115], 1e-15, "b");
+    assert_close(
+        &[mla.get::<f64>("b").unwrap()],
+        &[0.9230768520710115],
+        1e-15,
+        "b",
+    );
     assert_eq!(mla.get::<f64>("n").unwrap(), 13.0);
     assert_eq!(elements(&mla, "same"), [0.1, 0.2]);
 }

@@ -15,7 +15,10 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 /// Each built-in data set: its name and its CSV, the class id last.
 const DATASETS: &[(&str, &str)] = &[
     ("iris", include_str!("../../data/iris.csv")),
-    ("breast_cancer", include_str!("../../data/breast_cancer.csv")),
+    (
+        "breast_cancer",
+        include_str!("../../data/breast_cancer.csv"),
+    ),
     ("digits", include_str!("../../data/digits.csv")),
 ];
 

@@ -173,8 +173,14 @@ fn minimize(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     }
     let starts = &args[1..=k];
     for (i, v) in starts.iter().enumerate() {
-        if !matches!(v, Value::Num(_) | Value::Bool(_) | Value::Matrix(_) | Value::Logical(_)) {
-            return Err(RuntimeError::ty("a starting value (a number or matrix)", v.describe()).at_arg(i + 1));
+        if !matches!(
+            v,
+            Value::Num(_) | Value::Bool(_) | Value::Matrix(_) | Value::Logical(_)
+        ) {
+            return Err(
+                RuntimeError::ty("a starting value (a number or matrix)", v.describe())
+                    .at_arg(i + 1),
+            );
         }
     }
     let o = Options::parse("minimize", args, k + 1, OPTIONS)?;
@@ -209,4 +215,86 @@ fn minimize(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         Value::Num(out.evaluations as f64),
     ]);
     results("minimize", problem.cx.nout, None, xs, Some(info), false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, run, run_n};
+    use super::*;
+    use crate::builtins::Registry;
+
+    fn f(name: &str) -> Value {
+        Value::Func(Registry::standard().func(name).expect("a builtin"))
+    }
+
+    #[test]
+    fn arguments_are_checked_where_they_stand() {
+        let s = Value::str;
+        let n = Value::Num;
+        assert_eq!(arg_err(run("minimize", &[n(1.0), n(2.0)])), Some(0));
+        assert_eq!(
+            arg_err(run("minimize", &[f("sum"), s("gtol"), n(1.0)])),
+            Some(1)
+        );
+        assert_eq!(arg_err(run("minimize", &[f("sum"), f("sum")])), Some(1));
+        assert_eq!(
+            arg_err(run("minimize", &[f("sum"), n(1.0), s("method"), s("bfgs")])),
+            Some(3)
+        );
+        assert_eq!(
+            arg_err(run("minimize", &[f("sum"), n(1.0), s("gtol"), n(-1.0)])),
+            Some(3)
+        );
+        assert_eq!(
+            arg_err(run("minimize", &[f("sum"), n(1.0), s("grad"), n(1.0)])),
+            Some(3)
+        );
+        assert_eq!(
+            arg_err(run("minimize", &[f("sum"), n(1.0), s("maxiter")])),
+            Some(2)
+        );
+        // f must give a number.
+        let row = Value::row(vec![1.0, 2.0]);
+        assert_eq!(arg_err(run("minimize", &[f("cumsum"), row])), Some(0));
+    }
+
+    #[test]
+    fn a_bounded_builtin_is_minimised() {
+        // norm is smooth away from 0; its minimum lies along the first
+        // direction from (3, 4).
+        let got = run_n(
+            "minimize",
+            2,
+            &[
+                f("norm"),
+                Value::row(vec![3.0, 4.0]),
+                Value::str("maxiter"),
+                Value::Num(5.0),
+            ],
+        )
+        .unwrap();
+        let x = got[0].elements().unwrap();
+        assert!(x.iter().all(|v| v.abs() < 1e-3), "{x:?}");
+        let Value::Tuple(info) = &got[1] else {
+            panic!("info is a tuple")
+        };
+        assert_eq!(info.len(), 5);
+        assert!(matches!(&info[2], Value::Str(_)));
+    }
+
+    #[test]
+    fn a_nan_start_is_an_error_and_no_unknowns_need_no_steps() {
+        let nan = Value::row(vec![f64::NAN, 1.0]);
+        assert!(run("minimize", &[f("sum"), nan]).is_err());
+        let got = run_n(
+            "minimize",
+            2,
+            &[f("sum"), Value::matrix(Array2::zeros((0, 0)))],
+        )
+        .unwrap();
+        let Value::Tuple(info) = &got[1] else {
+            panic!("info is a tuple")
+        };
+        assert!(matches!(info[0], Value::Num(0.0)));
+    }
 }

@@ -30,7 +30,8 @@ fn lr_and_options(name: &'static str, args: &[Value], default: f64) -> Result<(f
         None | Some(Value::Str(_)) => Ok((default, 0)),
         Some(_) => {
             let lr = scalar(args, 0)?;
-            check_range(name, "the learning rate", lr, Range::NonNegative).map_err(|e| e.at_arg(0))?;
+            check_range(name, "the learning rate", lr, Range::NonNegative)
+                .map_err(|e| e.at_arg(0))?;
             Ok((lr, 1))
         }
     }
@@ -121,7 +122,9 @@ pub(crate) fn items(v: &Value) -> (Vec<&Value>, bool) {
 /// Each item as a matrix; `what` names them in errors (`parameter`).
 fn matrices<'a>(values: &[&'a Value], what: &str, at: usize) -> Result<Vec<Cow<'a, Array2<f64>>>> {
     if values.is_empty() {
-        return Err(RuntimeError::Domain(format!("an empty tuple: no {what}s to work on")).at_arg(at));
+        return Err(
+            RuntimeError::Domain(format!("an empty tuple: no {what}s to work on")).at_arg(at),
+        );
     }
     values
         .iter()
@@ -160,7 +163,11 @@ pub(crate) fn results(
     }
     let full = fixed + k + usize::from(extra.is_some());
     if nout > 1 && nout != fixed + k && nout != full {
-        let and = if extra.is_some() { " (and one more)" } else { "" };
+        let and = if extra.is_some() {
+            " (and one more)"
+        } else {
+            ""
+        };
         return Err(RuntimeError::Domain(format!(
             "{name} gives {}{and}, but {nout} results are asked for",
             if fixed == 1 {
@@ -211,7 +218,14 @@ fn step(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     if cx.nout <= 1 {
         return Ok(lead);
     }
-    results("step", cx.nout, Some(lead), new, None, tupled && p.len() > 1)
+    results(
+        "step",
+        cx.nout,
+        Some(lead),
+        new,
+        None,
+        tupled && p.len() > 1,
+    )
 }
 
 fn clip_norm(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -231,21 +245,37 @@ fn clip_norm(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let coef = if coef >= 1.0 { 1.0 } else { coef };
     let clipped: Vec<Value> = grads
         .iter()
-        .map(|g| Value::matrix(if coef == 1.0 { g.clone().into_owned() } else { g.mapv(|x| x * coef) }))
+        .map(|g| {
+            Value::matrix(if coef == 1.0 {
+                g.clone().into_owned()
+            } else {
+                g.mapv(|x| x * coef)
+            })
+        })
         .collect();
     if cx.nout <= 1 && tupled {
         return Ok(Value::tuple(vec![Value::tuple(clipped)]));
     }
-    results("clip_norm", cx.nout, None, clipped, Some(Value::Num(total)), false)
+    results(
+        "clip_norm",
+        cx.nout,
+        None,
+        clipped,
+        Some(Value::Num(total)),
+        false,
+    )
 }
 
 fn schedule(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let kind = string(args, 0)?;
     let base = scalar(args, 1)?;
-    check_range("schedule", "the learning rate", base, Range::NonNegative).map_err(|e| e.at_arg(1))?;
+    check_range("schedule", "the learning rate", base, Range::NonNegative)
+        .map_err(|e| e.at_arg(1))?;
     let t = count(args, 2, "the step number t")?;
     if t == 0 {
-        return Err(RuntimeError::Domain("the step number t counts from 1, got 0".into()).at_arg(2));
+        return Err(
+            RuntimeError::Domain("the step number t counts from 1, got 0".into()).at_arg(2),
+        );
     }
     let (shape, known): (Shape, &[&str]) = match kind {
         "cosine" => {
@@ -283,7 +313,10 @@ fn schedule(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
                 .at_arg(at));
             }
             if total == 0 {
-                return Err(RuntimeError::Domain("a cosine schedule needs at least 1 step".into()).at_arg(3));
+                return Err(
+                    RuntimeError::Domain("a cosine schedule needs at least 1 step".into())
+                        .at_arg(3),
+                );
             }
             let floor = o.number("min", 0.0, Range::NonNegative)?;
             Shape::Cosine { total, floor }
@@ -294,5 +327,256 @@ fn schedule(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         },
         other => other,
     };
-    Ok(Value::Num(Schedule { base, shape, warmup }.rate(t as u64)))
+    Ok(Value::Num(
+        Schedule {
+            base,
+            shape,
+            warmup,
+        }
+        .rate(t as u64),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, close, m, run, run_n, TestHost};
+    use super::*;
+
+    fn opt(call: &str, args: &[Value]) -> Value {
+        let v = run(call, args).unwrap();
+        assert!(matches!(v, Value::Optimizer(_)), "{v:?}");
+        v
+    }
+
+    #[test]
+    fn optimizers_take_a_rate_and_options() {
+        let o = opt(
+            "sgd",
+            &[Value::Num(0.1), Value::str("momentum"), Value::Num(0.9)],
+        );
+        assert_eq!(o.kind(), "optimizer");
+        let Value::Optimizer(o) = o else {
+            unreachable!()
+        };
+        assert_eq!((o.name(), o.lr(), o.steps()), ("sgd", 0.1, 0));
+        // The rate may be left out: PyTorch's defaults.
+        let Value::Optimizer(a) = opt("adam", &[Value::str("beta1"), Value::Num(0.5)]) else {
+            unreachable!()
+        };
+        assert_eq!(a.lr(), 1e-3);
+        let Value::Optimizer(w) = opt("adamw", &[]) else {
+            unreachable!()
+        };
+        assert!(w.to_string().contains("\"weight_decay\", 0.01"), "{w}");
+        opt(
+            "rmsprop",
+            &[Value::Num(0.01), Value::str("centered"), Value::Bool(true)],
+        );
+        opt(
+            "adagrad",
+            &[Value::Num(0.01), Value::str("lr_decay"), Value::Num(0.1)],
+        );
+    }
+
+    #[test]
+    fn bad_settings_point_at_their_argument() {
+        let s = Value::str;
+        let n = Value::Num;
+        assert_eq!(arg_err(run("adam", &[n(f64::NAN)])), Some(0));
+        assert_eq!(arg_err(run("adam", &[n(-1.0)])), Some(0));
+        assert_eq!(arg_err(run("adam", &[n(0.1), s("beta")])), Some(1));
+        assert_eq!(arg_err(run("adam", &[n(0.1), s("beta1"), n(1.0)])), Some(2));
+        assert_eq!(
+            arg_err(run("adam", &[n(0.1), s("amsgrad"), n(2.0)])),
+            Some(2)
+        );
+        assert_eq!(arg_err(run("sgd", &[n(0.1), n(0.9)])), Some(1));
+        assert_eq!(
+            arg_err(run("sgd", &[n(0.1), s("nesterov"), Value::Bool(true)])),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(run("rmsprop", &[n(0.1), s("alpha"), n(-0.5)])),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(run("adagrad", &[n(0.1), s("eps"), s("x")])),
+            Some(2)
+        );
+        assert_eq!(arg_err(run("adagrad", &[Value::tuple(vec![])])), Some(0));
+    }
+
+    #[test]
+    fn step_checks_what_it_is_given() {
+        let o = opt("sgd", &[Value::Num(1.0)]);
+        let empty = Value::tuple(vec![]);
+        let pair = Value::tuple(vec![m(&[&[1., 2.]]), Value::Num(3.0)]);
+        let go = |args: &[Value]| TestHost::new().call("step", 3, args);
+        assert_eq!(
+            arg_err(go(&[Value::Num(1.0), pair.clone(), pair.clone()])),
+            Some(0)
+        );
+        assert_eq!(
+            arg_err(go(&[o.clone(), empty.clone(), empty.clone()])),
+            Some(1)
+        );
+        assert_eq!(
+            arg_err(go(&[o.clone(), pair.clone(), m(&[&[1., 2.]])])),
+            Some(2)
+        );
+        let wrong = Value::tuple(vec![m(&[&[1.], &[2.]]), Value::Num(3.0)]);
+        assert_eq!(arg_err(go(&[o.clone(), pair.clone(), wrong])), Some(2));
+        let strings = Value::tuple(vec![Value::str("a"), Value::Num(3.0)]);
+        assert_eq!(arg_err(go(&[o.clone(), strings, pair.clone()])), Some(1));
+        let with_lr = [o.clone(), pair.clone(), pair.clone(), Value::Num(f64::NAN)];
+        assert_eq!(arg_err(go(&with_lr)), Some(3));
+        // A later step with other parameters is refused at the parameters.
+        let next = go(&[o.clone(), pair.clone(), pair.clone()]).unwrap();
+        let Value::Tuple(items) = next else {
+            panic!("a tuple")
+        };
+        let again = [items[0].clone(), m(&[&[1., 2.]]), m(&[&[1., 2.]])];
+        assert_eq!(arg_err(TestHost::new().call("step", 2, &again)), Some(1));
+    }
+
+    #[test]
+    fn step_gives_the_results_asked_for() {
+        let o = opt("sgd", &[Value::Num(1.0)]);
+        let three = Value::tuple(vec![Value::Num(1.0), Value::Num(2.0), Value::Num(3.0)]);
+        let got = run_n("step", 4, &[o.clone(), three.clone(), three.clone()]).unwrap();
+        assert_eq!(got.len(), 4);
+        close(&got[3], &Value::Num(0.0), 0.0);
+        let nested = run_n("step", 2, &[o.clone(), three.clone(), three.clone()]).unwrap();
+        assert!(matches!(&nested[1], Value::Tuple(t) if t.len() == 3));
+        assert!(run_n("step", 3, &[o.clone(), three.clone(), three.clone()]).is_err());
+        assert!(matches!(
+            run("step", &[o.clone(), three.clone(), three]).unwrap(),
+            Value::Optimizer(_)
+        ));
+        // A given rate replaces the optimizer's for this step only.
+        let got = run_n(
+            "step",
+            2,
+            &[o, Value::Num(1.0), Value::Num(1.0), Value::Num(0.25)],
+        )
+        .unwrap();
+        close(&got[1], &Value::Num(0.75), 0.0);
+    }
+
+    #[test]
+    fn clip_norm_scales_together_and_reports_the_norm() {
+        let g = Value::tuple(vec![m(&[&[3., 4.]]), Value::Num(12.0)]);
+        let got = run_n("clip_norm", 3, &[g.clone(), Value::Num(26.0)]).unwrap();
+        // Under the limit: unchanged.
+        close(&got[0], &m(&[&[3., 4.]]), 0.0);
+        close(&got[2], &Value::Num(13.0), 0.0);
+        // One result asked of a tuple: the clipped tuple as that result.
+        let one = run("clip_norm", &[g.clone(), Value::Num(0.0)]).unwrap();
+        assert!(
+            matches!(&one, Value::Tuple(t) if matches!(&t[0], Value::Tuple(c) if c.len() == 2))
+        );
+        let e = Value::tuple(vec![]);
+        assert_eq!(arg_err(run("clip_norm", &[e, Value::Num(1.0)])), Some(0));
+        assert_eq!(
+            arg_err(run("clip_norm", &[g.clone(), Value::Num(-1.0)])),
+            Some(1)
+        );
+        assert!(run_n("clip_norm", 4, &[g, Value::Num(1.0)]).is_err());
+    }
+
+    #[test]
+    fn schedules_check_their_arguments() {
+        let s = Value::str;
+        let n = Value::Num;
+        let ok = run("schedule", &[s("step"), n(1.0), n(4.0), n(3.0)]).unwrap();
+        close(&ok, &n(0.1), 1e-15);
+        assert_eq!(
+            arg_err(run("schedule", &[s("linear"), n(1.0), n(1.0), n(3.0)])),
+            Some(0)
+        );
+        assert_eq!(
+            arg_err(run("schedule", &[s("step"), n(-1.0), n(1.0), n(3.0)])),
+            Some(1)
+        );
+        assert_eq!(
+            arg_err(run("schedule", &[s("step"), n(1.0), n(0.0), n(3.0)])),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(run("schedule", &[s("step"), n(1.0), n(1.5), n(3.0)])),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(run("schedule", &[s("step"), n(1.0), n(1.0), n(0.0)])),
+            Some(3)
+        );
+        assert_eq!(
+            arg_err(run("schedule", &[s("cosine"), n(1.0), n(1.0), n(0.0)])),
+            Some(3)
+        );
+        assert_eq!(
+            arg_err(run(
+                "schedule",
+                &[s("exponential"), n(1.0), n(1.0), n(f64::NAN)]
+            )),
+            Some(3)
+        );
+        let warm = [s("cosine"), n(1.0), n(1.0), n(5.0), s("warmup"), n(5.0)];
+        assert_eq!(arg_err(run("schedule", &warm)), Some(5));
+        let gamma = [s("exponential"), n(1.0), n(1.0), n(0.5), s("gamma"), n(0.5)];
+        assert_eq!(arg_err(run("schedule", &gamma)), Some(4));
+    }
+
+    /// Every training builtin with odd values in every place: errors, never
+    /// a panic.
+    #[test]
+    fn odd_arguments_never_panic() {
+        let o = opt("adam", &[Value::Num(0.1)]);
+        let odd = [
+            Value::Num(f64::NAN),
+            Value::Num(f64::INFINITY),
+            Value::Num(-1.0),
+            Value::Num(1e300),
+            Value::Bool(true),
+            Value::str(""),
+            Value::str("warmup"),
+            Value::tuple(vec![]),
+            Value::tuple(vec![Value::str("x"), Value::Num(1.0)]),
+            Value::matrix(Array2::zeros((0, 3))),
+            m(&[&[1., f64::NAN]]),
+            o.clone(),
+            Value::Func(crate::builtins::Registry::standard().func("sum").unwrap()),
+        ];
+        let names = [
+            "sgd",
+            "adam",
+            "adamw",
+            "rmsprop",
+            "adagrad",
+            "step",
+            "clip_norm",
+            "schedule",
+            "minimize",
+        ];
+        for name in names {
+            for at in 0..4 {
+                for v in &odd {
+                    let mut args =
+                        vec![o.clone(), Value::Num(1.0), Value::Num(2.0), Value::Num(3.0)];
+                    if name == "schedule" {
+                        args[0] = Value::str("cosine");
+                    }
+                    if name == "minimize" {
+                        args[0] =
+                            Value::Func(crate::builtins::Registry::standard().func("sum").unwrap());
+                    }
+                    args[at] = v.clone();
+                    for nout in 1..4 {
+                        let _ = TestHost::new().call(name, nout, &args);
+                        let _ = TestHost::new().call(name, nout, &args[..2]);
+                    }
+                }
+            }
+        }
+    }
 }

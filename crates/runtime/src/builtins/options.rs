@@ -57,8 +57,7 @@ impl<'a> Options<'a> {
             }
             if given.iter().any(|(n, _)| *n == name) {
                 return Err(
-                    RuntimeError::Domain(format!("the option \"{name}\" is given twice"))
-                        .at_arg(i),
+                    RuntimeError::Domain(format!("the option \"{name}\" is given twice")).at_arg(i),
                 );
             }
             if i + 1 >= args.len() {
@@ -219,14 +218,22 @@ mod tests {
         };
         let (i, m) = err(Options::parse("sgd", &a, 1, &["eps"]));
         assert_eq!(i, 3);
-        assert!(m.contains("unknown option \"nesterov\"; the options of sgd are \"eps\""), "{m}");
+        assert!(
+            m.contains("unknown option \"nesterov\"; the options of sgd are \"eps\""),
+            "{m}"
+        );
         let (i, m) = err(Options::parse("sgd", &a, 2, &["eps"]));
         assert_eq!(i, 2);
         assert!(m.contains("expected an option name"), "{m}");
         let (i, m) = err(Options::parse("sgd", &a[..4], 1, &["eps", "nesterov"]));
         assert_eq!(i, 3);
         assert!(m.contains("needs a value"), "{m}");
-        let twice = args(vec![Value::str("eps"), Value::Num(1.0), Value::str("eps"), Value::Num(2.0)]);
+        let twice = args(vec![
+            Value::str("eps"),
+            Value::Num(1.0),
+            Value::str("eps"),
+            Value::Num(2.0),
+        ]);
         assert_eq!(err(Options::parse("sgd", &twice, 0, &["eps"])).0, 2);
     }
 

@@ -37,7 +37,7 @@ impl Memory {
     pub(crate) fn push(&mut self, s: Vec<f64>, y: Vec<f64>) {
         let sy = dot(&s, &y);
         let yy = dot(&y, &y);
-        if !(sy > f64::EPSILON * yy) || !sy.is_finite() {
+        if !(sy.is_finite() && sy > f64::EPSILON * yy) {
             return;
         }
         if self.pairs.len() == self.capacity {
@@ -84,7 +84,10 @@ mod tests {
         m.push(vec![1.0, 0.0], vec![1.0, 0.0]);
         m.push(vec![0.0, 1.0], vec![0.0, 10.0]);
         let d = m.direction(&[3.0, 20.0]);
-        assert!((d[0] + 3.0).abs() < 1e-12 && (d[1] + 2.0).abs() < 1e-12, "{d:?}");
+        assert!(
+            (d[0] + 3.0).abs() < 1e-12 && (d[1] + 2.0).abs() < 1e-12,
+            "{d:?}"
+        );
     }
 
     #[test]

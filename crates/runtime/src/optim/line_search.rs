@@ -106,19 +106,13 @@ pub(crate) fn strong_wolfe(
             break (prev, cur);
         }
         if curvature(&cur) {
-            return Ok(Found {
-                point: cur,
-                evals,
-            });
+            return Ok(Found { point: cur, evals });
         }
         if cur.slope >= 0.0 {
             break (cur, prev);
         }
         if evals >= w.max_evals {
-            return Ok(Found {
-                point: cur,
-                evals,
-            });
+            return Ok(Found { point: cur, evals });
         }
         let t = cur.alpha;
         let next = cubic(
@@ -137,10 +131,7 @@ pub(crate) fn strong_wolfe(
         let (a, b) = (lo.alpha.min(hi.alpha), lo.alpha.max(hi.alpha));
         let width = b - a;
         if evals >= w.max_evals || width <= f64::EPSILON * b.abs() {
-            return Ok(Found {
-                point: lo,
-                evals,
-            });
+            return Ok(Found { point: lo, evals });
         }
         let t = if hi.f.is_finite() && hi.slope.is_finite() {
             cubic(triple(&lo), triple(&hi), a + 0.1 * width, b - 0.1 * width)
@@ -153,10 +144,7 @@ pub(crate) fn strong_wolfe(
             continue;
         }
         if curvature(&p) {
-            return Ok(Found {
-                point: p,
-                evals,
-            });
+            return Ok(Found { point: p, evals });
         }
         if p.slope * (hi.alpha - lo.alpha) >= 0.0 {
             hi = lo;
@@ -222,7 +210,10 @@ mod tests {
             slope: -2.0,
         };
         let found = strong_wolfe(&mut probe, &[-1.0], &start, 100.0, Wolfe::default()).unwrap();
-        assert!(found.point.f < 1.0 && found.point.slope.abs() <= 0.9 * 2.0, "{found:?}");
+        assert!(
+            found.point.f < 1.0 && found.point.slope.abs() <= 0.9 * 2.0,
+            "{found:?}"
+        );
     }
 
     #[test]

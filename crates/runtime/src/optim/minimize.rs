@@ -103,7 +103,8 @@ pub struct Outcome {
 }
 
 fn inf_norm(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| if x.abs() > m { x.abs() } else { m })
+    v.iter()
+        .fold(0.0, |m, x| if x.abs() > m { x.abs() } else { m })
 }
 
 fn not_finite(what: &str, f: f64, g: &[f64]) -> Option<RuntimeError> {
@@ -181,7 +182,7 @@ pub fn minimize(obj: &mut dyn Objective, x0: Vec<f64>, s: &Settings) -> Result<O
             }
         };
         let mut slope = dot(&g, &d);
-        if !(slope < 0.0) {
+        if slope.is_nan() || slope >= 0.0 {
             // Not downhill (rounding, or a Hessian gone bad): start over
             // from steepest descent.
             memory.clear();
@@ -310,7 +311,12 @@ mod tests {
 
     #[test]
     fn starting_at_the_minimum_takes_no_iterations() {
-        let out = minimize(&mut Rosenbrock, vec![1.0, 1.0], &settings(Algorithm::Lbfgs(5))).unwrap();
+        let out = minimize(
+            &mut Rosenbrock,
+            vec![1.0, 1.0],
+            &settings(Algorithm::Lbfgs(5)),
+        )
+        .unwrap();
         assert_eq!((out.iterations, out.stop), (0, Stop::Gradient));
     }
 

@@ -253,7 +253,10 @@ mod tests {
         let (next, _) = opt.step(&[&p, &q], &[&p, &q], 0.1).unwrap();
         let e = next.step(&[&p], &[&p], 0.1).unwrap_err().to_string();
         assert!(e.contains("stepped 2 parameters, and is given 1"), "{e}");
-        let e = next.step(&[&p, &p], &[&p, &p], 0.1).unwrap_err().to_string();
+        let e = next
+            .step(&[&p, &p], &[&p, &p], 0.1)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("parameter 2 is 2×2"), "{e}");
         let e = opt.step(&[&p], &[&q], 0.1).unwrap_err().to_string();
         assert!(e.contains("gradient 1 is 3×1"), "{e}");

@@ -148,7 +148,11 @@ impl Method {
                         s[0] * o.momentum + (1.0 - o.dampening) * d
                     };
                     s[0] = buf;
-                    d = if o.nesterov { d + o.momentum * buf } else { buf };
+                    d = if o.nesterov {
+                        d + o.momentum * buf
+                    } else {
+                        buf
+                    };
                 }
                 p + -k.lr * d
             }
