@@ -49,6 +49,7 @@ mod reduce;
 mod search;
 mod shape;
 mod stats;
+mod step_size;
 mod strings;
 #[cfg(test)]
 mod testing;
@@ -77,6 +78,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         ml::ENTRIES,
         gradients::ENTRIES,
         optim::ENTRIES,
+        step_size::ENTRIES,
         minimize::ENTRIES,
         functional::ENTRIES,
         strings::ENTRIES,
