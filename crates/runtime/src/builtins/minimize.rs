@@ -214,7 +214,14 @@ fn minimize(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         Value::Num(out.f),
         Value::Num(out.evaluations as f64),
     ]);
-    results("minimize", problem.cx.nout, None, xs, Some(info), false)
+    results(
+        "minimize",
+        problem.cx.nout,
+        None,
+        xs,
+        Some(("info", info)),
+        false,
+    )
 }
 
 #[cfg(test)]

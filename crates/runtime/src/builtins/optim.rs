@@ -143,19 +143,25 @@ pub(crate) fn matrices<'a>(
         .collect()
 }
 
-/// The results of a call that returns k updated values (and, at `extra`,
-/// something more): `nout` must be 1, k or k + 1 (or 2 with `nested`,
-/// giving the k values as one tuple). `lead` goes first when given.
+/// The results of a call that returns k updated values, after `lead`
+/// (the optimizer) and before `extra` (named, as "their norm"): `nout`
+/// must be 1 or the count of all of them, with or without `extra`; with
+/// `nested`, one more than `lead` also works and gives the k values as
+/// one tuple.
 pub(crate) fn results(
     name: &str,
     nout: usize,
     lead: Option<Value>,
     values: Vec<Value>,
-    extra: Option<Value>,
+    extra: Option<(&str, Value)>,
     nested: bool,
 ) -> Result<Value> {
     let k = values.len();
     let fixed = usize::from(lead.is_some());
+    let (extra_name, extra) = match extra {
+        Some((what, v)) => (Some(what), Some(v)),
+        None => (None, None),
+    };
     let mut out: Vec<Value> = lead.into_iter().collect();
     if nested && nout == fixed + 1 {
         out.push(Value::tuple(values));
@@ -164,11 +170,7 @@ pub(crate) fn results(
     }
     let full = fixed + k + usize::from(extra.is_some());
     if nout > 1 && nout != fixed + k && nout != full {
-        let and = if extra.is_some() {
-            " (and one more)"
-        } else {
-            ""
-        };
+        let and = extra_name.map_or(String::new(), |what| format!(" (and {what})"));
         return Err(RuntimeError::Domain(format!(
             "{name} gives {}{and}, but {nout} results are asked for",
             if fixed == 1 {

@@ -46,7 +46,7 @@ fn clip_norm(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         cx.nout,
         None,
         clipped,
-        Some(Value::Num(total)),
+        Some(("their norm", Value::Num(total))),
         false,
     )
 }
