@@ -562,6 +562,22 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
             .map_err(RuntimeError::callback)
     }
 
+    fn call_function_n(
+        &mut self,
+        f: &Func,
+        args: Vec<Value>,
+        nout: usize,
+        site: CallSite,
+    ) -> mla_runtime::Result<Value> {
+        let span = Span {
+            start: site.start(),
+            end: site.end(),
+        };
+        self.me
+            .call_value(self.cx, f, args, nout, span)
+            .map_err(RuntimeError::callback)
+    }
+
     fn variable(&self, name: &str) -> Option<Value> {
         self.me.get(name).cloned()
     }

@@ -85,6 +85,7 @@ pub fn inline(v: &Value) -> String {
             crate::Func::User(u) => u.describe(),
         },
         Value::Traced(t) => inline(&Value::matrix(t.value.clone())),
+        Value::Optimizer(o) => o.to_string(),
         Value::Tuple(items) => {
             let parts: Vec<String> = items
                 .iter()

@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod linalg;
 pub mod operator;
 pub mod ops;
+pub mod optim;
 pub mod plot;
 pub mod printf;
 pub mod rng;

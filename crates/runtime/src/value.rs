@@ -67,6 +67,8 @@ pub enum Value {
     Tuple(Arc<[Value]>),
     /// A number or matrix carrying a gradient path (only inside `grad`).
     Traced(Arc<crate::autodiff::Traced>),
+    /// An optimizer's settings and state (`adam(0.01)`, advanced by `step`).
+    Optimizer(Arc<crate::optim::Optimizer>),
 }
 
 /// A callable value.
@@ -204,6 +206,7 @@ impl Value {
             Value::Str(_) => "string",
             Value::Func(_) => "function",
             Value::Tuple(_) => "tuple",
+            Value::Optimizer(_) => "optimizer",
             Value::Traced(t) if t.value.dim() == (1, 1) => "number",
             Value::Traced(_) => "matrix",
         }
@@ -219,6 +222,7 @@ impl Value {
             Value::Str(_) => "a string".into(),
             Value::Func(f) => format!("the function `{}`", f.name()),
             Value::Tuple(t) => format!("a tuple of {} values", t.len()),
+            Value::Optimizer(o) => format!("an optimizer (`{}`)", o.name()),
             Value::Traced(t) if t.value.dim() == (1, 1) => "a number".into(),
             Value::Traced(t) => format!("a {} matrix", shape_str(t.value.dim())),
         }

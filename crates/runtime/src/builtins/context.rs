@@ -31,6 +31,29 @@ pub trait Host {
     /// [`RuntimeError::Callback`](crate::RuntimeError::Callback) carrying the
     /// host's own error, which the host unwraps when the builtin returns it.
     fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value>;
+    /// Calls a function value asking `nout` results, as `(a, b) = f(x)`
+    /// does: a tuple of them when `nout` is above 1 (for `minimize`'s
+    /// gradient function of several arguments). This default asks
+    /// [`Host::call_function`] and accepts its result only when it already
+    /// holds `nout` values; hosts that know named outputs override it.
+    fn call_function_n(
+        &mut self,
+        f: &Func,
+        args: Vec<Value>,
+        nout: usize,
+        site: CallSite,
+    ) -> Result<Value> {
+        let v = self.call_function(f, args, site)?;
+        match &v {
+            Value::Tuple(items) if items.len() >= nout => Ok(v),
+            _ if nout <= 1 => Ok(v),
+            _ => Err(crate::RuntimeError::TooManyOutputs {
+                name: f.name().into(),
+                asked: nout,
+                has: 1,
+            }),
+        }
+    }
     /// The variable called `name` in the workspace, if there is one.
     fn variable(&self, name: &str) -> Option<Value> {
         let _ = name;
@@ -128,6 +151,12 @@ impl<'a> CallContext<'a> {
     /// call chain runs through this builtin.
     pub fn call_back(&mut self, f: &Func, args: Vec<Value>) -> Result<Value> {
         self.host.call_function(f, args, self.site)
+    }
+
+    /// Calls a function value back asking `nout` results (see
+    /// [`Host::call_function_n`]).
+    pub fn call_back_n(&mut self, f: &Func, args: Vec<Value>, nout: usize) -> Result<Value> {
+        self.host.call_function_n(f, args, nout, self.site)
     }
 }
 

@@ -9,10 +9,18 @@ use ndarray::s;
 pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("data"; "load", 1, 1, 1, "load(path)", "a matrix from a CSV file (header skipped; comma, tab or blank separated) or a .npy file", load; constant),
     entry!("data"; "save", 2, 2, 1, "save(path, X)", "writes X as CSV or .npy, chosen by the file's extension", save; constant),
-    entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set: \"iris\" (X 150×4, y 150×1 class ids 0, 1, 2)", dataset; constant),
+    entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set, rows are samples and y a column of class ids: \"iris\" (150×4, classes 0–2), \"breast_cancer\" (569×30, 0 malignant, 1 benign), \"digits\" (1797×64 pixels 0–16, digits 0–9)", dataset; constant),
 ];
 
-const IRIS_CSV: &str = include_str!("../../data/iris.csv");
+/// Each built-in data set: its name and its CSV, the class id last.
+const DATASETS: &[(&str, &str)] = &[
+    ("iris", include_str!("../../data/iris.csv")),
+    (
+        "breast_cancer",
+        include_str!("../../data/breast_cancer.csv"),
+    ),
+    ("digits", include_str!("../../data/digits.csv")),
+];
 
 fn is_npy(path: &str) -> bool {
     path.to_ascii_lowercase().ends_with(".npy")
@@ -61,19 +69,48 @@ fn save(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 
 fn dataset(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let name = string(args, 0)?;
-    match name {
-        "iris" => {
-            let all = files::parse_csv(IRIS_CSV, "iris")?;
-            let x = Value::matrix(all.slice(s![.., 0..4]).to_owned());
-            if cx.nout < 2 {
-                return Ok(x);
-            }
-            let y = Value::matrix(all.slice(s![.., 4..5]).to_owned());
-            Ok(Value::tuple(vec![x, y]))
-        }
-        other => Err(RuntimeError::Domain(format!(
-            "there is no built-in data set `{other}`; the data sets are: iris"
+    let Some((_, csv)) = DATASETS.iter().find(|(n, _)| *n == name) else {
+        let names: Vec<&str> = DATASETS.iter().map(|(n, _)| *n).collect();
+        return Err(RuntimeError::Domain(format!(
+            "there is no built-in data set `{name}`; the data sets are: {}",
+            names.join(", ")
         ))
-        .at_arg(0)),
+        .at_arg(0));
+    };
+    let all = files::parse_csv(csv, name)?;
+    let features = all.ncols() - 1;
+    let x = Value::matrix(all.slice(s![.., 0..features]).to_owned());
+    if cx.nout < 2 {
+        return Ok(x);
+    }
+    let y = Value::matrix(all.slice(s![.., features..]).to_owned());
+    Ok(Value::tuple(vec![x, y]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, mx, run, run_n};
+    use super::*;
+
+    #[test]
+    fn every_data_set_loads_with_its_labels() {
+        for (name, rows, cols, classes) in [
+            ("iris", 150, 4, 3.0),
+            ("breast_cancer", 569, 30, 2.0),
+            ("digits", 1797, 64, 10.0),
+        ] {
+            let xy = run_n("dataset", 2, &[Value::str(name)]).unwrap();
+            let (x, y) = (mx(&xy[0]), mx(&xy[1]));
+            assert_eq!((x.dim(), y.dim()), ((rows, cols), (rows, 1)), "{name}");
+            let top = y.iter().copied().fold(0.0, f64::max);
+            assert_eq!(top + 1.0, classes, "{name}");
+            assert!(x.iter().all(|v| v.is_finite()), "{name}");
+        }
+        // Spot checks against scikit-learn's copies.
+        let bc = mx(&run("dataset", &[Value::str("breast_cancer")]).unwrap());
+        assert_eq!((bc[[0, 0]], bc[[568, 29]]), (17.99, 0.07039));
+        let digits = mx(&run("dataset", &[Value::str("digits")]).unwrap());
+        assert_eq!(digits.sum(), 561_718.0);
+        assert_eq!(arg_err(run("dataset", &[Value::str("mnist")])), Some(0));
     }
 }

@@ -140,6 +140,7 @@ fn bytes(v: &Value) -> usize {
         Value::Tuple(items) => items.iter().map(bytes).sum(),
         Value::Traced(t) => 8 * t.value.len(),
         Value::Func(_) => 0,
+        Value::Optimizer(o) => o.state_bytes(),
     }
 }
 
@@ -150,15 +151,22 @@ fn whos(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {
         text.push_str("the workspace is empty\n");
     } else {
         let width = vars.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(4);
+        // "optimizer" is the one kind wider than the column's 8.
+        let kinds = vars
+            .iter()
+            .map(|(_, v)| v.kind().len())
+            .max()
+            .unwrap_or(0)
+            .max(8);
         text.push_str(&format!(
-            "  {:<width$}  {:>11}  {:<8}  {:>12}\n",
+            "  {:<width$}  {:>11}  {:<kinds$}  {:>12}\n",
             "name", "size", "kind", "bytes"
         ));
         for (name, v) in &vars {
             let (r, c) = v.shape();
             let kind = v.kind();
             text.push_str(&format!(
-                "  {name:<width$}  {:>11}  {kind:<8}  {:>12}\n",
+                "  {name:<width$}  {:>11}  {kind:<kinds$}  {:>12}\n",
                 format!("{r}×{c}"),
                 bytes(v)
             ));

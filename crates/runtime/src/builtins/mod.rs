@@ -58,12 +58,16 @@ mod functional;
 mod gradients;
 mod io;
 mod linalg_fns;
+mod minimize;
 mod ml;
+mod optim;
+mod options;
 mod plots;
 mod reduce;
 mod search;
 mod shape;
 mod stats;
+mod step_size;
 mod strings;
 #[cfg(test)]
 mod testing;
@@ -91,6 +95,9 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         linalg_fns::ENTRIES,
         ml::ENTRIES,
         gradients::ENTRIES,
+        optim::ENTRIES,
+        step_size::ENTRIES,
+        minimize::ENTRIES,
         functional::ENTRIES,
         strings::ENTRIES,
         data::ENTRIES,

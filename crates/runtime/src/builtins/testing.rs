@@ -55,10 +55,19 @@ impl Host for TestHost {
         &self.registry
     }
     fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value> {
+        self.call_function_n(f, args, 1, site)
+    }
+    fn call_function_n(
+        &mut self,
+        f: &Func,
+        args: Vec<Value>,
+        nout: usize,
+        site: CallSite,
+    ) -> Result<Value> {
         match f {
             Func::Builtin(b) => {
                 let b = b.clone();
-                let mut cx = CallContext::new(self, 1, site);
+                let mut cx = CallContext::new(self, nout, site);
                 call(&b, &mut cx, &args)
             }
             Func::User(_) => Err(RuntimeError::Domain("no user functions in tests".into())),
