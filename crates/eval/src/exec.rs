@@ -82,7 +82,9 @@ impl Interpreter {
             // flag and the time limit are also looked at between top-level
             // statements (a script of long builtin calls stops).
             self.check_now(&cx, stmt.span)?;
-            match self.exec_stmt(&cx, stmt, &mut last)? {
+            let flow = self.exec_stmt(&cx, stmt, &mut last)?;
+            self.figures_after(&cx, stmt);
+            match flow {
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => {
                     return Err(cx.err(
@@ -119,12 +121,26 @@ impl Interpreter {
 
     pub(crate) fn exec_block(&mut self, cx: &Ctx, body: &[RStmt], last: &mut Last) -> Result<Flow> {
         for stmt in body {
-            match self.exec_stmt(cx, stmt, last)? {
+            let flow = self.exec_stmt(cx, stmt, last)?;
+            if cx.top {
+                self.figures_after(cx, stmt);
+            }
+            match flow {
                 Flow::Normal => {}
                 other => return Ok(other),
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// MATLAB's rule for figures: a top-level statement without `;` shows
+    /// the figure it changed; with `;` it waits (for `show()`, a later
+    /// statement without `;`, or the end of the run).
+    #[inline]
+    fn figures_after(&mut self, cx: &Ctx, stmt: &RStmt) {
+        if !stmt.quiet && cx.top && !self.quiet && self.plots.pending() {
+            let _ = self.show_figures_now();
+        }
     }
 
     /// Results are shown at top level only; function bodies run silently.
@@ -395,7 +411,9 @@ impl Interpreter {
             }
             return Ok(Flow::Normal);
         }
+        self.progress_asked = false;
         let v = self.eval(cx, iter)?;
+        let asked = std::mem::take(&mut self.progress_asked);
         let (rows, cols) = v.shape();
         let items: Box<dyn Iterator<Item = Value> + '_> = match &v {
             Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(v.clone())),
@@ -429,17 +447,40 @@ impl Interpreter {
                     .with_help("a for loop walks a range, the columns of a matrix, or the elements of a row vector"))
             }
         };
-        for item in items {
-            self.tick(cx, iter.span)?;
-            self.check_room(cx, var, &item, iter.span)?;
-            self.assign_var(cx, var, item);
-            match self.exec_block(cx, body, last)? {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Normal | Flow::Continue => {}
+        let count = match &v {
+            Value::Tuple(t) => t.len(),
+            Value::Matrix(_) | Value::Logical(_) | Value::Traced(_) if rows != 1 => cols,
+            _ => rows * cols,
+        };
+        let bar = if asked && matches!(iter.kind, RKind::Call { .. }) {
+            self.start_progress(count)
+        } else {
+            None
+        };
+        let run = || -> Result<Flow> {
+            for item in items {
+                self.tick(cx, iter.span)?;
+                self.check_room(cx, var, &item, iter.span)?;
+                self.assign_var(cx, var, item);
+                match self.exec_block(cx, body, last)? {
+                    Flow::Break => return Ok(Flow::Break),
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+                if let Some(b) = &bar {
+                    b.tick();
+                }
             }
+            Ok(Flow::Normal)
+        };
+        let result = run();
+        if let Some(b) = bar {
+            self.end_progress(b, matches!(result, Ok(Flow::Normal)));
         }
-        Ok(Flow::Normal)
+        match result? {
+            Flow::Return(v) => Ok(Flow::Return(v)),
+            _ => Ok(Flow::Normal),
+        }
     }
 
     /// `x = e` shown, and `x op= e`.

@@ -21,6 +21,7 @@ mod interp;
 mod limits;
 mod literal;
 mod names;
+mod progress;
 mod resolve;
 mod resolved;
 mod scalar;

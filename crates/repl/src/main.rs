@@ -116,6 +116,16 @@ fn run_source(name: &str, code: &str) -> ExitCode {
         Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
     };
     mla.set_allocation_meter(allocations::so_far);
+    // Plots fit the terminal a script runs in, in colour unless NO_COLOR.
+    if std::io::stdout().is_terminal() {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            mla.set_width(usize::from(w));
+        }
+    }
+    mla.set_color(repl::use_color(
+        std::env::var_os("NO_COLOR"),
+        std::io::stdout().is_terminal(),
+    ));
     match mla.run_named(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.

@@ -36,11 +36,13 @@ pub use registry::{Clash, Registry};
 pub(crate) use search::sort_options;
 mod data;
 mod elementwise;
+mod figure_fns;
 mod functional;
 mod gradients;
 mod io;
 mod linalg_fns;
 mod ml;
+mod plot_args;
 mod plots;
 mod reduce;
 mod search;
@@ -77,6 +79,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         strings::ENTRIES,
         data::ENTRIES,
         plots::ENTRIES,
+        figure_fns::ENTRIES,
         io::ENTRIES,
     ]
     .into_iter()
