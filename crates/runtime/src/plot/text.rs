@@ -187,10 +187,13 @@ fn axes(ax: &Axes, width: usize, height: usize, color: bool) -> String {
         draw(&mut canvas, s, marker_of(ax, s), &sx, &sy);
     }
     let mut out = header(ax, label_w, w);
+    // Every other tick (or fewer) when they would crowd the rows.
+    let stride = sy.ticks.len().div_ceil(height / 2 + 1).max(1);
     let tick_rows: Vec<(usize, &str)> = sy
         .ticks
         .iter()
         .zip(&sy.labels)
+        .step_by(stride)
         .map(|(t, l)| {
             (
                 ((1.0 - sy.fraction(*t)) * (height - 1) as f64).round() as usize,
@@ -407,9 +410,9 @@ fn image(ax: &Axes, m: &Array2<f64>, width: usize, color: bool) -> String {
     out.push_str(&format!(
         "{rows}×{cols}: {} = {}  …  {} = {}\n",
         SHADES[0],
-        super::ticks::format_tick(lo, (hi - lo) / 100.0),
+        crate::display::format_g(lo, 4),
         SHADES[SHADES.len() - 1],
-        super::ticks::format_tick(hi, (hi - lo) / 100.0)
+        crate::display::format_g(hi, 4)
     ));
     if let Some(l) = &ax.xlabel {
         out.push_str(&format!("{}\n", centred(l, cell_w * c_out)));

@@ -251,18 +251,18 @@ mod tests {
         assert!(s.lo < 5.0 && s.hi > 5.0);
         assert!(s.labels.contains(&"5.0".to_string()));
         let z = Scale::linear(0.0, 0.0, (true, true));
-        assert!(z.labels.contains(&"0".to_string()) && z.ticks.len() >= 3);
+        assert!(z.ticks.contains(&0.0) && z.ticks.len() >= 3);
     }
 
     #[test]
     fn decimals_follow_the_step() {
         let s = Scale::fixed(0.0, 1.0);
-        assert_eq!(s.labels, vec!["0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
+        assert_eq!(s.labels, vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
         let q = Scale::fixed(0.0, 1.5);
-        assert_eq!(
-            q.labels,
-            vec!["0", "0.25", "0.50", "0.75", "1.00", "1.25", "1.50"]
-        );
+        assert_eq!(q.labels, vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2", "1.4"]);
+        // 2.5 only when 2 and 5 give clearly too many or too few ticks.
+        let r = Scale::fixed(0.0, 20.0);
+        assert_eq!(r.labels[..3], ["0.0", "2.5", "5.0"]);
         assert_eq!(Scale::fixed(0.0, 2e6).labels[1], "4e5");
     }
 
