@@ -164,27 +164,23 @@ pub fn format_tick(v: f64, step: f64) -> String {
     } else {
         v.abs().log10().floor()
     };
-    if !(-4.0..6.0).contains(&exp) || (step.is_finite() && step < 1e-4) {
-        // Significant digits down to the step's.
-        let digits = if step.is_finite() && step > 0.0 {
-            (exp - step.log10().floor()).clamp(0.0, 15.0) as usize
-        } else {
-            3
-        };
+    let step_ok = step.is_finite() && step > 0.0;
+    let step_exp = if step_ok { step.log10().floor() } else { exp - 3.0 };
+    // A 2.5 step needs one digit more than its power of ten.
+    let extra = if step_ok && (step / 10f64.powf(step_exp)).fract().abs() > 1e-6 {
+        1.0
+    } else {
+        0.0
+    };
+    if !(-4.0..6.0).contains(&exp) || (step_ok && step < 1e-4) {
         if v == 0.0 {
             return "0".into();
         }
-        let s = format!("{v:.digits$e}");
-        return tidy_exponent(&s);
+        // Significant digits down to the step's.
+        let digits = (exp - step_exp + extra).clamp(0.0, 15.0) as usize;
+        return tidy_exponent(&format!("{v:.digits$e}"));
     }
-    let decimals = if step.is_finite() && step > 0.0 {
-        let d = -(step.log10().floor());
-        // 2.5-steps need one more.
-        let extra = usize::from((step / 10f64.powf(-d)).fract().abs() > 1e-6);
-        (d.max(0.0) as usize + extra).min(15)
-    } else {
-        3
-    };
+    let decimals = (extra - step_exp).clamp(0.0, 15.0) as usize;
     format!("{v:.decimals$}")
 }
 
@@ -263,7 +259,8 @@ mod tests {
         // 2.5 only when 2 and 5 give clearly too many or too few ticks.
         let r = Scale::fixed(0.0, 20.0);
         assert_eq!(r.labels[..3], ["0.0", "2.5", "5.0"]);
-        assert_eq!(Scale::fixed(0.0, 2e6).labels[1], "4e5");
+        assert_eq!(Scale::fixed(0.0, 2e6).labels[1], "250000");
+        assert_eq!(Scale::fixed(0.0, 2e7).labels[1], "2.5e6");
     }
 
     #[test]
