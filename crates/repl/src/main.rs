@@ -116,12 +116,8 @@ fn run_source(name: &str, code: &str) -> ExitCode {
         Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
     };
     mla.set_allocation_meter(allocations::so_far);
-    // Plots fit the terminal a script runs in, in colour unless NO_COLOR.
-    if std::io::stdout().is_terminal() {
-        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-            mla.set_width(usize::from(w));
-        }
-    }
+    // Plots in colour on a terminal unless NO_COLOR (the width stays 80,
+    // so a script's output does not depend on the terminal).
     mla.set_color(repl::use_color(
         std::env::var_os("NO_COLOR"),
         std::io::stdout().is_terminal(),
