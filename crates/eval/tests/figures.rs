@@ -36,7 +36,8 @@ fn a_statement_without_semicolon_draws_at_once() {
 #[test]
 fn show_draws_now_and_nothing_is_drawn_twice() {
     let (mut mla, out) = interp();
-    mla.run("<1>", "plot([1 2 3]); show(); print(\"x\");").unwrap();
+    mla.run("<1>", "plot([1 2 3]); show(); print(\"x\");")
+        .unwrap();
     let text = out.take();
     assert_eq!(drawn(&text), 1, "{text}");
     assert!(text.find('└') < text.find('x'));
@@ -47,7 +48,8 @@ fn show_draws_now_and_nothing_is_drawn_twice() {
 #[test]
 fn figure_keeps_the_unshown_one_and_both_are_drawn() {
     let (mut mla, out) = interp();
-    mla.run("<1>", "plot([1 2]); figure(); bar([3 4]);").unwrap();
+    mla.run("<1>", "plot([1 2]); figure(); bar([3 4]);")
+        .unwrap();
     assert_eq!(drawn(&out.take()), 2);
 }
 
@@ -78,8 +80,11 @@ fn a_host_that_shows_pictures_itself_gets_no_text() {
 #[test]
 fn progress_loops_run_every_iteration_without_a_terminal() {
     let (mut mla, out) = interp();
-    mla.run("<1>", "s = 0;\nfor i = progress(1:5)\n  s = s + i;\n  printf(\"%d \", i);\nend")
-        .unwrap();
+    mla.run(
+        "<1>",
+        "s = 0;\nfor i = progress(1:5)\n  s = s + i;\n  printf(\"%d \", i);\nend",
+    )
+    .unwrap();
     assert_eq!(out.take(), "1 2 3 4 5 ");
     assert_eq!(mla.get("s").unwrap().to_scalar().unwrap(), 15.0);
     // progress(v) is v elsewhere.
@@ -96,7 +101,8 @@ fn plotting_errors_name_the_argument() {
         ("plot([1 2], \"alpha\", 2)", "between 0 and 1"),
         ("subplot(2, 2, 5)", "k from 1 to 4"),
         ("xlim([3 1])", "lo < hi"),
-        ("plot([1 2 3], [1 2])", "as many x values"),
+        ("plot([1 2 3], [1 2])", "same length, got 3 and 2"),
+        ("plot([1 2 3], ones(2, 2))", "as many x values"),
         ("legend(\"a\", \"b\")", "2 names"),
         ("plot([1 2], \"color\", \"teal\")", "no colour"),
     ] {

@@ -151,9 +151,15 @@ fn xy_group(
                 (x, columns)
             } else if !vector_y && x.len() == y.ncols() {
                 (x, y.rows().into_iter().map(|r| r.to_vec()).collect())
+            } else if vector_y {
+                return Err(RuntimeError::Shape(format!(
+                    "plot needs x and y of the same length, got {} and {n}",
+                    x.len()
+                ))
+                .at_arg(y_at));
             } else {
                 return Err(RuntimeError::Shape(format!(
-                    "plot needs as many x values as y has rows, got {} x values and y of {}",
+                    "plot needs as many x values as y has rows (or columns), got {} x values and y of {}",
                     x.len(),
                     args[y_at].describe()
                 ))

@@ -165,7 +165,11 @@ pub fn format_tick(v: f64, step: f64) -> String {
         v.abs().log10().floor()
     };
     let step_ok = step.is_finite() && step > 0.0;
-    let step_exp = if step_ok { step.log10().floor() } else { exp - 3.0 };
+    let step_exp = if step_ok {
+        step.log10().floor()
+    } else {
+        exp - 3.0
+    };
     // A 2.5 step needs one digit more than its power of ten.
     let extra = if step_ok && (step / 10f64.powf(step_exp)).fract().abs() > 1e-6 {
         1.0
@@ -255,7 +259,10 @@ mod tests {
         let s = Scale::fixed(0.0, 1.0);
         assert_eq!(s.labels, vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]);
         let q = Scale::fixed(0.0, 1.5);
-        assert_eq!(q.labels, vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2", "1.4"]);
+        assert_eq!(
+            q.labels,
+            vec!["0.0", "0.2", "0.4", "0.6", "0.8", "1.0", "1.2", "1.4"]
+        );
         // 2.5 only when 2 and 5 give clearly too many or too few ticks.
         let r = Scale::fixed(0.0, 20.0);
         assert_eq!(r.labels[..3], ["0.0", "2.5", "5.0"]);
