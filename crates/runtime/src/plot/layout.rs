@@ -40,8 +40,8 @@ pub fn scales(ax: &Axes) -> (Scale, Scale, bool) {
                 y.extend(h);
                 if !ax.ylog {
                     y.add(0.0);
-                    stick_lo |= h.iter().all(|v| !(*v < 0.0));
-                    stick_hi |= h.iter().all(|v| !(*v > 0.0));
+                    stick_lo |= h.iter().all(|v| v.is_nan() || *v >= 0.0);
+                    stick_hi |= h.iter().all(|v| v.is_nan() || *v <= 0.0);
                 }
             }
             Data::Image { m, .. } => {
