@@ -225,3 +225,73 @@ fn imshow(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 fn heatmap(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     image(cx, args, true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{arg_err, m, TestHost};
+    use super::super::Host;
+    use crate::plot::Data;
+    use crate::value::Value;
+
+    fn s(t: &str) -> Value {
+        Value::Str(t.into())
+    }
+
+    #[test]
+    fn plot_draws_one_series_per_column_with_the_style_and_options() {
+        let mut h = TestHost::new();
+        let x = m(&[&[1.0, 2.0, 3.0]]);
+        let y = m(&[&[1.0, 2.0], &[3.0, 4.0], &[5.0, 6.0]]);
+        h.call("plot", 1, &[x, y, s("k:"), s("linewidth"), Value::Num(3.0)])
+            .unwrap();
+        let fig = h.plots().current.clone().unwrap();
+        let series = &fig.axes[0].series;
+        assert_eq!(series.len(), 2);
+        assert!(series
+            .iter()
+            .all(|s| s.style.width == 3.0 && s.style.color == Some([0, 0, 0])));
+        assert!(matches!(&series[1].data, Data::Xy { y, .. } if *y == vec![2.0, 4.0, 6.0]));
+    }
+
+    #[test]
+    fn scatter_groups_become_named_series_and_semilogy_sets_the_scale() {
+        let mut h = TestHost::new();
+        let v = m(&[&[1.0, 2.0, 3.0, 4.0]]);
+        let g = m(&[&[0.0, 1.0, 0.0, 1.0]]);
+        h.call("scatter", 1, &[v.clone(), v.clone(), g]).unwrap();
+        let names: Vec<_> = h.plots().current.as_ref().unwrap().axes[0]
+            .named()
+            .map(|(_, n)| n.to_string())
+            .collect();
+        assert_eq!(names, vec!["0", "1"]);
+        h.call("semilogy", 1, &[v]).unwrap();
+        assert!(h.plots().current.as_ref().unwrap().axes[0].ylog);
+    }
+
+    #[test]
+    fn errors_point_at_the_argument() {
+        let mut h = TestHost::new();
+        let v = m(&[&[1.0, 2.0]]);
+        assert_eq!(arg_err(h.call("plot", 1, &[v.clone(), s("q")])), Some(1));
+        assert_eq!(
+            arg_err(h.call("plot", 1, &[v.clone(), s("alpha"), Value::Num(-1.0)])),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(h.call("hist", 1, &[v.clone(), Value::Num(0.0)])),
+            Some(1)
+        );
+        assert_eq!(
+            arg_err(h.call(
+                "subplot",
+                1,
+                &[Value::Num(2.0), Value::Num(2.0), Value::Num(9.0)]
+            )),
+            Some(2)
+        );
+        assert_eq!(
+            arg_err(h.call("errorbar", 1, &[v.clone(), v, m(&[&[1.0]])])),
+            Some(2)
+        );
+    }
+}
