@@ -17,6 +17,7 @@ pub mod error;
 mod exec;
 mod expr;
 mod file_access;
+mod for_loop;
 mod interp;
 mod limits;
 mod literal;
