@@ -354,7 +354,7 @@ impl Interpreter {
         self.inner.operations()
     }
 
-    /// The last figure drawn (`plot`, `scatter`, `hist`, `heatmap`) as an
+    /// The current figure (`plot`, `scatter`, `hist`, `imshow`, …) as an
     /// SVG document, for the host to show or store.
     ///
     /// ```
@@ -367,7 +367,7 @@ impl Interpreter {
         self.inner.figure_svg()
     }
 
-    /// The last figure drawn as PNG bytes.
+    /// The current figure as PNG bytes.
     ///
     /// ```
     /// let mut mla = mla::Interpreter::with_output(mla::SharedBuffer::new());
@@ -377,6 +377,33 @@ impl Interpreter {
     /// ```
     pub fn figure_png(&self) -> Option<Result<Vec<u8>, Error>> {
         self.inner.figure_png().map(|r| r.map_err(Error::runtime))
+    }
+
+    /// How many figures have been shown so far (by a statement without
+    /// `;`, by `show()`, or at the end of a run). A host that shows figures
+    /// itself turns [`Interpreter::set_figure_text`] off and shows
+    /// `figure_png` when this grew during a run.
+    ///
+    /// ```
+    /// let mut mla = mla::Interpreter::with_output(mla::SharedBuffer::new());
+    /// mla.set_figure_text(false);
+    /// mla.run("plot([1 2 3]); title(\"t\");").unwrap();
+    /// assert_eq!(mla.figures_shown(), 1);
+    /// ```
+    pub fn figures_shown(&self) -> u64 {
+        self.inner.figures_shown()
+    }
+
+    /// Whether shown figures are drawn with characters in the output (on
+    /// by default; off for a host that shows the pictures itself).
+    pub fn set_figure_text(&mut self, on: bool) {
+        self.inner.set_figure_text(on);
+    }
+
+    /// Whether output may carry ANSI colours (plots drawn in a terminal);
+    /// off by default.
+    pub fn set_color(&mut self, on: bool) {
+        self.inner.set_color(on);
     }
 
     /// The reference of every function this interpreter knows, the host's

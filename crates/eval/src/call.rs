@@ -535,8 +535,18 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         &mut self.me.clock
     }
 
-    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
-        &mut self.me.figure
+    fn plots(&mut self) -> &mut mla_runtime::plot::Plots {
+        &mut self.me.plots
+    }
+
+    fn show_figures(&mut self) -> mla_runtime::Result<()> {
+        self.me
+            .show_figures_now()
+            .map_err(|e| mla_runtime::RuntimeError::output(&e))
+    }
+
+    fn progress_asked(&mut self) {
+        self.me.progress_asked = true;
     }
 
     fn width(&self) -> usize {

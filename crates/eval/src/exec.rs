@@ -82,7 +82,9 @@ impl Interpreter {
             // flag and the time limit are also looked at between top-level
             // statements (a script of long builtin calls stops).
             self.check_now(&cx, stmt.span)?;
-            match self.exec_stmt(&cx, stmt, &mut last)? {
+            let flow = self.exec_stmt(&cx, stmt, &mut last)?;
+            self.figures_after(&cx, stmt);
+            match flow {
                 Flow::Normal => {}
                 Flow::Break | Flow::Continue => {
                     return Err(cx.err(
@@ -119,12 +121,26 @@ impl Interpreter {
 
     pub(crate) fn exec_block(&mut self, cx: &Ctx, body: &[RStmt], last: &mut Last) -> Result<Flow> {
         for stmt in body {
-            match self.exec_stmt(cx, stmt, last)? {
+            let flow = self.exec_stmt(cx, stmt, last)?;
+            if cx.top {
+                self.figures_after(cx, stmt);
+            }
+            match flow {
                 Flow::Normal => {}
                 other => return Ok(other),
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// MATLAB's rule for figures: a top-level statement without `;` shows
+    /// the figure it changed; with `;` it waits (for `show()`, a later
+    /// statement without `;`, or the end of the run).
+    #[inline]
+    fn figures_after(&mut self, cx: &Ctx, stmt: &RStmt) {
+        if !stmt.quiet && cx.top && !self.quiet && self.plots.pending() {
+            let _ = self.show_figures_now();
+        }
     }
 
     /// Results are shown at top level only; function bodies run silently.
@@ -368,78 +384,6 @@ impl Interpreter {
             Value::Num(x) => Ok(x != 0.0),
             v => v.truthy().map_err(|err| cx.runtime_err(err, e.span)),
         }
-    }
-
-    // Kept out of line so `exec_stmt`, the hottest function of the
-    // interpreter, keeps a small stack frame (about 10% faster loops).
-    #[inline(never)]
-    fn exec_for(
-        &mut self,
-        cx: &Ctx,
-        var: Var,
-        iter: &RExpr,
-        body: &[RStmt],
-        last: &mut Last,
-    ) -> Result<Flow> {
-        // A range is walked without building it.
-        if let RKind::Range { start, step, stop } = &iter.kind {
-            let (a, s, n) = self.range_parts(cx, start, step.as_deref(), stop, iter.span)?;
-            for i in 0..n {
-                self.tick(cx, iter.span)?;
-                self.set_number(cx, var, a + s * i as f64);
-                match self.exec_block(cx, body, last)? {
-                    Flow::Break => break,
-                    Flow::Return(v) => return Ok(Flow::Return(v)),
-                    Flow::Normal | Flow::Continue => {}
-                }
-            }
-            return Ok(Flow::Normal);
-        }
-        let v = self.eval(cx, iter)?;
-        let (rows, cols) = v.shape();
-        let items: Box<dyn Iterator<Item = Value> + '_> = match &v {
-            Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(v.clone())),
-            Value::Matrix(_) | Value::Logical(_) if rows == 1 => {
-                let elems = v.elements().map_err(|e| cx.runtime_err(e, iter.span))?;
-                Box::new(elems.into_iter().map(Value::Num))
-            }
-            // A traced matrix too: each column is indexed out, so the loop
-            // variable carries its gradient.
-            Value::Matrix(_) | Value::Logical(_) | Value::Traced(_) => {
-                let mut cols_v = Vec::with_capacity(cols);
-                for j in 0..cols {
-                    let c = mla_runtime::index::index2(
-                        &v,
-                        &IndexArg::All,
-                        &IndexArg::Val(Value::Num((j + 1) as f64)),
-                    )
-                    .map_err(|e| cx.runtime_err(e, iter.span))?;
-                    cols_v.push(c);
-                }
-                Box::new(cols_v.into_iter())
-            }
-            Value::Tuple(items) => Box::new(items.iter().cloned()),
-            other => {
-                return Err(cx
-                    .err(
-                        ErrorKind::Type,
-                        format!("cannot loop over {}", other.describe()),
-                        iter.span,
-                    )
-                    .with_help("a for loop walks a range, the columns of a matrix, or the elements of a row vector"))
-            }
-        };
-        for item in items {
-            self.tick(cx, iter.span)?;
-            self.check_room(cx, var, &item, iter.span)?;
-            self.assign_var(cx, var, item);
-            match self.exec_block(cx, body, last)? {
-                Flow::Break => break,
-                Flow::Return(v) => return Ok(Flow::Return(v)),
-                Flow::Normal | Flow::Continue => {}
-            }
-        }
-        Ok(Flow::Normal)
     }
 
     /// `x = e` shown, and `x op= e`.

@@ -66,7 +66,17 @@ pub struct Interpreter {
     pub(crate) depth: usize,
     pub(crate) rng: Rng,
     pub(crate) clock: Option<Instant>,
-    pub(crate) figure: Option<mla_runtime::plot::Figure>,
+    /// The figures: the current one and those waiting to be shown.
+    pub(crate) plots: mla_runtime::plot::Plots,
+    /// Figures are drawn as text in the output when shown (see
+    /// [`Interpreter::set_figure_text`]).
+    pub(crate) figure_text: bool,
+    /// Output may carry ANSI colours (see [`Interpreter::set_color`]).
+    pub(crate) color: bool,
+    /// A `progress` bar is showing (an inner loop gets none).
+    pub(crate) progress_showing: bool,
+    /// `progress(v)` ran since the loop being set up started.
+    pub(crate) progress_asked: bool,
     pub(crate) out: Box<dyn Write + Send>,
     /// Where warnings go (standard error unless set).
     pub(crate) warnings: Box<dyn Write + Send>,
@@ -115,7 +125,11 @@ impl Interpreter {
             depth: 0,
             rng: Rng::default(),
             clock: None,
-            figure: None,
+            plots: mla_runtime::plot::Plots::default(),
+            figure_text: true,
+            color: false,
+            progress_showing: false,
+            progress_asked: false,
             out,
             warnings: Box::new(std::io::stderr()),
             limits: Limits::default(),
@@ -137,15 +151,54 @@ impl Interpreter {
         self.out = out;
     }
 
-    /// The last figure drawn (`plot`, `scatter`, `hist`, `heatmap`) as an
-    /// SVG document.
+    /// The current figure (`plot`, `scatter`, `hist`, `imshow`, …) as an
+    /// SVG document; `None` without a figure (or if drawing it failed,
+    /// which `figure_png` reports).
     pub fn figure_svg(&self) -> Option<String> {
-        self.figure.as_ref().map(mla_runtime::plot::svg)
+        self.plots
+            .current
+            .as_ref()
+            .and_then(|f| mla_runtime::plot::svg(f).ok())
     }
 
-    /// The last figure drawn as a PNG image (`None` without a figure).
+    /// The current figure as a PNG image (`None` without a figure).
     pub fn figure_png(&self) -> Option<Result<Vec<u8>, mla_runtime::RuntimeError>> {
-        self.figure.as_ref().map(mla_runtime::plot::png)
+        self.plots.current.as_ref().map(mla_runtime::plot::png)
+    }
+
+    /// How many figures have been shown so far: a host that shows them
+    /// itself (a notebook, with [`Interpreter::set_figure_text`] off) shows
+    /// the current one when this grew during a run.
+    pub fn figures_shown(&self) -> u64 {
+        self.plots.shown
+    }
+
+    /// Whether shown figures are drawn as text in the output (on by
+    /// default; a notebook that shows `figure_png` turns it off).
+    pub fn set_figure_text(&mut self, on: bool) {
+        self.figure_text = on;
+    }
+
+    /// Whether output may use ANSI colours (plots in the terminal); off by
+    /// default, the REPL turns it on for a terminal.
+    pub fn set_color(&mut self, on: bool) {
+        self.color = on;
+    }
+
+    /// Shows the figures waiting to be (as text unless that is off). The
+    /// `;` rule: a statement ending in `;` leaves its figure waiting until
+    /// `show()`, a later statement without `;`, or the end of the run.
+    pub(crate) fn show_figures_now(&mut self) -> std::io::Result<()> {
+        if !self.plots.pending() {
+            return Ok(());
+        }
+        if self.figure_text {
+            let text = mla_runtime::plot::show_pending(&mut self.plots, self.width, self.color);
+            self.out.write_all(text.as_bytes())
+        } else {
+            self.plots.take_to_show();
+            Ok(())
+        }
     }
 
     /// The builtins this interpreter knows (its added ones included) and
@@ -300,6 +353,8 @@ impl Interpreter {
         // Long kernels (products, decompositions) look at the flag too.
         let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let result = self.exec_program(&program);
+        // The end of an entry or script shows what `;` held back.
+        let _ = self.show_figures_now();
         let _ = self.out.flush();
         result
     }

@@ -117,6 +117,12 @@ fn run_source(name: &str, code: &str) -> ExitCode {
         Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
     };
     mla.set_allocation_meter(allocations::so_far);
+    // Plots in colour on a terminal unless NO_COLOR (the width stays 80,
+    // so a script's output does not depend on the terminal).
+    mla.set_color(repl::use_color(
+        std::env::var_os("NO_COLOR"),
+        std::io::stdout().is_terminal(),
+    ));
     match mla.run_named(name, code) {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.

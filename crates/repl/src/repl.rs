@@ -26,6 +26,7 @@ pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
         std::env::var_os("NO_COLOR"),
         std::io::stdout().is_terminal(),
     );
+    interpreter.set_color(color);
     let mla = Rc::new(RefCell::new(interpreter));
     let config = Config::builder()
         .history_ignore_dups(true)
@@ -111,7 +112,7 @@ pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
 
 /// Colour unless `NO_COLOR` is set to something (see no-color.org) or
 /// standard output is not a terminal.
-fn use_color(no_color: Option<OsString>, stdout_is_terminal: bool) -> bool {
+pub(crate) fn use_color(no_color: Option<OsString>, stdout_is_terminal: bool) -> bool {
     stdout_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 

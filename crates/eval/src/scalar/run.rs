@@ -460,7 +460,7 @@ impl<'a> Tier<'a> {
             sink: std::io::sink(),
             rng: None,
             clock: None,
-            figure: None,
+            plots: mla_runtime::plot::Plots::default(),
         };
         let result = builtins::call(
             b,
@@ -505,7 +505,7 @@ struct PureHost<'a> {
     sink: std::io::Sink,
     rng: Option<Rng>,
     clock: Option<Instant>,
-    figure: Option<mla_runtime::plot::Figure>,
+    plots: mla_runtime::plot::Plots,
 }
 
 impl mla_runtime::Host for PureHost<'_> {
@@ -524,9 +524,13 @@ impl mla_runtime::Host for PureHost<'_> {
         &mut self.clock
     }
 
-    fn figure(&mut self) -> &mut Option<mla_runtime::plot::Figure> {
+    fn plots(&mut self) -> &mut mla_runtime::plot::Plots {
         self.touched = true;
-        &mut self.figure
+        &mut self.plots
+    }
+
+    fn progress_asked(&mut self) {
+        self.touched = true;
     }
 
     fn workspace(&self) -> Vec<(String, Value)> {

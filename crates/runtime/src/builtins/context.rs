@@ -18,8 +18,21 @@ pub trait Host {
     fn rng(&mut self) -> &mut Rng;
     /// The `tic` clock.
     fn clock(&mut self) -> &mut Option<Instant>;
-    /// The last figure drawn (for `savefig`).
-    fn figure(&mut self) -> &mut Option<crate::plot::Figure>;
+    /// The figures: the current one (`savefig`, `title`, …) and those
+    /// waiting to be shown.
+    fn plots(&mut self) -> &mut crate::plot::Plots;
+    /// Draws the figures waiting to be shown (`show()`): as text in the
+    /// output by default; a host may show them otherwise.
+    fn show_figures(&mut self) -> Result<()> {
+        let width = self.width();
+        let text = crate::plot::show_pending(self.plots(), width, false);
+        self.out()
+            .write_all(text.as_bytes())
+            .map_err(|e| crate::RuntimeError::output(&e))
+    }
+    /// `progress(v)` was called: the evaluator shows a bar for the `for`
+    /// loop over its result. Hosts without loops ignore it.
+    fn progress_asked(&mut self) {}
     /// The workspace variables, sorted by name (for `who`).
     fn workspace(&self) -> Vec<(String, Value)>;
     /// The functions this interpreter knows, so that `help` shows the ones

@@ -54,6 +54,7 @@ pub use registry::{Clash, Registry};
 pub(crate) use search::sort_options;
 mod data;
 mod elementwise;
+mod figure_fns;
 mod functional;
 mod gradients;
 mod io;
@@ -62,6 +63,7 @@ mod minimize;
 mod ml;
 mod optim;
 mod options;
+mod plot_args;
 mod plots;
 mod reduce;
 mod search;
@@ -102,6 +104,7 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
         strings::ENTRIES,
         data::ENTRIES,
         plots::ENTRIES,
+        figure_fns::ENTRIES,
         io::ENTRIES,
     ]
     .into_iter()

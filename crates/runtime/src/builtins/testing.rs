@@ -12,7 +12,7 @@ pub(crate) struct TestHost {
     out: Vec<u8>,
     rng: Rng,
     clock: Option<Instant>,
-    figure: Option<crate::plot::Figure>,
+    plots: crate::plot::Plots,
     registry: Registry,
 }
 
@@ -22,7 +22,7 @@ impl TestHost {
             out: Vec::new(),
             rng: Rng::new(0),
             clock: None,
-            figure: None,
+            plots: crate::plot::Plots::default(),
             registry: Registry::standard(),
         }
     }
@@ -45,8 +45,8 @@ impl Host for TestHost {
     fn clock(&mut self) -> &mut Option<Instant> {
         &mut self.clock
     }
-    fn figure(&mut self) -> &mut Option<crate::plot::Figure> {
-        &mut self.figure
+    fn plots(&mut self) -> &mut crate::plot::Plots {
+        &mut self.plots
     }
     fn workspace(&self) -> Vec<(String, Value)> {
         Vec::new()

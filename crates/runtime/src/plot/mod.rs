@@ -1,71 +1,34 @@
-//! Plots: `plot`, `scatter`, `hist` and `heatmap` draw a [`Figure`] in the
-//! terminal; `savefig` writes the last one as SVG or PNG.
+//! Plots: builtins build a [`Figure`] (series, labels, subplots); it is
+//! drawn in the terminal with characters ([`render_text`]) and as SVG or
+//! PNG through plotters ([`svg`], [`png`]).
 
-mod png;
-mod scene;
-mod svg;
+mod coord;
+mod draw;
+mod figure;
+mod files;
+mod layout;
+mod mark;
+mod style;
 mod text;
+mod ticks;
 
 use crate::error::{Result, RuntimeError};
 use ndarray::Array2;
 
+pub use figure::{Axes, Data, Figure, LineStyle, Marker, Plots, Rgb, Series, Style, PALETTE};
+pub use files::{png, size, svg};
+pub use style::{color_named, parse as parse_style};
 pub use text::render as render_text;
-
-/// What was last plotted, kept by the host for `savefig`.
-#[derive(Clone, Debug)]
-pub enum Figure {
-    /// Lines through (x, y) points; one series per column of y.
-    Lines {
-        /// Shared x coordinates.
-        x: Vec<f64>,
-        /// One y series per line.
-        ys: Vec<Vec<f64>>,
-    },
-    /// Points, optionally coloured by a group id per point.
-    Scatter {
-        /// x coordinates.
-        x: Vec<f64>,
-        /// y coordinates.
-        y: Vec<f64>,
-        /// Group of each point.
-        groups: Option<Vec<f64>>,
-    },
-    /// A histogram: bin edges (one more than counts) and counts.
-    Hist {
-        /// Bin edges, ascending.
-        edges: Vec<f64>,
-        /// Count per bin.
-        counts: Vec<usize>,
-    },
-    /// A matrix as a grid of shades.
-    Heatmap {
-        /// The values.
-        m: Array2<f64>,
-    },
-}
-
-/// The smallest and largest finite values, widened when they are equal.
-pub(crate) fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    if !lo.is_finite() {
-        return (0.0, 1.0);
-    }
-    if lo == hi {
-        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.5 };
-        return (lo - pad, hi + pad);
-    }
-    (lo, hi)
-}
+pub use ticks::Scale;
 
 /// `m` shrunk to at most `rows`×`cols` by averaging blocks of cells (the
 /// finite ones; NaN where a block has none).
 pub(crate) fn downsample(m: &Array2<f64>, rows: usize, cols: usize) -> Array2<f64> {
     let (r_in, c_in) = m.dim();
-    let (r_out, c_out) = (r_in.min(rows), c_in.min(cols));
+    let (r_out, c_out) = (r_in.min(rows.max(1)), c_in.min(cols.max(1)));
+    if r_out == 0 || c_out == 0 {
+        return Array2::zeros((r_out, c_out));
+    }
     Array2::from_shape_fn((r_out, c_out), |(r, c)| {
         let (r0, r1) = (
             r * r_in / r_out,
@@ -85,14 +48,23 @@ pub(crate) fn downsample(m: &Array2<f64>, rows: usize, cols: usize) -> Array2<f6
     })
 }
 
-/// Short axis label: `12.5`, `0.001`, `1.2e+06`.
-pub(crate) fn label(v: f64) -> String {
-    crate::display::format_g(v, 4)
-}
-
-/// A histogram of `data` with `bins` equal bins over its finite range.
-pub fn histogram(data: &[f64], bins: usize) -> Figure {
-    let (lo, hi) = range(data.iter().copied());
+/// A histogram of the finite values of `data` in `bins` equal bins: the
+/// bin edges (one more than the bins) and the counts.
+pub fn histogram(data: &[f64], bins: usize) -> (Vec<f64>, Vec<usize>) {
+    let bins = bins.max(1);
+    let (lo, hi) = data
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    let (lo, hi) = if !lo.is_finite() {
+        (0.0, 1.0)
+    } else if lo == hi || !(hi - lo).is_finite() {
+        (lo - 0.5, lo + 0.5)
+    } else {
+        (lo, hi)
+    };
     let width = (hi - lo) / bins as f64;
     let edges: Vec<f64> = (0..=bins).map(|i| lo + width * i as f64).collect();
     let mut counts = vec![0usize; bins];
@@ -100,27 +72,23 @@ pub fn histogram(data: &[f64], bins: usize) -> Figure {
         let k = (((v - lo) / width) as usize).min(bins - 1);
         counts[k] += 1;
     }
-    Figure::Hist { edges, counts }
+    (edges, counts)
 }
 
-/// `fig` as an SVG document.
-pub fn svg(fig: &Figure) -> String {
-    svg::render(&scene::build(fig))
-}
-
-/// `fig` as a PNG image.
-pub fn png(fig: &Figure) -> Result<Vec<u8>> {
-    png::render(&scene::build(fig)).ok_or_else(|| RuntimeError::Io {
-        path: "<png>".into(),
-        reason: "the PNG encoder failed".into(),
-    })
+/// The figures waiting to be shown, drawn as text (and counted as shown).
+pub fn show_pending(plots: &mut Plots, width: usize, color: bool) -> String {
+    plots
+        .take_to_show()
+        .iter()
+        .map(|f| render_text(f, width, color))
+        .collect()
 }
 
 /// The bytes of `fig` as `path` asks for them: SVG or PNG, by the extension.
 pub fn encode_for(fig: &Figure, path: &str) -> Result<Vec<u8>> {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".svg") {
-        Ok(svg(fig).into_bytes())
+        Ok(svg(fig)?.into_bytes())
     } else if lower.ends_with(".png") {
         png(fig)
     } else {
@@ -133,55 +101,4 @@ pub fn encode_for(fig: &Figure, path: &str) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn figure() -> Figure {
-        Figure::Scatter {
-            x: vec![1.0, 2.0, 3.0, 4.0],
-            y: vec![1.0, 4.0, 9.0, 16.0],
-            groups: Some(vec![0.0, 0.0, 1.0, 1.0]),
-        }
-    }
-
-    #[test]
-    fn svg_holds_every_point_and_the_axes() {
-        let svg = svg::render(&scene::build(&figure()));
-        assert!(svg.starts_with("<svg"));
-        assert!(svg.trim_end().ends_with("</svg>"));
-        // four points and two legend markers
-        assert_eq!(svg.matches("<circle").count(), 6);
-        assert!(svg.contains(">16</text>") && svg.contains(">1</text>"));
-    }
-
-    #[test]
-    fn png_decodes_at_the_canvas_size_with_coloured_points() {
-        let bytes = png::render(&scene::build(&figure())).expect("encodes");
-        let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
-        let mut reader = decoder.read_info().expect("a valid PNG");
-        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-        let info = reader.next_frame(&mut buf).expect("one frame");
-        assert_eq!((info.width, info.height), (640, 480));
-        let colours: std::collections::HashSet<&[u8]> = buf.chunks(3).collect();
-        assert!(
-            colours.contains(&scene::PALETTE[0][..]) && colours.contains(&scene::PALETTE[1][..])
-        );
-    }
-
-    #[test]
-    fn histogram_counts_every_finite_value() {
-        let Figure::Hist { edges, counts } = histogram(&[1.0, 2.0, 2.0, 3.0, f64::NAN, 10.0], 3)
-        else {
-            panic!("a histogram")
-        };
-        assert_eq!(counts, vec![4, 0, 1]);
-        assert_eq!(edges.len(), 4);
-        assert_eq!((edges[0], edges[3]), (1.0, 10.0));
-    }
-
-    #[test]
-    fn save_refuses_unknown_extensions() {
-        assert!(encode_for(&figure(), "plot.jpg").is_err());
-        assert!(encode_for(&figure(), "plot.SVG").is_ok());
-    }
-}
+mod tests;
