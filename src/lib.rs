@@ -36,6 +36,7 @@ mod convert;
 mod error;
 mod interpreter;
 mod native;
+mod presentation;
 mod register;
 mod value;
 
@@ -71,6 +72,7 @@ pub use mla_eval::{
 /// ```
 pub use mla_eval::Limits;
 pub use native::{Args, Context, IntoResult, NativeFunction};
+pub use presentation::Shown;
 /// The `ndarray` version MLA's matrices are made of.
 pub use ndarray;
 pub use value::Value;
