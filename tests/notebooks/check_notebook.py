@@ -68,7 +68,8 @@ def run_notebook():
     check("the text form is the terminal's", shown[2].data["text/plain"].startswith("vecs = 4×4 Matrix"),
           shown[2].data["text/plain"])
     result = outputs_of(project, "execute_result")
-    check("a bare expression is ans", result and result[0].data["text/plain"] == "ans = [150 2]",
+    check("a bare expression is ans",
+          result and result[0].data["text/plain"].split() == ["ans", "=", "1×2", "Matrix", "150", "2"],
           project.outputs)
 
     errors = outputs_of(shape, "error")
@@ -122,7 +123,7 @@ def run_client():
         seen = kc.inspect("(v, w) = eig(C)", 10, reply=True, timeout=20)["content"]
         check("Shift-Tab on eig shows its help",
               seen["found"] and "eig(" in seen["data"]["text/plain"], seen)
-        verdicts = [kc.is_complete(code, reply=True, timeout=20)["content"]["status"]
+        verdicts = [reply(kc, lambda: kc.is_complete(code))["status"]
                     for code in ["x = 1", "for i = 1:3", "x = 1 +* 2"]]
         check("is_complete is the parser's verdict", verdicts == ["complete", "incomplete", "invalid"],
               verdicts)
