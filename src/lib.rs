@@ -72,9 +72,9 @@ pub use mla_eval::{
 /// ```
 pub use mla_eval::Limits;
 pub use native::{Args, Context, IntoResult, NativeFunction};
-pub use presentation::Shown;
 /// The `ndarray` version MLA's matrices are made of.
 pub use ndarray;
+pub use presentation::Shown;
 pub use value::Value;
 
 /// Checks that `code` parses, without running it. An error's

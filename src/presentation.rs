@@ -59,9 +59,10 @@ impl Interpreter {
     /// assert!(html.unwrap().contains("<table"));
     /// ```
     pub fn set_display(&mut self, mut sink: impl FnMut(&Shown) + Send + 'static) {
-        self.inner.set_display(Some(Box::new(move |name, value, width| {
-            sink(&Shown { name, value, width })
-        })));
+        self.inner
+            .set_display(Some(Box::new(move |name, value, width| {
+                sink(&Shown { name, value, width })
+            })));
     }
 
     /// Prints shown results to the output again (undoes [`Interpreter::set_display`]).

@@ -101,6 +101,10 @@ def run_notebook():
           after.outputs)
 
 
+def quiet(_msg):
+    """An output hook that keeps the cells' output off the report."""
+
+
 def reply(kc, send):
     msg_id = send()
     while True:
@@ -115,7 +119,7 @@ def run_client():
         info = kc.kernel_info(reply=True, timeout=20)["content"]
         check("kernel_info names the language and protocol",
               info["language_info"]["name"] == "mla" and info["protocol_version"] == "5.3", info)
-        kc.execute_interactive("weights_1 = 1; weights_2 = 2;", timeout=20)
+        kc.execute_interactive("weights_1 = 1; weights_2 = 2;", timeout=20, output_hook=quiet)
         done = kc.complete("z = weights_", 12, reply=True, timeout=20)["content"]
         check("Tab completes a variable's name",
               {"weights_1", "weights_2"} <= set(done["matches"]) and done["cursor_start"] == 4,
@@ -137,9 +141,9 @@ def run_client():
         kc.session.send(sock, "execute_request", {"nothing": "useful"})
         sock.close()
         time.sleep(0.5)
-        alive = kc.execute_interactive("after_bad = 1", timeout=20)
+        alive = kc.execute_interactive("after_bad = 1", timeout=20, output_hook=quiet)
         check("bad messages are ignored, not fatal", alive["content"]["status"] == "ok", alive)
-        forged_ran = kc.execute_interactive("forged", timeout=20)["content"]
+        forged_ran = kc.execute_interactive("forged", timeout=20, output_hook=quiet)["content"]
         check("a forged message does not run", forged_ran["status"] == "error", forged_ran)
 
         # SIGINT (the "signal" interrupt mode) stops a cell too.
@@ -149,18 +153,18 @@ def run_client():
         stopped = reply(kc, lambda: msg_id)
         check("SIGINT interrupts the running cell",
               stopped["status"] == "error" and stopped["ename"] == "Interrupted", stopped)
-        after = kc.execute_interactive("m = n > 0", timeout=20)
+        after = kc.execute_interactive("m = n > 0", timeout=20, output_hook=quiet)
         check("and the kernel goes on", after["content"]["status"] == "ok", after)
 
-        silent = kc.execute_interactive("quiet = 1", silent=True, timeout=20)["content"]
-        loud = kc.execute_interactive("loud = 2", timeout=20)["content"]
+        silent = kc.execute_interactive("quiet = 1", silent=True, timeout=20, output_hook=quiet)["content"]
+        loud = kc.execute_interactive("loud = 2", timeout=20, output_hook=quiet)["content"]
         check("a silent cell is not counted",
               loud["execution_count"] == silent["execution_count"] + 1,
               (silent, loud))
 
         km.restart_kernel(now=False)
         kc.wait_for_ready(timeout=30)
-        fresh = kc.execute_interactive("m", timeout=20)["content"]
+        fresh = kc.execute_interactive("m", timeout=20, output_hook=quiet)["content"]
         check("a restart gives a fresh workspace", fresh["status"] == "error", fresh)
     finally:
         kc.stop_channels()

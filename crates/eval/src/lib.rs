@@ -35,7 +35,7 @@ pub use complete::{Completion, CompletionKind, KEYWORDS};
 pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, TraceFrame};
 pub use interp::{Interpreter, SharedBuffer};
 pub use limits::{FilePolicy, Limits};
-pub use presentation::DisplaySink;
 pub use mla_runtime::{Value, BUILTINS};
+pub use presentation::DisplaySink;
 pub use source::Source;
 pub use timing::{AllocationMeter, Allocations};

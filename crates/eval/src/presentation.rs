@@ -54,7 +54,9 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         mla.set_display(Some(Box::new(move |name, v, width| {
-            log.lock().unwrap().push((name.to_string(), v.describe(), width));
+            log.lock()
+                .unwrap()
+                .push((name.to_string(), v.describe(), width));
         })));
         mla.run("<t>", "A = ones(2, 3)\nprintf(\"hi\\n\");\nb = 1;\n2 + 2")
             .unwrap();

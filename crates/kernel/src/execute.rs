@@ -5,8 +5,8 @@
 use crate::outputs::Outputs;
 use data_encoding::BASE64;
 use jupyter_protocol::{
-    DisplayData, ErrorOutput, ExecuteReply, ExecuteRequest, ExecutionCount, JupyterMessage,
-    Media, MediaType, ReplyError, ReplyStatus,
+    DisplayData, ErrorOutput, ExecuteReply, ExecuteRequest, ExecutionCount, JupyterMessage, Media,
+    MediaType, ReplyError, ReplyStatus,
 };
 use mla::{ErrorKind, Interpreter};
 
@@ -21,7 +21,11 @@ pub(crate) struct Session {
 impl Session {
     /// Runs the cell `parent` asked for, sending its outputs, and returns
     /// the `execute_reply`.
-    pub(crate) fn execute(&mut self, req: &ExecuteRequest, parent: &JupyterMessage) -> ExecuteReply {
+    pub(crate) fn execute(
+        &mut self,
+        req: &ExecuteRequest,
+        parent: &JupyterMessage,
+    ) -> ExecuteReply {
         // A silent cell is not numbered and not stored (protocol 5.3).
         if req.store_history && !req.silent {
             self.count.increment();
@@ -110,7 +114,10 @@ mod tests {
     use super::*;
     use tokio::sync::mpsc::unbounded_channel;
 
-    fn session() -> (Session, tokio::sync::mpsc::UnboundedReceiver<JupyterMessage>) {
+    fn session() -> (
+        Session,
+        tokio::sync::mpsc::UnboundedReceiver<JupyterMessage>,
+    ) {
         let (tx, rx) = unbounded_channel();
         let outputs = Outputs::new(tx);
         let mut mla = Interpreter::with_output(outputs.writer(crate::outputs::Stream::Stdout));
@@ -131,7 +138,9 @@ mod tests {
         s.execute(&req, &parent)
     }
 
-    fn messages(rx: &mut tokio::sync::mpsc::UnboundedReceiver<JupyterMessage>) -> Vec<serde_json::Value> {
+    fn messages(
+        rx: &mut tokio::sync::mpsc::UnboundedReceiver<JupyterMessage>,
+    ) -> Vec<serde_json::Value> {
         let mut out = Vec::new();
         while let Ok(m) = rx.try_recv() {
             let mut v = serde_json::to_value(&m.content).unwrap();
@@ -148,14 +157,23 @@ mod tests {
         assert!(matches!(reply.status, ReplyStatus::Ok));
         assert_eq!(reply.execution_count.value(), 1);
         let msgs = messages(&mut rx);
-        let types: Vec<&str> = msgs.iter().map(|m| m["msg_type"].as_str().unwrap()).collect();
+        let types: Vec<&str> = msgs
+            .iter()
+            .map(|m| m["msg_type"].as_str().unwrap())
+            .collect();
         assert_eq!(types, ["execute_input", "display_data", "display_data"]);
-        assert!(msgs[1]["data"]["text/html"].as_str().unwrap().contains("2×2 Matrix"));
+        assert!(msgs[1]["data"]["text/html"]
+            .as_str()
+            .unwrap()
+            .contains("2×2 Matrix"));
         let png = BASE64
             .decode(msgs[2]["data"]["image/png"].as_str().unwrap().as_bytes())
             .unwrap();
         assert_eq!(&png[1..4], b"PNG");
-        assert!(msgs[2]["data"]["image/svg+xml"].as_str().unwrap().contains("<svg"));
+        assert!(msgs[2]["data"]["image/svg+xml"]
+            .as_str()
+            .unwrap()
+            .contains("<svg"));
         // A cell that draws nothing shows no figure; its last result is
         // the cell's result.
         let reply = run(&mut s, "x = 2 * 3");

@@ -58,9 +58,11 @@ fn python_prefix() -> Result<PathBuf, String> {
             }
         }
     }
-    Err("--sys-prefix: no Python environment is active and no `python3` answers; \
+    Err(
+        "--sys-prefix: no Python environment is active and no `python3` answers; \
          activate the environment Jupyter runs in, or use --user"
-        .into())
+            .into(),
+    )
 }
 
 /// The contents of `kernel.json` for a kernel started as `command` plus
@@ -90,7 +92,8 @@ pub fn install(target: &InstallTarget, command: &[String]) -> Result<PathBuf, St
 }
 
 fn write_spec(dir: &Path, command: &[String]) -> Result<(), String> {
-    let fail = |what: &str, e: std::io::Error| format!("cannot write {what} in `{}`: {e}", dir.display());
+    let fail =
+        |what: &str, e: std::io::Error| format!("cannot write {what} in `{}`: {e}", dir.display());
     std::fs::create_dir_all(dir).map_err(|e| fail("the kernelspec", e))?;
     std::fs::write(dir.join("kernel.json"), kernel_json(command))
         .map_err(|e| fail("kernel.json", e))?;

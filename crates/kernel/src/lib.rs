@@ -29,12 +29,8 @@ use std::path::Path;
 pub fn run(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read the connection file `{}`: {e}", path.display()))?;
-    let info: jupyter_protocol::ConnectionInfo = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "`{}` is not a Jupyter connection file: {e}",
-            path.display()
-        )
-    })?;
+    let info: jupyter_protocol::ConnectionInfo = serde_json::from_str(&text)
+        .map_err(|e| format!("`{}` is not a Jupyter connection file: {e}", path.display()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

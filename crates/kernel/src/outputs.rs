@@ -206,10 +206,7 @@ mod tests {
         outputs.writer(Stream::Stdout).write_all(b"hi\n").unwrap();
         outputs.show(Media::new(vec![MediaType::Plain("b = 2".into())]));
         outputs.finish(ExecutionCount::new(3));
-        assert_eq!(
-            kinds(&mut rx),
-            ["display_data", "stream", "execute_result"]
-        );
+        assert_eq!(kinds(&mut rx), ["display_data", "stream", "execute_result"]);
         // Between cells nothing is sent; a silent cell sends nothing.
         outputs.print(Stream::Stdout, b"late\n");
         let other: JupyterMessage = KernelInfoRequest {}.into();

@@ -7,8 +7,7 @@
 //! here.
 
 use jupyter_protocol::{
-    CompleteReply, CompleteRequest, InspectReply, InspectRequest, IsCompleteReply, Media,
-    MediaType,
+    CompleteReply, CompleteRequest, InspectReply, InspectRequest, IsCompleteReply, Media, MediaType,
 };
 use mla::Interpreter;
 
@@ -96,7 +95,11 @@ mod tests {
             cursor_pos: code.chars().count(),
         };
         let reply = complete(&mla, &req);
-        assert!(reply.matches.contains(&"weights_a".to_string()), "{:?}", reply.matches);
+        assert!(
+            reply.matches.contains(&"weights_a".to_string()),
+            "{:?}",
+            reply.matches
+        );
         assert!(reply.matches.contains(&"weights_b".to_string()));
         assert_eq!(reply.cursor_end - reply.cursor_start, 3);
         assert_eq!(reply.cursor_start, 13);
@@ -140,7 +143,13 @@ mod tests {
             status("for i = 1:3\n  x = i;"),
             IsCompleteReplyStatus::Incomplete
         ));
-        assert!(matches!(status("x = [1 2"), IsCompleteReplyStatus::Incomplete));
-        assert!(matches!(status("x = 1 +* 2"), IsCompleteReplyStatus::Invalid));
+        assert!(matches!(
+            status("x = [1 2"),
+            IsCompleteReplyStatus::Incomplete
+        ));
+        assert!(matches!(
+            status("x = 1 +* 2"),
+            IsCompleteReplyStatus::Invalid
+        ));
     }
 }

@@ -17,8 +17,8 @@ use jupyter_protocol::{
 use jupyter_zmq_client::{
     create_kernel_control_connection, create_kernel_heartbeat_connection,
     create_kernel_iopub_xpub_connection, create_kernel_shell_connection,
-    create_kernel_stdin_connection, KernelIoPubXPubConnection, RouterSendConnection,
-    RuntimeError, SubscriptionEvent,
+    create_kernel_stdin_connection, KernelIoPubXPubConnection, RouterSendConnection, RuntimeError,
+    SubscriptionEvent,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,7 +56,12 @@ pub(crate) async fn serve(info: ConnectionInfo) -> Result<(), String> {
     let worker = Arc::new(Worker::start(Outputs::new(publish.clone()))?);
     interrupt_on_sigint(worker.clone());
     let (stop, mut stopped) = unbounded_channel::<()>();
-    tokio::spawn(serve_control(control, worker.clone(), publish.clone(), stop.clone()));
+    tokio::spawn(serve_control(
+        control,
+        worker.clone(),
+        publish.clone(),
+        stop.clone(),
+    ));
     let mut shell = Shell {
         out: shell_out,
         worker,
@@ -166,7 +171,10 @@ async fn serve_control(
                 return;
             }
             other => {
-                eprintln!("mla kernel: no answer to `{}` on control", other.message_type());
+                eprintln!(
+                    "mla kernel: no answer to `{}` on control",
+                    other.message_type()
+                );
                 continue;
             }
         };
@@ -204,7 +212,11 @@ impl Shell {
         let _ = self.publish.send(Status::busy().as_child_of(&message));
         let reply = self.reply_to(&message).await;
         if let Some(reply) = reply {
-            if let Err(e) = self.out.send(JupyterMessage::new(reply, Some(&message))).await {
+            if let Err(e) = self
+                .out
+                .send(JupyterMessage::new(reply, Some(&message)))
+                .await
+            {
                 eprintln!("mla kernel: cannot reply on shell: {e}");
             }
         }
@@ -228,15 +240,24 @@ impl Shell {
             }
             JupyterMessageContent::CompleteRequest(req) => {
                 let req = req.clone();
-                worker.ask(move |s| requests::complete(&s.mla, &req)).await?.into()
+                worker
+                    .ask(move |s| requests::complete(&s.mla, &req))
+                    .await?
+                    .into()
             }
             JupyterMessageContent::InspectRequest(req) => {
                 let req = req.clone();
-                worker.ask(move |s| requests::inspect(&mut s.mla, &req)).await?.into()
+                worker
+                    .ask(move |s| requests::inspect(&mut s.mla, &req))
+                    .await?
+                    .into()
             }
             JupyterMessageContent::IsCompleteRequest(req) => {
                 let code = req.code.clone();
-                worker.ask(move |_| requests::is_complete(&code)).await?.into()
+                worker
+                    .ask(move |_| requests::is_complete(&code))
+                    .await?
+                    .into()
             }
             JupyterMessageContent::HistoryRequest(_) => HistoryReply {
                 history: Vec::new(),

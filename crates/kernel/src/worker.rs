@@ -53,7 +53,9 @@ impl Worker {
                     // A bug in a request's handling loses that reply (the
                     // frontend is told by the shell), never the workspace.
                     if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut session))).is_err() {
-                        eprintln!("mla kernel: a request failed inside the kernel (please report this)");
+                        eprintln!(
+                            "mla kernel: a request failed inside the kernel (please report this)"
+                        );
                     }
                 }
             })

@@ -77,7 +77,11 @@ fn notebooks_run_in_the_mla_kernel() {
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&installed.stdout);
-    assert!(installed.status.success(), "{said}{}", String::from_utf8_lossy(&installed.stderr));
+    assert!(
+        installed.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
     assert!(said.contains("share/jupyter/kernels/mla"), "{said}");
 
     let kernelspec = python.with_file_name("jupyter-kernelspec");
@@ -87,7 +91,9 @@ fn notebooks_run_in_the_mla_kernel() {
     let listed = list.output().unwrap();
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(
-        listed.lines().any(|l| l.split_whitespace().next() == Some("mla")),
+        listed
+            .lines()
+            .any(|l| l.split_whitespace().next() == Some("mla")),
         "`jupyter kernelspec list` does not show mla:\n{listed}"
     );
 

@@ -163,7 +163,10 @@ mod tests {
         assert!(html.contains("<code>A</code> = 2×2 Matrix"), "{html}");
         assert_eq!(count(&html, "<td"), 4);
         // The terminal's number format.
-        assert!(html.contains(">-2.5000<") && html.contains(">3.2500<"), "{html}");
+        assert!(
+            html.contains(">-2.5000<") && html.contains(">3.2500<"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -196,7 +199,10 @@ mod tests {
             Value::logical(Array2::from_elem((2, 2), true)),
         ]);
         let html = html_named("r", &pair, 80).unwrap();
-        assert!(html.contains("2-tuple") && html.contains("2×2 Logical"), "{html}");
+        assert!(
+            html.contains("2-tuple") && html.contains("2×2 Logical"),
+            "{html}"
+        );
         assert!(html.contains("<code>[1]</code> = 2"), "{html}");
         assert!(html_named("s", &Value::Str("<b>".into()), 80).is_none());
         let empty = Value::matrix(Array2::zeros((0, 3)));
