@@ -119,6 +119,11 @@ def run_client():
         info = kc.kernel_info(reply=True, timeout=20)["content"]
         check("kernel_info names the language and protocol",
               info["language_info"]["name"] == "mla" and info["protocol_version"] == "5.3", info)
+        beat = kc.connect_hb()
+        beat.send(b"ping")
+        answered = beat.poll(5000)
+        check("the heartbeat answers", answered and beat.recv())
+        beat.close()
         kc.execute_interactive("weights_1 = 1; weights_2 = 2;", timeout=20, output_hook=quiet)
         done = kc.complete("z = weights_", 12, reply=True, timeout=20)["content"]
         check("Tab completes a variable's name",

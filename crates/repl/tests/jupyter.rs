@@ -40,10 +40,13 @@ fn missing_python() {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI needs the Python packages {PACKAGES} for the Jupyter kernel test: {how}");
     }
-    eprintln!(
-        "SKIPPED: the Jupyter kernel test needs the Python packages {PACKAGES}, which were not \
-         found; to run it, {how}"
+    // Straight to the process's standard error: the test harness captures
+    // `eprintln!` of a passing test, and this note must be seen.
+    let note = format!(
+        "\nSKIPPED notebooks_run_in_the_mla_kernel: the Jupyter kernel test needs the Python \
+         packages {PACKAGES}, which were not found; to run it, {how}\n"
     );
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), note.as_bytes());
 }
 
 /// A folder of its own, removed when the test ends (even by a failure).
