@@ -36,6 +36,7 @@ mod convert;
 mod error;
 mod interpreter;
 mod native;
+mod presentation;
 mod register;
 mod value;
 
@@ -73,6 +74,7 @@ pub use mla_eval::Limits;
 pub use native::{Args, Context, IntoResult, NativeFunction};
 /// The `ndarray` version MLA's matrices are made of.
 pub use ndarray;
+pub use presentation::Shown;
 pub use value::Value;
 
 /// One line naming the linear algebra this build runs on: faer (pure

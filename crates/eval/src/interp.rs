@@ -101,6 +101,14 @@ pub struct Interpreter {
     pub(crate) width: usize,
     /// Counts allocations for `@time`, when the host has a counter.
     pub(crate) meter: Option<crate::timing::AllocationMeter>,
+    /// Where shown results go instead of the output (a notebook's rich
+    /// display); see [`Interpreter::set_display`].
+    pub(crate) display_sink: Option<crate::presentation::DisplaySink>,
+    /// Figures drawn so far, so a host can tell a run drew one.
+    pub(crate) figures: u64,
+    /// Plots are drawn as text in the output (the terminal); a host that
+    /// shows the figure as an image turns this off.
+    pub(crate) text_plots: bool,
     entries: usize,
 }
 
@@ -142,6 +150,9 @@ impl Interpreter {
             quiet: false,
             width: mla_runtime::display::DEFAULT_WIDTH,
             meter: None,
+            display_sink: None,
+            figures: 0,
+            text_plots: true,
             entries: 0,
         }
     }
@@ -401,6 +412,9 @@ impl Interpreter {
     }
 
     pub(crate) fn display(&mut self, name: &str, v: &Value) {
+        if let Some(sink) = &mut self.display_sink {
+            return sink(name, v, self.width);
+        }
         let text = mla_runtime::display::display_named(name, v, self.width);
         let _ = self.out.write_all(text.as_bytes());
     }

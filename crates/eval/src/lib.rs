@@ -22,6 +22,7 @@ mod interp;
 mod limits;
 mod literal;
 mod names;
+mod presentation;
 mod progress;
 mod resolve;
 mod resolved;
@@ -37,5 +38,6 @@ pub use error::{render_color, render_plain, ErrorDetails, ErrorKind, EvalError, 
 pub use interp::{Interpreter, SharedBuffer};
 pub use limits::{FilePolicy, Limits};
 pub use mla_runtime::{Value, BUILTINS};
+pub use presentation::DisplaySink;
 pub use source::Source;
 pub use timing::{AllocationMeter, Allocations};

@@ -3,6 +3,7 @@
 mod allocations;
 mod helper;
 mod history;
+mod jupyter;
 mod repl;
 
 use mla::{render_color, render_plain, ErrorKind, Interpreter};
@@ -19,6 +20,9 @@ Usage:
   mla -i FILE.mla     run a script, then the REPL with its variables
   mla -               run a script read from standard input
                       (piped input without `-` runs as a script too)
+  mla jupyter install [--user | --sys-prefix | --prefix DIR]
+                      make MLA a Jupyter kernel (the user's, by default)
+  mla kernel FILE     serve the Jupyter kernel (Jupyter starts it)
   mla --help          show this help
   mla --version       show the version
 
@@ -68,6 +72,8 @@ fn real_main() -> ExitCode {
             ExitCode::SUCCESS
         }
         [flag, code] if flag == "-e" => run_source("<-e>", code),
+        [command, file] if command == "kernel" => jupyter::kernel(file),
+        [command, rest @ ..] if command == "jupyter" && !rest.is_empty() => jupyter::jupyter(rest),
         [flag, path] if flag == "-i" => match std::fs::read_to_string(path) {
             Ok(code) => {
                 let mut mla = Interpreter::new();

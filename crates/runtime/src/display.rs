@@ -217,17 +217,23 @@ fn candidate_columns(cols: usize, width: usize) -> Vec<Option<usize>> {
     kept(cols, most, most / 2)
 }
 
-fn render(
+/// What a grid shows at a width: the kept rows and columns (`None` marks
+/// an elision) and the text of each shown cell (`None` where elided), all
+/// cells padded to `cell_width` characters. The terminal grid and the HTML
+/// table are both drawn from it, so they elide alike.
+pub(crate) struct Layout {
+    pub rows: Vec<Option<usize>>,
+    pub cols: Vec<Option<usize>>,
+    pub cells: Vec<Vec<Option<String>>>,
+    pub cell_width: usize,
+}
+
+pub(crate) fn layout(
     rows: usize,
     cols: usize,
     cell: impl Fn(usize, usize) -> String,
-    kind: &str,
     width: usize,
-) -> String {
-    let mut out = format!("{rows}×{cols} {kind}\n");
-    if rows == 0 || cols == 0 {
-        return out;
-    }
+) -> Layout {
     let rk = kept(rows, MAX_ROWS, EDGE_ROWS);
     let texts = |ck: &[Option<usize>]| -> Vec<Vec<Option<String>>> {
         rk.iter()
@@ -254,6 +260,31 @@ fn render(
     let ck = kept_columns(cols, w, width);
     let cells = texts(&ck);
     let w = cell_width(&cells);
+    Layout {
+        rows: rk,
+        cols: ck,
+        cells,
+        cell_width: w,
+    }
+}
+
+fn render(
+    rows: usize,
+    cols: usize,
+    cell: impl Fn(usize, usize) -> String,
+    kind: &str,
+    width: usize,
+) -> String {
+    let mut out = format!("{rows}×{cols} {kind}\n");
+    if rows == 0 || cols == 0 {
+        return out;
+    }
+    let Layout {
+        rows: rk,
+        cols: ck,
+        cells,
+        cell_width: w,
+    } = layout(rows, cols, cell, width);
     for (ri, row) in rk.iter().zip(&cells) {
         for (ci, c) in ck.iter().zip(row) {
             out.push_str("  ");
@@ -275,8 +306,13 @@ fn render(
 }
 
 fn grid(m: &Array2<f64>, width: usize) -> String {
-    // One format for every element that may be shown, so that the columns
-    // chosen do not change how the others look.
+    let f = matrix_format(m, width);
+    render(m.nrows(), m.ncols(), |i, j| f(m[[i, j]]), "Matrix", width)
+}
+
+/// The one format of every element of `m` that may be shown at `width`,
+/// so that the columns chosen do not change how the others look.
+pub(crate) fn matrix_format(m: &Array2<f64>, width: usize) -> impl Fn(f64) -> String {
     let shown: Vec<f64> = kept(m.nrows(), MAX_ROWS, EDGE_ROWS)
         .into_iter()
         .flatten()
@@ -289,8 +325,7 @@ fn grid(m: &Array2<f64>, width: usize) -> String {
         .map(|(i, j)| m[[i, j]])
         .collect();
     let sample = Array2::from_shape_vec((1, shown.len()), shown).expect("1×n");
-    let f = element_format(&sample);
-    render(m.nrows(), m.ncols(), |i, j| f(m[[i, j]]), "Matrix", width)
+    element_format(&sample)
 }
 
 fn logical_grid(m: &Array2<bool>, width: usize) -> String {

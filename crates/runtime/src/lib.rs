@@ -5,6 +5,7 @@
 pub mod autodiff;
 pub mod builtins;
 pub mod display;
+pub mod display_html;
 pub mod error;
 pub mod files;
 pub mod index;
