@@ -70,33 +70,6 @@ impl Interpreter {
         self.inner.set_display(None);
     }
 
-    /// How many figures were drawn so far: more after a run than before
-    /// means the run drew one, to show with [`Interpreter::figure_png`].
-    ///
-    /// ```
-    /// let mut mla = mla::Interpreter::with_output(mla::SharedBuffer::new());
-    /// let before = mla.figures_drawn();
-    /// mla.run("plot([1 4 9]);").unwrap();
-    /// assert_eq!(mla.figures_drawn(), before + 1);
-    /// ```
-    pub fn figures_drawn(&self) -> u64 {
-        self.inner.figures_drawn()
-    }
-
-    /// Whether plots are also drawn as text in the output (the default, as
-    /// in the terminal). A host that shows figures as images turns it off.
-    ///
-    /// ```
-    /// let out = mla::SharedBuffer::new();
-    /// let mut mla = mla::Interpreter::with_output(out.clone());
-    /// mla.set_text_plots(false);
-    /// mla.run("scatter([1 2], [3 4]);").unwrap();
-    /// assert_eq!(out.take(), "");
-    /// ```
-    pub fn set_text_plots(&mut self, on: bool) {
-        self.inner.set_text_plots(on);
-    }
-
     /// What `help name` prints: a builtin's signature and description, a
     /// constant, a function's doc comment, a variable's kind and shape.
     ///

@@ -230,21 +230,9 @@ impl Interpreter {
         let Some(b) = f.builtin() else {
             return Err(cx.err(ErrorKind::Type, "this function cannot be called here", span));
         };
-        // A plot's text drawing goes nowhere when the host shows figures
-        // as images; `savefig` is the one plot builtin that draws nothing.
-        let draws = b.group == "plots" && b.name != "savefig";
-        let mut sink = std::io::sink();
-        let mut host = BuiltinHost {
-            mute: (draws && !self.text_plots).then_some(&mut sink),
-            me: self,
-            cx,
-            span,
-        };
+        let mut host = BuiltinHost { me: self, cx, span };
         let site = CallSite::new(span.start, span.end);
         let result = builtins::call(b, &mut CallContext::new(&mut host, nout, site), args);
-        if draws && result.is_ok() {
-            self.figures += 1;
-        }
         result.map_err(|e| {
             // An error in user code that the builtin called back comes
             // back whole, with its own place and call chain.
@@ -528,9 +516,6 @@ fn check_results(cx: &Ctx, name: &str, v: Value, nout: usize, span: Span) -> Res
 /// What a builtin sees of the interpreter during one call: the caller's
 /// context travels with it, so nothing is saved in the interpreter.
 struct BuiltinHost<'a, 'c> {
-    /// Takes the output instead of the interpreter's (a plot's text when
-    /// the host shows figures itself).
-    mute: Option<&'a mut std::io::Sink>,
     me: &'a mut Interpreter,
     cx: &'a Ctx<'c>,
     /// Where the builtin was called, for its warnings.
@@ -539,10 +524,7 @@ struct BuiltinHost<'a, 'c> {
 
 impl mla_runtime::Host for BuiltinHost<'_, '_> {
     fn out(&mut self) -> &mut dyn std::io::Write {
-        match &mut self.mute {
-            Some(sink) => *sink,
-            None => &mut self.me.out,
-        }
+        &mut self.me.out
     }
 
     fn rng(&mut self) -> &mut mla_runtime::Rng {

@@ -104,11 +104,6 @@ pub struct Interpreter {
     /// Where shown results go instead of the output (a notebook's rich
     /// display); see [`Interpreter::set_display`].
     pub(crate) display_sink: Option<crate::presentation::DisplaySink>,
-    /// Figures drawn so far, so a host can tell a run drew one.
-    pub(crate) figures: u64,
-    /// Plots are drawn as text in the output (the terminal); a host that
-    /// shows the figure as an image turns this off.
-    pub(crate) text_plots: bool,
     entries: usize,
 }
 
@@ -151,8 +146,6 @@ impl Interpreter {
             width: mla_runtime::display::DEFAULT_WIDTH,
             meter: None,
             display_sink: None,
-            figures: 0,
-            text_plots: true,
             entries: 0,
         }
     }

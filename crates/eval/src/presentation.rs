@@ -1,6 +1,6 @@
 //! What a host that presents results itself (a notebook) needs from the
-//! interpreter: shown results handed over instead of printed, figures
-//! counted and kept out of the text output, and help as text.
+//! interpreter: shown results handed over instead of printed, and help as
+//! text (figures: `Interpreter::figures_shown` and `set_figure_text`).
 
 use crate::error::EvalError;
 use crate::interp::{Interpreter, SharedBuffer};
@@ -15,19 +15,6 @@ impl Interpreter {
     /// print them again). What programs print still goes to the output.
     pub fn set_display(&mut self, sink: Option<DisplaySink>) {
         self.display_sink = sink;
-    }
-
-    /// How many figures (`plot`, `scatter`, `hist`, `heatmap`) were drawn
-    /// so far: a host compares it before and after a run to know whether
-    /// the run drew one.
-    pub fn figures_drawn(&self) -> u64 {
-        self.figures
-    }
-
-    /// Whether plots are drawn as text in the output too (the default, for
-    /// a terminal); a host that shows the figure as an image turns it off.
-    pub fn set_text_plots(&mut self, on: bool) {
-        self.text_plots = on;
     }
 
     /// What `help name` prints, as text: a builtin's signature and
@@ -75,18 +62,18 @@ mod tests {
     fn figures_are_counted_and_their_text_can_be_left_out() {
         let out = SharedBuffer::new();
         let mut mla = Interpreter::with_output(Box::new(out.clone()));
-        assert_eq!(mla.figures_drawn(), 0);
+        assert_eq!(mla.figures_shown(), 0);
         mla.run("<t>", "plot([1 2 3]);").unwrap();
-        assert_eq!(mla.figures_drawn(), 1);
+        assert_eq!(mla.figures_shown(), 1);
         assert!(!out.take().is_empty(), "the terminal draws the plot");
-        mla.set_text_plots(false);
+        mla.set_figure_text(false);
         mla.run("<t>", "hist([1 2 2 3]); x = 1;").unwrap();
-        assert_eq!(mla.figures_drawn(), 2);
+        assert_eq!(mla.figures_shown(), 2);
         assert_eq!(out.take(), "");
         assert!(mla.figure_svg().is_some());
         // A failed plot draws nothing.
         assert!(mla.run("<t>", "plot(ones(2, 2), ones(3, 1))").is_err());
-        assert_eq!(mla.figures_drawn(), 2);
+        assert_eq!(mla.figures_shown(), 2);
     }
 
     #[test]

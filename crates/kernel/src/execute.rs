@@ -41,10 +41,10 @@ impl Session {
                 .into(),
             );
         }
-        let figures = self.mla.figures_drawn();
+        let figures = self.mla.figures_shown();
         let result = self.mla.run_named(&format!("<cell {count}>"), &req.code);
         // What the cell printed and showed comes before its figure.
-        if self.mla.figures_drawn() > figures {
+        if self.mla.figures_shown() > figures {
             if let Some(media) = figure_media(&self.mla) {
                 self.outputs.send_now(DisplayData::new(media).into());
             }
@@ -121,7 +121,7 @@ mod tests {
         let (tx, rx) = unbounded_channel();
         let outputs = Outputs::new(tx);
         let mut mla = Interpreter::with_output(outputs.writer(crate::outputs::Stream::Stdout));
-        mla.set_text_plots(false);
+        mla.set_figure_text(false);
         let shows = outputs.clone();
         mla.set_display(move |s: &mla::Shown| shows.show(crate::outputs::shown_media(s)));
         let session = Session {

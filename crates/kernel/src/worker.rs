@@ -35,7 +35,7 @@ impl Worker {
         mla.set_warning_output(outputs.writer(Stream::Stderr));
         mla.set_width(WIDTH);
         // Figures show as images under the cell, not as text.
-        mla.set_text_plots(false);
+        mla.set_figure_text(false);
         let shows = outputs.clone();
         mla.set_display(move |shown: &mla::Shown| shows.show(shown_media(shown)));
         let interrupt = mla.interrupt_handle();
