@@ -100,7 +100,7 @@ fn singular_values_and_vectors_agree() {
         let (uf, s1, vf) = linalg::svd_thin_in::<Faer>(&a).unwrap();
         let (ul, s2, vl) = linalg::svd_thin_in::<Lapack>(&a).unwrap();
         assert!(rel_vec(&s1, &s2) < 1e-13, "{name}: values with vectors");
-        for (u, s, vt) in [(&ul, &s2, &vl)] {
+        for (u, s, vt) in [(&uf, &s1, &vf), (&ul, &s2, &vl)] {
             let back = u
                 .dot(&Array2::from_diag(&ndarray::Array1::from(s.clone())))
                 .dot(vt);
