@@ -451,20 +451,14 @@ pub fn pinv_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     let (m, n) = a.dim();
     let (u, s, vt) = svd_thin_in::<B>(a)?;
     let tol = m.max(n) as f64 * f64::EPSILON * s.first().copied().unwrap_or(0.0);
-    let mut out = Array2::zeros((n, m));
-    for (k, &sk) in s.iter().enumerate() {
-        crate::interrupt::check()?;
-        if sk <= tol {
-            break;
-        }
-        for i in 0..n {
-            let vik = vt[[k, i]] / sk;
-            for j in 0..m {
-                out[[i, j]] += vik * u[[j, k]];
-            }
-        }
+    let kept = s.iter().take_while(|&&sk| sk > tol).count();
+    // V_r diag(1/s_r) U_r' as one product: a scalar loop over the factors
+    // made pinv of 1000×500 4× NumPy (bench/backends.py).
+    let mut scaled = vt.slice(ndarray::s![..kept, ..]).to_owned();
+    for (mut row, sk) in scaled.rows_mut().into_iter().zip(&s) {
+        row.mapv_inplace(|x| x / sk);
     }
-    Ok(out)
+    matmul_in::<B>(scaled.t(), u.slice(ndarray::s![.., ..kept]).t())
 }
 
 /// The numerical rank: singular values above `max(m, n) * eps * s_max`.
