@@ -563,13 +563,7 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         args: Vec<Value>,
         site: CallSite,
     ) -> mla_runtime::Result<Value> {
-        let span = Span {
-            start: site.start(),
-            end: site.end(),
-        };
-        self.me
-            .call_value(self.cx, f, args, 1, span)
-            .map_err(RuntimeError::callback)
+        self.call_function_n(f, args, 1, site)
     }
 
     fn call_function_n(
