@@ -107,6 +107,18 @@ pub struct Interpreter {
     entries: usize,
 }
 
+/// The builtins every interpreter starts with: the table, and the tall
+/// matrices' when built with the `tall` feature.
+fn standard_registry() -> Registry {
+    #[allow(unused_mut)]
+    let mut registry = Registry::standard();
+    // Their names are not in the table (a test calls each), so adding them
+    // cannot clash.
+    #[cfg(feature = "tall")]
+    let _ = mla_tall::register(&mut registry);
+    registry
+}
+
 impl Default for Interpreter {
     fn default() -> Self {
         Interpreter::new()
@@ -123,7 +135,7 @@ impl Interpreter {
     pub fn with_output(out: Box<dyn Write + Send>) -> Self {
         Interpreter {
             ws: Workspace::default(),
-            registry: Registry::standard(),
+            registry: standard_registry(),
             stack: Vec::new(),
             depth: 0,
             rng: Rng::default(),

@@ -86,6 +86,7 @@ pub fn inline(v: &Value) -> String {
         },
         Value::Traced(t) => inline(&Value::matrix(t.value.clone())),
         Value::Optimizer(o) => o.to_string(),
+        Value::External(x) => x.describe(),
         Value::Tuple(items) => {
             let parts: Vec<String> = items
                 .iter()
@@ -106,6 +107,7 @@ pub fn display_named(name: &str, v: &Value, width: usize) -> String {
         Value::Str(s) => format!("{name} = {s:?}\n"),
         Value::Matrix(m) => format!("{name} = {}", grid(m, width)),
         Value::Logical(m) => format!("{name} = {}", logical_grid(m, width)),
+        Value::External(x) => format!("{name} = {}\n", x.display()),
         Value::Tuple(items)
             if items
                 .iter()

@@ -126,6 +126,9 @@ fn tuple_item(items: &[Value], k: &IndexArg) -> Result<Value> {
 
 /// `x[rows, cols]`.
 pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
+    if let Value::External(e) = x {
+        return e.index(&[r.clone(), c.clone()]);
+    }
     if let Value::Traced(_) = x {
         return crate::autodiff::index2(x, r, c);
     }
@@ -160,6 +163,9 @@ fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
 
 /// `x[k]`: linear (column-major) indexing.
 pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+    if let Value::External(e) = x {
+        return e.index(std::slice::from_ref(k));
+    }
     if let Value::Traced(_) = x {
         return crate::autodiff::index1(x, k);
     }

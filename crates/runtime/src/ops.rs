@@ -3,6 +3,7 @@
 
 use crate::autodiff;
 use crate::error::{Result, RuntimeError, Shape};
+use crate::external::UnaryOp;
 use crate::interrupt;
 use crate::linalg;
 use crate::operator::Op;
@@ -54,6 +55,11 @@ pub(crate) fn zip_with<T: Clone + Default>(
 /// Applies an infix operator to two values; `warnings` collects what a
 /// nearly singular solve or power says beside its result.
 pub fn binary(op: Op, a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
+    if let Some(x) = crate::external::first(std::slice::from_ref(a))
+        .or_else(|| crate::external::first(std::slice::from_ref(b)))
+    {
+        return x.binary(op, a, b);
+    }
     match op {
         Op::Add => add(a, b),
         Op::Sub => elementwise(op, a, b, |x, y| x - y),
@@ -388,6 +394,7 @@ pub fn power(a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> 
 /// `-a`.
 pub fn neg(a: &Value) -> Result<Value> {
     match a {
+        Value::External(x) => x.unary(UnaryOp::Neg),
         Value::Traced(_) => autodiff::unary(autodiff::UnaryOp::Neg, a),
         Value::Num(x) => Ok(Value::Num(-x)),
         Value::Matrix(m) => Ok(Value::matrix(m.mapv(|x| -x))),
@@ -399,6 +406,9 @@ pub fn neg(a: &Value) -> Result<Value> {
 
 /// `!a`: logical negation (true where `a` is zero).
 pub fn not(a: &Value) -> Result<Value> {
+    if let Value::External(x) = a {
+        return x.unary(UnaryOp::Not);
+    }
     let a = &autodiff::strip(a);
     match numeric("!", a)? {
         Value::Bool(b) => Ok(Value::Bool(!b)),
@@ -411,6 +421,7 @@ pub fn not(a: &Value) -> Result<Value> {
 /// `a'`: transpose (shares nothing).
 pub fn transpose(a: &Value) -> Result<Value> {
     match a {
+        Value::External(x) => x.unary(UnaryOp::Transpose),
         Value::Traced(_) => autodiff::unary(autodiff::UnaryOp::Transpose, a),
         // The transposed view of a contiguous matrix is contiguous in the
         // other order: copied as one block (a memcpy), not element by

@@ -69,6 +69,9 @@ pub enum Value {
     Traced(Arc<crate::autodiff::Traced>),
     /// An optimizer's settings and state (`adam(0.01)`, advanced by `step`).
     Optimizer(Arc<crate::optim::Optimizer>),
+    /// An object of an extension crate (a tall matrix, say), known to the
+    /// runtime only through [`External`](crate::external::External).
+    External(Arc<dyn crate::external::External>),
 }
 
 /// A callable value.
@@ -207,6 +210,7 @@ impl Value {
             Value::Func(_) => "function",
             Value::Tuple(_) => "tuple",
             Value::Optimizer(_) => "optimizer",
+            Value::External(x) => x.kind(),
             Value::Traced(t) if t.value.dim() == (1, 1) => "number",
             Value::Traced(_) => "matrix",
         }
@@ -223,6 +227,7 @@ impl Value {
             Value::Func(f) => format!("the function `{}`", f.name()),
             Value::Tuple(t) => format!("a tuple of {} values", t.len()),
             Value::Optimizer(o) => format!("an optimizer (`{}`)", o.name()),
+            Value::External(x) => x.describe(),
             Value::Traced(t) if t.value.dim() == (1, 1) => "a number".into(),
             Value::Traced(t) => format!("a {} matrix", shape_str(t.value.dim())),
         }

@@ -141,6 +141,8 @@ fn bytes(v: &Value) -> usize {
         Value::Traced(t) => 8 * t.value.len(),
         Value::Func(_) => 0,
         Value::Optimizer(o) => o.state_bytes(),
+        // Its data lives outside (in files, for a tall matrix).
+        Value::External(_) => 0,
     }
 }
 

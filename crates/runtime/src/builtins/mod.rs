@@ -184,6 +184,11 @@ pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Val
             has: b.outputs,
         });
     }
+    if let Some(x) = crate::external::first(args) {
+        if let Some(result) = x.call(cx, b.name, args) {
+            return result;
+        }
+    }
     if crate::autodiff::any_traced(args) {
         return call_traced(b, cx, args);
     }

@@ -1,0 +1,86 @@
+//! Values that live outside the runtime: an extension crate (the tall
+//! matrices of `mla-tall`, say) hands the runtime an object it knows only
+//! through this trait. Operators, indexing and builtin calls that meet one
+//! ask it first, so the extension gives `+`, `'`, `T[:, j]` or `sum(T)` its
+//! own meaning without the runtime depending on it.
+
+use crate::builtins::CallContext;
+use crate::error::{Result, RuntimeError};
+use crate::index::IndexArg;
+use crate::operator::Op;
+use crate::value::Value;
+use std::any::Any;
+use std::fmt;
+
+/// A prefix operator an external value may answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-x`
+    Neg,
+    /// `!x`
+    Not,
+    /// `x'`
+    Transpose,
+}
+
+impl UnaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnaryOp::Neg => "-",
+            UnaryOp::Not => "!",
+            UnaryOp::Transpose => "'",
+        }
+    }
+}
+
+/// An object from an extension crate, held by [`Value::External`].
+pub trait External: Send + Sync + fmt::Debug {
+    /// The kind name shown by `typeof` and in errors, e.g. `"tall"`.
+    fn kind(&self) -> &'static str;
+    /// Kind and shape for error messages, e.g. `a tall ?×20 matrix`.
+    fn describe(&self) -> String;
+    /// What the REPL shows for it (may span several lines, ends without a
+    /// newline).
+    fn display(&self) -> String;
+    /// `a op b` where `a` or `b` is this object (the other may be any value).
+    fn binary(&self, op: Op, a: &Value, b: &Value) -> Result<Value> {
+        Err(unsupported(&format!("`{op}`"), a, b))
+    }
+    /// A prefix operator on this object.
+    fn unary(&self, op: UnaryOp) -> Result<Value> {
+        Err(RuntimeError::ty(
+            format!("a number or matrix for `{}`", op.symbol()),
+            self.describe(),
+        ))
+    }
+    /// `x[i, j]` (two arguments) or `x[k]` (one).
+    fn index(&self, args: &[IndexArg]) -> Result<Value> {
+        let _ = args;
+        Err(RuntimeError::ty("a matrix to index", self.describe()))
+    }
+    /// The builtin `name` called with `args`, one of which is this object:
+    /// `Some` answers the call, `None` lets the builtin itself run (and
+    /// refuse the object if it cannot take it).
+    fn call(&self, cx: &mut CallContext<'_>, name: &str, args: &[Value]) -> Option<Result<Value>> {
+        let _ = (cx, name, args);
+        None
+    }
+    /// For the extension to recover its concrete type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// The first external object among `args`.
+pub fn first(args: &[Value]) -> Option<&dyn External> {
+    args.iter().find_map(|v| match v {
+        Value::External(x) => Some(&**x),
+        _ => None,
+    })
+}
+
+fn unsupported(op: &str, a: &Value, b: &Value) -> RuntimeError {
+    RuntimeError::ty(
+        format!("operands that {op} can combine"),
+        format!("{} and {}", a.describe(), b.describe()),
+    )
+}

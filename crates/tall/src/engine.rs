@@ -1,0 +1,162 @@
+//! Where tall plans run: a DataFusion `SessionContext` on this machine
+//! (streaming files with bounded memory on all cores), or one connected to
+//! a Ballista scheduler. One engine per process, chosen by `tall_engine`
+//! or the `MLA_TALL_ENGINE` environment variable.
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use mla_runtime::{Result, RuntimeError};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+/// The environment variable that picks the engine when a script does not:
+/// `local` or `ballista://host:port`.
+pub const ENGINE_VAR: &str = "MLA_TALL_ENGINE";
+
+/// The memory DataFusion's operators may hold on the local engine, unless
+/// `MLA_TALL_MEMORY` (in MiB) says otherwise. Aggregates without groups
+/// (every reduction here) hold a few numbers per partition, so this bounds
+/// buffering, not results.
+const DEFAULT_MEMORY_MIB: usize = 1024;
+
+/// A running engine: its context and the async runtime that drives it.
+pub struct Engine {
+    /// What `tall_engine()` reports: `local` or the scheduler's address.
+    pub name: String,
+    ctx: SessionContext,
+    /// The context every in-memory tall runs on: a Ballista cluster cannot
+    /// read this process's memory.
+    local: SessionContext,
+    /// One partition on this machine: rows come back in file order
+    /// (`head`, `gather(T)`); a multi-partition plan would interleave them.
+    ordered: SessionContext,
+    runtime: tokio::runtime::Runtime,
+}
+
+static CURRENT: Mutex<Option<Arc<Engine>>> = Mutex::new(None);
+
+/// The engine in use, started on first use (from [`ENGINE_VAR`], local if
+/// unset).
+pub fn current() -> Result<Arc<Engine>> {
+    let mut slot = CURRENT.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(e) = &*slot {
+        return Ok(e.clone());
+    }
+    let spec = std::env::var(ENGINE_VAR).unwrap_or_else(|_| "local".into());
+    let engine = Arc::new(Engine::start(&spec)?);
+    *slot = Some(engine.clone());
+    Ok(engine)
+}
+
+/// Switches to the engine `spec` names (`local` or `ballista://host:port`).
+pub fn select(spec: &str) -> Result<Arc<Engine>> {
+    let engine = Arc::new(Engine::start(spec)?);
+    *CURRENT.lock().unwrap_or_else(|p| p.into_inner()) = Some(engine.clone());
+    Ok(engine)
+}
+
+fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
+    let cores = partitions.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let mut config = SessionConfig::new()
+        .with_target_partitions(cores)
+        .with_batch_size(8192);
+    // Row order matters when rows come back (`head`, `gather(T)`): scans
+    // split files into ordered byte ranges, and no round-robin shuffle
+    // reorders them. Aggregates still run one partition per core.
+    config.options_mut().optimizer.enable_round_robin_repartition = false;
+    let mib = std::env::var("MLA_TALL_MEMORY")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(DEFAULT_MEMORY_MIB);
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_limit(mib << 20, 1.0)
+        .build_arc()
+        .map_err(engine_err)?;
+    Ok(SessionContext::new_with_config_rt(config, runtime))
+}
+
+impl Engine {
+    fn start(spec: &str) -> Result<Engine> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("mla-tall")
+            .build()
+            .map_err(|e| RuntimeError::Domain(format!("cannot start the tall engine: {e}")))?;
+        let local = local_context(None)?;
+        let ordered = local_context(Some(1))?;
+        let (name, ctx) = match spec.trim() {
+            "" | "local" => ("local".to_string(), local.clone()),
+            s if s.starts_with("ballista://") => {
+                let ctx = remote(&runtime, &s["ballista://".len()..])?;
+                (s.to_string(), ctx)
+            }
+            other => {
+                return Err(RuntimeError::Domain(format!(
+                    "unknown tall engine {other:?}: use \"local\" or \"ballista://host:port\""
+                )))
+            }
+        };
+        Ok(Engine {
+            name,
+            ctx,
+            local,
+            ordered,
+            runtime,
+        })
+    }
+
+    /// The context a plan over files runs on.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// The context of in-memory talls (always this machine).
+    pub fn local_context(&self) -> &SessionContext {
+        &self.local
+    }
+
+    /// The one-partition local context that keeps rows in order.
+    pub fn ordered_context(&self) -> &SessionContext {
+        &self.ordered
+    }
+
+    /// Runs a future to completion. On a thread of its own, so that a host
+    /// already inside an async runtime (the Jupyter kernel) can call it.
+    pub fn block_on<T: Send>(
+        &self,
+        fut: impl Future<Output = std::result::Result<T, DataFusionError>> + Send,
+    ) -> Result<T> {
+        std::thread::scope(|s| {
+            s.spawn(|| self.runtime.block_on(fut))
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(DataFusionError::Execution(
+                        "the tall engine's thread panicked".into(),
+                    ))
+                })
+        })
+        .map_err(engine_err)
+    }
+}
+
+#[cfg(feature = "ballista")]
+fn remote(runtime: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
+    use ballista::prelude::SessionContextExt;
+    let url = format!("df://{address}");
+    runtime
+        .block_on(SessionContext::remote(&url))
+        .map_err(|e| RuntimeError::Domain(format!("cannot reach the Ballista scheduler at {address}: {e}")))
+}
+
+#[cfg(not(feature = "ballista"))]
+fn remote(_: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
+    Err(RuntimeError::Domain(format!(
+        "this build of MLA has no Ballista client (build with the `tall-ballista` feature) to reach {address}"
+    )))
+}
+
+/// A DataFusion error as an MLA one.
+pub fn engine_err(e: DataFusionError) -> RuntimeError {
+    RuntimeError::Domain(format!("tall engine: {e}"))
+}
