@@ -10,7 +10,7 @@ DIR already holds it. Each job runs in its own process, timed inside it;
 peak memory is the process's maximum resident set (ru_maxrss of the child).
 Build MLA with the feature first:
     cargo build --release -p mla-repl --features tall
-    cargo build --release -p mla-tall --example gen_data
+    cargo build --release --features tall --example tall_gen_data
 """
 
 import argparse
@@ -80,7 +80,7 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--dir", default="/tmp/mla-tall-bench")
     ap.add_argument("--mla", default=os.path.join(ROOT, "target/release/mla"))
-    ap.add_argument("--gen", default=os.path.join(ROOT, "target/release/examples/gen_data"))
+    ap.add_argument("--gen", default=os.path.join(ROOT, "target/release/examples/tall_gen_data"))
     args = ap.parse_args()
     if not os.path.exists(os.path.join(args.dir, "data.npy")):
         subprocess.run([args.gen, args.dir, str(args.rows), "8", "npy"], check=True)

@@ -60,8 +60,10 @@ fn relative_error(a: &Array2<f64>, b: &Array2<f64>) -> f64 {
 
 /// `expr` with `A` a tall (gathered) and with `A` the matrix agree.
 fn agree(mla: &mut Interpreter, source: &str, expr: &str) {
-    mla.run(&format!("A = {source}; got = gather({expr}); A = X; want = {expr};"))
-        .unwrap_or_else(|e| panic!("{expr} on {source}: {}", e.render()));
+    mla.run(&format!(
+        "A = {source}; got = gather({expr}); A = X; want = {expr};"
+    ))
+    .unwrap_or_else(|e| panic!("{expr} on {source}: {}", e.render()));
     let got: Array2<f64> = mla.get("got").unwrap();
     let want: Array2<f64> = mla.get("want").unwrap();
     let err = relative_error(&got, &want);
@@ -183,9 +185,12 @@ fn talls_display_their_plan_not_their_values() {
     mla.run("T = tall(X)\nG = T' * T\nm = mean(T); gather(m); m\ntypeof(T)")
         .unwrap();
     let text = out.take();
-    assert!(text.contains("T = tall ?×4 matrix"), "{text}");
+    assert!(text.contains("T = tall 2000×4 matrix"), "{text}");
     assert!(text.contains("  source: in-memory matrix"), "{text}");
-    assert!(text.contains("G = tall result 4×4, not yet computed"), "{text}");
+    assert!(
+        text.contains("G = tall result 4×4, not yet computed"),
+        "{text}"
+    );
     assert!(text.contains("m = tall result 1×4, computed:"), "{text}");
     assert!(text.contains("\"tall\""), "{text}");
 }
@@ -221,4 +226,65 @@ fn misuse_says_what_went_wrong() {
             }
         }
     }
+}
+
+/// Runs `examples/tall/<name>.mla` on a small synthetic data set, then
+/// `check` (in-memory answers from the same rows) in the same workspace.
+fn run_example(name: &str, check: &str, errors: &[&str]) {
+    let d = dir(&format!("example-{name}"));
+    mla_tall::write::synthetic(d.to_str().unwrap(), 20_000, 3, 11, false).expect("data written");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("examples/tall/{name}.mla"));
+    let example = std::fs::read_to_string(path).unwrap();
+    let script = example.replace(
+        "/tmp/mla-tall/*.parquet",
+        &format!("{}/*.parquet", d.display()),
+    );
+    assert_ne!(script, example, "{name} names its data path");
+    let mut mla = Interpreter::with_output(std::io::sink());
+    mla.run(&script)
+        .unwrap_or_else(|e| panic!("{name}: {}", e.render()));
+    mla.run(check)
+        .unwrap_or_else(|e| panic!("{name} check: {}", e.render()));
+    for e in errors {
+        let err: f64 = mla.get(e).unwrap();
+        assert!(err < 1e-10, "{name}: {e} = {err:e}");
+    }
+}
+
+#[test]
+fn pca_example_matches_in_memory_pca() {
+    run_example(
+        "pca",
+        "Xm = gather(X); C2 = cov(Xm); e = norm(C - C2) / norm(C2);
+         (v2, V2) = eig(C2); ev = norm(vals - v2) / norm(v2);
+         Z2 = (Xm[1:3, :] - mean(Xm)) * vecs[:, 1:3]; ez = norm(z1 - Z2) / norm(Z2);",
+        &["e", "ev", "ez"],
+    );
+}
+
+#[test]
+fn least_squares_example_matches_the_in_memory_solution() {
+    run_example(
+        "least_squares",
+        "Xm = gather(X); tm = gather(t); w2 = Xm \\ tm; e = norm(w - w2) / norm(w2);
+         r2 = sqrt(sum((Xm * w2 - tm) .^ 2) / rows(Xm)); er = abs(rmse - r2) / r2;",
+        &["e", "er"],
+    );
+}
+
+#[test]
+fn logistic_example_matches_in_memory_gradient_descent() {
+    run_example(
+        "logistic",
+        "Xm = gather(X); ym = gather(y); Xsm = (Xm - mean(Xm)) ./ std(Xm);
+         w2 = zeros(20, 1); b2 = 0;
+         for epoch = 1:10
+             p2 = sigmoid(Xsm * w2 + b2);
+             w2 = w2 - lr * Xsm' * (p2 - ym) / n;
+             b2 = b2 - lr * sum(p2 - ym) / n;
+         end
+         e = norm([w; b] - [w2; b2]) / norm([w2; b2]);
+         ea = abs(acc - mean((sigmoid(Xsm * w2 + b2) > 0.5) == ym));",
+        &["e", "ea"],
+    );
 }

@@ -90,7 +90,7 @@ fn tall(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             Source::files(&engine, path).map_err(|e| e.at_arg(0))?
         }
         Value::Num(_) | Value::Matrix(_) | Value::Bool(_) | Value::Logical(_) => {
-            Source::memory(&v.to_matrix()?)?
+            Source::memory(&*v.to_matrix()?)?
         }
         other => {
             return Err(RuntimeError::ty(
@@ -160,8 +160,9 @@ fn head(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 
 fn tall_engine(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let engine = match args.first() {
-        Some(spec) => engine::select(spec.to_str().map_err(|e| e.at_arg(0))?)
-            .map_err(|e| e.at_arg(0))?,
+        Some(spec) => {
+            engine::select(spec.to_str().map_err(|e| e.at_arg(0))?).map_err(|e| e.at_arg(0))?
+        }
         None => engine::current()?,
     };
     Ok(Value::str(engine.name.as_str()))

@@ -57,14 +57,18 @@ pub fn select(spec: &str) -> Result<Arc<Engine>> {
 }
 
 fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
-    let cores = partitions.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let cores =
+        partitions.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let mut config = SessionConfig::new()
         .with_target_partitions(cores)
         .with_batch_size(8192);
     // Row order matters when rows come back (`head`, `gather(T)`): scans
     // split files into ordered byte ranges, and no round-robin shuffle
     // reorders them. Aggregates still run one partition per core.
-    config.options_mut().optimizer.enable_round_robin_repartition = false;
+    config
+        .options_mut()
+        .optimizer
+        .enable_round_robin_repartition = false;
     let mib = std::env::var("MLA_TALL_MEMORY")
         .ok()
         .and_then(|s| s.parse::<usize>().ok())
@@ -140,19 +144,13 @@ impl Engine {
     }
 }
 
-#[cfg(feature = "ballista")]
-fn remote(runtime: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
-    use ballista::prelude::SessionContextExt;
-    let url = format!("df://{address}");
-    runtime
-        .block_on(SessionContext::remote(&url))
-        .map_err(|e| RuntimeError::Domain(format!("cannot reach the Ballista scheduler at {address}: {e}")))
-}
-
-#[cfg(not(feature = "ballista"))]
+/// A context on a Ballista cluster. Not built yet: the Ballista client
+/// (`ballista::prelude::SessionContextExt::remote`) needs DataFusion with
+/// its default features and tonic, a second build of the whole DataFusion
+/// stack (see docs/tall.md), so this build refuses the address.
 fn remote(_: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
     Err(RuntimeError::Domain(format!(
-        "this build of MLA has no Ballista client (build with the `tall-ballista` feature) to reach {address}"
+        "this build of MLA has no Ballista client yet, so it cannot reach {address}; tall plans run on the local engine (docs/tall.md)"
     )))
 }
 

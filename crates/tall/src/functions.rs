@@ -102,7 +102,11 @@ fn on_tall(
         "ceil" => map(math::ceil),
         "sign" => map(math::signum),
         "sigmoid" => map(sigmoid),
-        "relu" => map(|x| when(x.clone().gt(lit(0.0)), x).otherwise(lit(0.0)).unwrap_or_else(|_| lit(f64::NAN))),
+        "relu" => map(|x| {
+            when(x.clone().gt(lit(0.0)), x)
+                .otherwise(lit(0.0))
+                .unwrap_or_else(|_| lit(f64::NAN))
+        }),
         "size" => Some(size(t, rest)),
         "rows" if rest.is_empty() => Some(run::rows(t).map(|n| Value::Num(n as f64))),
         "cols" if rest.is_empty() => Some(Ok(Value::Num(t.ncols() as f64))),
@@ -208,10 +212,10 @@ fn spread(t: &Tall, rest: &[Value], std: bool) -> Result<Value> {
     }
     if let Some(d) = rest.get(1) {
         if d.as_scalar() != Some(1.0) {
-            return Err(
-                RuntimeError::Domain(format!("{name} of a tall runs along rows (dimension 1)"))
-                    .at_arg(2),
-            );
+            return Err(RuntimeError::Domain(format!(
+                "{name} of a tall runs along rows (dimension 1)"
+            ))
+            .at_arg(2));
         }
     }
     let f: fn(Expr) -> Expr = match (std, w == 1.0) {
@@ -222,8 +226,5 @@ fn spread(t: &Tall, rest: &[Value], std: bool) -> Result<Value> {
     };
     let exprs = t.cols.iter().map(|c| f(c.clone())).collect();
     let text = format!("{name}({})", t.recipe);
-    Ok(
-        TallValue::Deferred(Deferred::new(t, exprs, (1, t.ncols()), Empty::NaN, text))
-            .into_value(),
-    )
+    Ok(TallValue::Deferred(Deferred::new(t, exprs, (1, t.ncols()), Empty::NaN, text)).into_value())
 }

@@ -254,7 +254,11 @@ pub fn index(t: &Tall, args: &[IndexArg]) -> Result<TallValue> {
     if let IndexArg::Val(c) = cols {
         let keep = column_positions(c, t.ncols())?;
         out.cols = keep.iter().map(|&j| t.cols[j].clone()).collect();
-        out.recipe = recipe(format!("{}[:, {}]", t.recipe, mla_runtime::display::inline(c)));
+        out.recipe = recipe(format!(
+            "{}[:, {}]",
+            t.recipe,
+            mla_runtime::display::inline(c)
+        ));
     }
     if let IndexArg::Val(m) = rows {
         let mask = match as_tall(m) {

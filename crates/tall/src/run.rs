@@ -9,6 +9,7 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::functions_aggregate::expr_fn::count;
 use datafusion::prelude::{lit, Expr};
+use futures::StreamExt;
 use mla_runtime::value::check_alloc;
 use mla_runtime::{Result, RuntimeError, Value};
 use ndarray::Array2;
@@ -155,17 +156,28 @@ pub fn collect(tall: &Tall, limit: Option<usize>) -> Result<Array2<f64>> {
         if let Some(m) = mask {
             frame = frame.filter(m)?;
         }
-        let mut frame = frame.select(cols)?;
-        if let Some(k) = limit {
-            frame = frame.limit(0, Some(k))?;
+        // One partition, read as a stream and stopped after `limit` rows:
+        // DataFusion's own limit may read files out of order.
+        let mut stream = frame.select(cols)?.execute_stream().await?;
+        let mut batches = Vec::new();
+        let mut have = 0;
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            have += batch.num_rows();
+            batches.push(batch);
+            if limit.is_some_and(|k| have >= k) {
+                break;
+            }
         }
-        frame.collect_partitioned().await
+        Ok(vec![batches])
     })?;
     let n: usize = parts.iter().flatten().map(|b| b.num_rows()).sum();
+    let n = limit.map_or(n, |k| n.min(k));
     check_alloc(n, p)?;
     let mut out = Array2::zeros((n, p));
     let mut at = 0;
     for batch in parts.iter().flatten() {
+        let take = batch.num_rows().min(n - at);
         for j in 0..p {
             let col = cast(batch.column(j), &DataType::Float64)
                 .map_err(|e| RuntimeError::Domain(format!("tall engine: {e}")))?;
@@ -173,11 +185,15 @@ pub fn collect(tall: &Tall, limit: Option<usize>) -> Result<Array2<f64>> {
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(|| RuntimeError::Domain("tall engine: not a number column".into()))?;
-            for i in 0..batch.num_rows() {
-                out[[at + i, j]] = if col.is_null(i) { f64::NAN } else { col.value(i) };
+            for i in 0..take {
+                out[[at + i, j]] = if col.is_null(i) {
+                    f64::NAN
+                } else {
+                    col.value(i)
+                };
             }
         }
-        at += batch.num_rows();
+        at += take;
     }
     Ok(out)
 }

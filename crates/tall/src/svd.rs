@@ -21,7 +21,9 @@ const OVERSAMPLE: usize = 10;
 pub fn svd(cx: &mut CallContext<'_>, t: &Tall, rest: &[Value]) -> Result<Value> {
     let p = t.ncols();
     let k = match rest {
-        [k] => k.to_count("the number of singular triplets").map_err(|e| e.at_arg(1))?,
+        [k] => k
+            .to_count("the number of singular triplets")
+            .map_err(|e| e.at_arg(1))?,
         _ => {
             return Err(RuntimeError::Domain(
                 "svd of a tall needs the number of singular triplets: svd(T, k)".into(),
@@ -75,18 +77,20 @@ pub fn svd(cx: &mut CallContext<'_>, t: &Tall, rest: &[Value]) -> Result<Value> 
     }
     // U = T V diag(1/s): a tall, computed when used.
     let scale = Array2::from_shape_fn((p, k), |(a, j)| vt[[j, a]] / s[j]);
-    let u = TallValue::Tall(t.with_cols(
-        (0..k)
-            .map(|j| {
-                (0..p)
-                    .map(|a| t.cols[a].clone() * lit(scale[[a, j]]))
-                    .reduce(|x, y| x + y)
-                    .unwrap_or_else(|| lit(0.0))
-            })
-            .collect(),
-        false,
-        format!("U of svd({}, {k})", t.recipe),
-    ))
+    let u = TallValue::Tall(
+        t.with_cols(
+            (0..k)
+                .map(|j| {
+                    (0..p)
+                        .map(|a| t.cols[a].clone() * lit(scale[[a, j]]))
+                        .reduce(|x, y| x + y)
+                        .unwrap_or_else(|| lit(0.0))
+                })
+                .collect(),
+            false,
+            format!("U of svd({}, {k})", t.recipe),
+        ),
+    )
     .into_value();
     let s = Value::column(s);
     if cx.nout == 2 {

@@ -78,10 +78,7 @@ impl External for TallValue {
                 shape_text(tall_rows(t), t.ncols()),
                 if t.logical { "logical" } else { "matrix" }
             ),
-            TallValue::Transposed(t) => format!(
-                "a transposed tall {}×? matrix",
-                t.ncols()
-            ),
+            TallValue::Transposed(t) => format!("a transposed tall {}×? matrix", t.ncols()),
             TallValue::Deferred(d) => format!(
                 "a tall result {}×{} ({})",
                 d.shape.0,

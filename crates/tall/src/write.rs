@@ -94,7 +94,8 @@ pub fn write_csv(path: &str, m: ArrayView2<'_, f64>, names: &[String]) -> Result
         text.push_str(&cells.join(","));
         text.push('\n');
         if text.len() > 1 << 20 {
-            out.write_all(text.as_bytes()).map_err(|e| io_err(path, e))?;
+            out.write_all(text.as_bytes())
+                .map_err(|e| io_err(path, e))?;
             text.clear();
         }
     }
@@ -123,7 +124,9 @@ pub fn synthetic(dir: &str, rows: usize, files: usize, seed: u64, npy: bool) -> 
     let p = SYNTHETIC_FEATURES;
     let mut rng = mla_runtime::Rng::new(seed);
     let scale: Vec<f64> = (0..p).map(|j| 1.0 + (p - j) as f64 / 4.0).collect();
-    let w_true: Vec<f64> = (0..p).map(|j| if j % 3 == 0 { 0.5 } else { -0.2 }).collect();
+    let w_true: Vec<f64> = (0..p)
+        .map(|j| if j % 3 == 0 { 0.5 } else { -0.2 })
+        .collect();
     let beta: Vec<f64> = (0..p).map(|j| (j as f64 - 9.5) / 10.0).collect();
     let mut names = default_names(p);
     names.push("y".into());
@@ -131,7 +134,11 @@ pub fn synthetic(dir: &str, rows: usize, files: usize, seed: u64, npy: bool) -> 
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let files = files.max(1);
     let mut npy_out = if npy {
-        Some(NpyFile::create(&format!("{}/data.npy", dir.trim_end_matches('/')), rows, p + 2)?)
+        Some(NpyFile::create(
+            &format!("{}/data.npy", dir.trim_end_matches('/')),
+            rows,
+            p + 2,
+        )?)
     } else {
         None
     };
