@@ -84,3 +84,81 @@ fn unsupported(op: &str, a: &Value, b: &Value) -> RuntimeError {
         format!("{} and {}", a.describe(), b.describe()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtins::testing::run;
+    use std::sync::Arc;
+
+    /// An external value that answers `+`, `'`, indexing and `size`, and
+    /// lets every other builtin run on it.
+    #[derive(Debug)]
+    struct Probe;
+
+    impl External for Probe {
+        fn kind(&self) -> &'static str {
+            "probe"
+        }
+        fn describe(&self) -> String {
+            "a probe".into()
+        }
+        fn display(&self) -> String {
+            "probe!".into()
+        }
+        fn binary(&self, op: Op, _: &Value, _: &Value) -> Result<Value> {
+            match op {
+                Op::Add => Ok(Value::Num(42.0)),
+                _ => Err(RuntimeError::Domain(format!("probe has no `{op}`"))),
+            }
+        }
+        fn unary(&self, op: UnaryOp) -> Result<Value> {
+            Ok(Value::str(op.symbol()))
+        }
+        fn index(&self, args: &[IndexArg]) -> Result<Value> {
+            Ok(Value::Num(args.len() as f64))
+        }
+        fn call(&self, _: &mut CallContext<'_>, name: &str, _: &[Value]) -> Option<Result<Value>> {
+            (name == "size").then(|| Ok(Value::row(vec![7.0, 3.0])))
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    fn probe() -> Value {
+        Value::External(Arc::new(Probe))
+    }
+
+    #[test]
+    fn operators_indexing_and_builtins_ask_the_external_value_first() {
+        let mut w = Vec::new();
+        let p = probe();
+        let sum = crate::ops::binary(Op::Add, &Value::Num(1.0), &p, &mut w).unwrap();
+        assert!(matches!(sum, Value::Num(x) if x == 42.0));
+        let e = crate::ops::binary(Op::Sub, &p, &Value::Num(1.0), &mut w).unwrap_err();
+        assert_eq!(e.to_string(), "probe has no `-`");
+        assert_eq!(crate::ops::transpose(&p).unwrap().to_str().unwrap(), "'");
+        assert_eq!(crate::ops::neg(&p).unwrap().to_str().unwrap(), "-");
+        let all = IndexArg::All;
+        assert_eq!(
+            crate::index::index2(&p, &all, &all).unwrap().as_scalar(),
+            Some(2.0)
+        );
+        assert_eq!(
+            crate::index::index1(&p, &all).unwrap().as_scalar(),
+            Some(1.0)
+        );
+        let size = run("size", &[p.clone()]).unwrap();
+        assert_eq!(size.elements().unwrap(), vec![7.0, 3.0]);
+        // Builtins it does not answer run on it, and refuse it by its name.
+        assert_eq!(
+            run("typeof", &[p.clone()]).unwrap().to_str().unwrap(),
+            "probe"
+        );
+        let e = run("inv", &[p.clone()]).unwrap_err().to_string();
+        assert!(e.contains("a probe"), "{e}");
+        assert_eq!(crate::display::display_named("x", &p, 80), "x = probe!\n");
+        assert_eq!(p.kind(), "probe");
+    }
+}

@@ -72,7 +72,7 @@ mod stats;
 mod step_size;
 mod strings;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
