@@ -149,14 +149,19 @@ mod tests {
             crate::index::index1(&p, &all).unwrap().as_scalar(),
             Some(1.0)
         );
-        let size = run("size", &[p.clone()]).unwrap();
+        let size = run("size", std::slice::from_ref(&p)).unwrap();
         assert_eq!(size.elements().unwrap(), vec![7.0, 3.0]);
         // Builtins it does not answer run on it, and refuse it by its name.
         assert_eq!(
-            run("typeof", &[p.clone()]).unwrap().to_str().unwrap(),
+            run("typeof", std::slice::from_ref(&p))
+                .unwrap()
+                .to_str()
+                .unwrap(),
             "probe"
         );
-        let e = run("inv", &[p.clone()]).unwrap_err().to_string();
+        let e = run("inv", std::slice::from_ref(&p))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("a probe"), "{e}");
         assert_eq!(crate::display::display_named("x", &p, 80), "x = probe!\n");
         assert_eq!(p.kind(), "probe");
