@@ -295,7 +295,12 @@ impl Interpreter {
                 branches,
                 otherwise,
             } => return self.exec_if(cx, branches, otherwise.as_deref(), last),
-            RStmtKind::While { cond, body } => {
+            RStmtKind::While { cond, body, tier } => {
+                if cx.top {
+                    if let Some(ran) = self.try_scalar_loop(cx, stmt, tier, last) {
+                        return ran.map(|()| Flow::Normal);
+                    }
+                }
                 while self.condition(cx, cond)? {
                     self.tick(cx, stmt.span)?;
                     match self.exec_block(cx, body, last)? {
@@ -305,7 +310,19 @@ impl Interpreter {
                     }
                 }
             }
-            RStmtKind::For { var, iter, body } => return self.exec_for(cx, *var, iter, body, last),
+            RStmtKind::For {
+                var,
+                iter,
+                body,
+                tier,
+            } => {
+                if cx.top {
+                    if let Some(ran) = self.try_scalar_loop(cx, stmt, tier, last) {
+                        return ran.map(|()| Flow::Normal);
+                    }
+                }
+                return self.exec_for(cx, *var, iter, body, last);
+            }
             RStmtKind::Try(t) => return self.exec_try(cx, t, last),
             RStmtKind::Break => return Ok(Flow::Break),
             RStmtKind::Continue => return Ok(Flow::Continue),

@@ -90,6 +90,8 @@ pub struct Interpreter {
     pub(crate) scalar_tier: bool,
     /// Calls that ran in the scalar tier to the end.
     pub(crate) scalar_runs: u64,
+    /// Top-level loops the scalar tier ran to the end (for tests).
+    pub(crate) scalar_loops: u64,
     /// Operations and time of the running evaluation.
     pub(crate) budget: Budget,
     /// Calls stop with an error when the stack reaches this address (it
@@ -140,6 +142,7 @@ impl Interpreter {
             numbers: Vec::new(),
             scalar_tier: true,
             scalar_runs: 0,
+            scalar_loops: 0,
             budget: Budget::default(),
             stack_floor: 0,
             quiet: false,

@@ -22,6 +22,8 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         output: None,
         loops: 0,
         globals: Vec::new(),
+        held: Vec::new(),
+        read_first: Vec::new(),
     };
     let (body, result) = match proto.outputs.as_slice() {
         [(slot, _)] => {
@@ -47,7 +49,78 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         body,
         result,
         globals: lower.globals.into(),
+        entry: Box::default(),
     })
+}
+
+/// A top-level `for` or `while` loop lowered to the tier, or `None`. The
+/// workspace names it assigns are held in slots for the run (slot `i` holds
+/// `entry[i]`) and written back after it; a name it may read before
+/// assigning it is taken from the workspace at entry, and must be a number
+/// there (`try_scalar_loop` checks). Every statement it runs must end in
+/// `;`, since top-level results without one are shown.
+pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
+    let mut held = Vec::new();
+    assigned_names(std::slice::from_ref(stmt), &mut held);
+    let n = held.len();
+    let mut lower = Lower {
+        state: State {
+            assigned: vec![false; n],
+            dead: false,
+        },
+        output: None,
+        loops: 0,
+        globals: Vec::new(),
+        held,
+        read_first: vec![false; n],
+    };
+    let body = Box::new([lower.stmt(stmt)?]);
+    Some(ScalarFn {
+        nslots: n,
+        nparams: 0,
+        body,
+        result: Output::Nothing,
+        globals: lower.globals.into(),
+        entry: lower.held.into_iter().zip(lower.read_first).collect(),
+    })
+}
+
+/// The workspace names that statements assign without an index.
+fn assigned_names(body: &[RStmt], out: &mut Vec<GlobalId>) {
+    fn note(v: &Var, out: &mut Vec<GlobalId>) {
+        if let Var::Global(id) = v {
+            if !out.contains(id) {
+                out.push(*id);
+            }
+        }
+    }
+    for stmt in body {
+        match &stmt.kind {
+            RStmtKind::Assign {
+                target,
+                indices: None,
+                ..
+            } => note(target, out),
+            RStmtKind::Expr { ans, .. } => note(ans, out),
+            RStmtKind::For { var, body, .. } => {
+                note(var, out);
+                assigned_names(body, out);
+            }
+            RStmtKind::While { body, .. } => assigned_names(body, out),
+            RStmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (_, b) in branches {
+                    assigned_names(b, out);
+                }
+                if let Some(b) = otherwise {
+                    assigned_names(b, out);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Which locals are certainly assigned at a point of the body; `dead` after
@@ -87,6 +160,10 @@ struct Lower {
     /// How many loops enclose the statement being lowered.
     loops: usize,
     globals: Vec<GlobalId>,
+    /// In a top-level loop, the workspace names held in slots.
+    held: Vec<GlobalId>,
+    /// For each held name, whether it may be read before it is assigned.
+    read_first: Vec<bool>,
 }
 
 impl Lower {
@@ -97,12 +174,13 @@ impl Lower {
     fn stmt(&mut self, stmt: &RStmt) -> Option<Stmt> {
         Some(match &stmt.kind {
             RStmtKind::Assign {
-                target: Var::Local(s),
+                target,
                 indices: None,
                 op,
                 value,
                 ..
             } => {
+                let s = &self.settable(*target, stmt)?;
                 let v = self.num(value)?;
                 let v = match op {
                     AssignOp::Set => v,
@@ -121,10 +199,8 @@ impl Lower {
                 self.state.assigned[*s as usize] = true;
                 Stmt::Set(*s, v)
             }
-            RStmtKind::Expr {
-                expr,
-                ans: Var::Local(s),
-            } => {
+            RStmtKind::Expr { expr, ans } => {
+                let s = &self.settable(*ans, stmt)?;
                 let v = self.num(expr)?;
                 self.state.assigned[*s as usize] = true;
                 Stmt::Set(*s, v)
@@ -151,16 +227,17 @@ impl Lower {
                 self.state = join(after, self.state.clone());
                 Stmt::If(arms.into(), rest)
             }
-            RStmtKind::While { cond, body } => {
+            RStmtKind::While { cond, body, .. } => {
                 let c = self.cond(cond)?;
                 let body = self.in_loop(body)?;
                 Stmt::While(c, body)
             }
             RStmtKind::For {
-                var: Var::Local(v),
-                iter,
-                body,
+                var, iter, body, ..
             } => {
+                let Var::Local(v) = &self.held_var(*var) else {
+                    return None;
+                };
                 let RKind::Range { start, step, stop } = &iter.kind else {
                     return None;
                 };
@@ -221,8 +298,40 @@ impl Lower {
         names::name(id)
     }
 
-    fn local(&self, s: u32) -> Option<Num> {
-        self.state.assigned[s as usize].then_some(Num::Local(s))
+    /// A name as the tier holds it: a workspace name a top-level loop
+    /// assigns is a slot for the run.
+    fn held_var(&self, v: Var) -> Var {
+        match v {
+            Var::Global(id) => match self.held.iter().position(|h| *h == id) {
+                Some(i) => Var::Local(i as u32),
+                None => v,
+            },
+            local => local,
+        }
+    }
+
+    /// The slot a statement assigns; `None` for a workspace name (in a
+    /// function) or a statement that would show its result.
+    fn settable(&self, target: Var, stmt: &RStmt) -> Option<u32> {
+        if !self.held.is_empty() && !stmt.quiet {
+            return None;
+        }
+        match self.held_var(target) {
+            Var::Local(s) => Some(s),
+            Var::Global(_) => None,
+        }
+    }
+
+    /// A read of a local: in a function it must be assigned on every path
+    /// here; a held workspace name may instead come from the workspace.
+    fn local(&mut self, s: u32) -> Option<Num> {
+        if !self.state.assigned[s as usize] {
+            if self.held.is_empty() {
+                return None;
+            }
+            self.read_first[s as usize] = true;
+        }
+        Some(Num::Local(s))
     }
 
     fn num(&mut self, e: &RExpr) -> Option<Num> {
@@ -244,10 +353,12 @@ impl Lower {
         Some(match &e.kind {
             RKind::Num(x) => Ty::Num(Num::Const(*x)),
             RKind::Bool(b) => Ty::Bool(Bool::Const(*b)),
-            RKind::Var(Var::Local(s)) => Ty::Num(self.local(*s)?),
-            RKind::Var(Var::Global(id)) => match &*self.global(*id) {
-                "true" | "false" => Ty::Bool(Bool::Global(*id)),
-                _ => Ty::Num(Num::Global(*id)),
+            RKind::Var(v) => match self.held_var(*v) {
+                Var::Local(s) => Ty::Num(self.local(s)?),
+                Var::Global(id) => match &*self.global(id) {
+                    "true" | "false" => Ty::Bool(Bool::Global(id)),
+                    _ => Ty::Num(Num::Global(id)),
+                },
             },
             RKind::Unary { op, operand } => match (op, self.expr(operand)?) {
                 (UnOp::Neg, Ty::Num(n)) => Ty::Num(Num::Neg(Box::new(n))),
@@ -261,6 +372,9 @@ impl Lower {
                 let RKind::Var(Var::Global(id)) = callee.kind else {
                     return None;
                 };
+                if self.held.contains(&id) {
+                    return None;
+                }
                 let name = self.global(id);
                 let builtin = mla_runtime::BUILTINS.iter().any(|b| b.name == &*name);
                 if builtin && !PURE_BUILTINS.contains(&&*name) {

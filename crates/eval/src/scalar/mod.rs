@@ -20,7 +20,10 @@
 //! places. A structural reason also turns the tier off for that function.
 
 mod compile;
+#[cfg(test)]
+mod loop_tests;
 mod run;
+mod script_loop;
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +31,7 @@ use crate::names::GlobalId;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-pub(crate) use compile::compile;
+pub(crate) use compile::{compile, compile_loop};
 
 /// Builtins the tier may call: pure functions of numbers. Each is called
 /// through the builtin table, so its result is the general evaluator's.
@@ -47,6 +50,10 @@ pub(crate) struct ScalarFn {
     result: Output,
     /// The non-local names it reads or calls.
     globals: Box<[GlobalId]>,
+    /// A top-level loop's workspace names held in slots `0..`, each with
+    /// whether the loop may read it before assigning it; empty for a
+    /// function.
+    entry: Box<[(GlobalId, bool)]>,
 }
 
 /// Where the result comes from.
@@ -56,6 +63,8 @@ enum Output {
     Slot(u32),
     /// The expression of a one-line function (`f(x) = …`).
     Expr(Num),
+    /// A top-level loop gives no result: its effect is the names it holds.
+    Nothing,
 }
 
 /// An expression whose value is a number.
@@ -139,6 +148,9 @@ pub(crate) enum GiveUp {
     /// Something about this call (the depth, an interrupt, a value out of a
     /// builtin's domain, a name not yet looked up): try the tier next time.
     ThisCall,
+    /// An interrupt, or a limit of the time or operation budget reached,
+    /// which the general evaluator reports.
+    Stopped,
     /// The function calls something the tier cannot run: stop trying.
     Always,
 }
@@ -157,7 +169,15 @@ impl ScalarSlot {
         if self.off.load(Ordering::Relaxed) {
             return None;
         }
-        self.lowered.get_or_init(|| compile(proto)).as_ref()
+        self.get_or(|| compile(proto))
+    }
+
+    /// The lowered form, made by `lower` on first use.
+    pub(crate) fn get_or(&self, lower: impl FnOnce() -> Option<ScalarFn>) -> Option<&ScalarFn> {
+        if self.off.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.lowered.get_or_init(lower).as_ref()
     }
 
     /// Stops running this function in the tier.

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 type Run<T> = Result<T, GiveUp>;
 
-enum Flow {
+pub(super) enum Flow {
     Normal,
     Break,
     Continue,
@@ -48,17 +48,7 @@ impl Interpreter {
                 _ => return None,
             }
         }
-        let mut tier = Tier {
-            ws: &self.ws,
-            registry: &self.registry,
-            interrupt: &self.interrupt,
-            budget: &mut self.budget,
-            stack_floor: self.stack_floor,
-            depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
-            stack: numbers,
-            last: None,
-            stopped: None,
-        };
+        let mut tier = self.tier(numbers);
         let x = tier.call(f, 0);
         let stopped = tier.stopped;
         self.numbers = tier.stack;
@@ -71,13 +61,31 @@ impl Interpreter {
                 proto.scalar.turn_off();
                 None
             }
-            Some(GiveUp::ThisCall) => None,
+            Some(GiveUp::ThisCall | GiveUp::Stopped) => None,
+        }
+    }
+}
+
+impl Interpreter {
+    /// A run of the tier over `stack`, the entry frame.
+    pub(super) fn tier(&mut self, stack: Vec<f64>) -> Tier<'_> {
+        Tier {
+            ws: &self.ws,
+            registry: &self.registry,
+            interrupt: &self.interrupt,
+            budget: &mut self.budget,
+            stack_floor: self.stack_floor,
+            depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
+            stack,
+            last: None,
+            stopped: None,
+            last_set: NOT_SET,
         }
     }
 }
 
 /// What a run reads: the interpreter's state, never written.
-struct Tier<'a> {
+pub(super) struct Tier<'a> {
     ws: &'a Workspace,
     registry: &'a Registry,
     interrupt: &'a AtomicBool,
@@ -90,14 +98,20 @@ struct Tier<'a> {
     /// reports the error.
     depth_left: usize,
     /// The locals of every running call, innermost last.
-    stack: Vec<f64>,
+    pub(super) stack: Vec<f64>,
     /// The last user function called and its name: the workspace cannot
     /// change during a run, so the look-up holds (callgrind: a third of
     /// a call to `fib` went to finding `fib`).
     last: Option<(GlobalId, &'a ScalarFn)>,
     /// Set when the run gives up, with the reason.
-    stopped: Option<GiveUp>,
+    pub(super) stopped: Option<GiveUp>,
+    /// The slot of the entry frame assigned last: a top-level loop leaves
+    /// that variable as the statement's value, as the general evaluator
+    /// does.
+    pub(super) last_set: u32,
 }
+
+pub(super) const NOT_SET: u32 = u32::MAX;
 
 /// What a called name stands for.
 enum Callee<'a> {
@@ -138,6 +152,10 @@ impl<'a> Tier<'a> {
                 self.stack[base + *s as usize]
             }
             Output::Expr(e) => self.num(e, base),
+            Output::Nothing => {
+                self.block(&f.body, base);
+                f64::NAN
+            }
         };
         self.stack.truncate(base);
         self.depth_left += 1;
@@ -160,11 +178,11 @@ impl<'a> Tier<'a> {
     #[inline(never)]
     fn tick_slow(&mut self) {
         if self.interrupt.load(Ordering::Relaxed) || self.budget.check().is_err() {
-            self.give_up(GiveUp::ThisCall);
+            self.give_up(GiveUp::Stopped);
         }
     }
 
-    fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
+    pub(super) fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
         for s in body {
             match self.stmt(s, base) {
                 Flow::Normal => {}
@@ -180,6 +198,9 @@ impl<'a> Tier<'a> {
             Stmt::Set(slot, e) => {
                 let x = self.num(e, base);
                 self.stack[base + *slot as usize] = x;
+                if base == 0 {
+                    self.last_set = *slot;
+                }
             }
             Stmt::If(arms, otherwise) => {
                 for (c, body) in arms.iter() {

@@ -1,0 +1,123 @@
+//! Top-level loops in the tier must be invisible too: each program prints,
+//! returns, leaves its variables and fails the same with the tier on and
+//! off, and says how many loops the tier should have run to the end.
+
+use crate::{render_plain, Interpreter, SharedBuffer};
+use mla_runtime::Value;
+
+/// Output (or rendered error), the value `run` gave, and the number of
+/// loops the tier finished.
+fn run(code: &str, tier: bool) -> (String, String, u64) {
+    let out = SharedBuffer::new();
+    let mut mla = Interpreter::with_output(Box::new(out.clone()));
+    mla.set_warning_output(Box::new(out.clone()));
+    mla.scalar_tier = tier;
+    let (text, value) = match mla.run("t.mla", code) {
+        Ok(v) => (out.take(), describe(&v)),
+        Err(e) => (format!("{}{}", out.take(), render_plain(&e)), String::new()),
+    };
+    (text, value, mla.scalar_loops)
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Num(x) => format!("{x:?}"),
+        other => other.describe(),
+    }
+}
+
+/// Runs `code` both ways; the shared output and the tier's loop count.
+fn same(code: &str) -> (String, u64) {
+    let (general, general_value, none) = run(code, false);
+    let (tiered, tiered_value, loops) = run(code, true);
+    assert_eq!(none, 0);
+    assert_eq!(
+        general, tiered,
+        "the tier changed what this prints:\n{code}"
+    );
+    assert_eq!(
+        general_value, tiered_value,
+        "the tier changed what this returns:\n{code}"
+    );
+    (tiered, loops)
+}
+
+const FIB: &str = "function r = fib(n)\n  if n < 2\n    r = n;\n  else\n    r = fib(n - 1) + fib(n - 2);\n  end\nend\n";
+
+#[test]
+fn a_script_loop_runs_in_the_tier() {
+    let (out, loops) = same("s = 0; for i = 1:1000; s = s + i * 0.5; end\ns\ni\n");
+    assert_eq!(out, "s = 250250\ni = 1000\n");
+    assert_eq!(loops, 1);
+}
+
+#[test]
+fn while_break_continue_and_nested_loops() {
+    let code = "k = 0; n = 0;
+while true
+  k += 1;
+  if mod(k, 2) == 0, continue; end
+  n = n + k;
+  if k >= 9 || n > 1e6, break; end
+end
+[k n]
+t = 0;
+for i = 1:4
+  for j = i:4
+    t = t + i * j;
+  end
+end
+[t i j]
+";
+    let (out, loops) = same(code);
+    assert!(out.contains("9  25") && out.contains("65"), "{out}");
+    assert_eq!(loops, 2);
+}
+
+#[test]
+fn loops_call_functions_of_the_tier() {
+    let (out, loops) = same(&format!(
+        "{FIB}c = 2; s = 0;\nfor i = 1:12; s = s + c * fib(i); end\ns\n"
+    ));
+    assert_eq!(out, "s = 752\n");
+    assert_eq!(loops, 1);
+}
+
+#[test]
+fn what_a_loop_leaves_is_the_general_evaluators() {
+    for (code, loops) in [
+        // no iteration: nothing is assigned, not even the loop variable
+        ("i = 7; for i = 1:0; t = 1; end\ni\nt\n", 1),
+        // a variable read before the loop assigns it must exist
+        ("for i = 1:3; u = u + i; end\n", 0),
+        // ... and be a number
+        ("s = [1 2]; for i = 1:3; s = s + i; end\ns\n", 0),
+        ("b = true; for i = 1:3; b = b + i; end\nb\n", 0),
+        // a matrix assigned over by numbers
+        ("m = [1 2]; for i = 1:3; m = i; end\nm\n", 1),
+        // a name of a builtin taken by a variable
+        ("for i = 1:3; sum = i * 2; end\nsum\n", 1),
+        // a result shown each time: not for the tier
+        ("for i = 1:2; x = i\nend\n", 0),
+        ("for i = 1:2; i * 2\nend\n", 0),
+        ("s = 0; for i = 1:5; s = s + sqrt(3 - i); end\ns\n", 1),
+        // an error part-way: the loop runs again and fails where it fails,
+        // with what it assigned before
+        ("s = 0; for i = 1:5; s = s + clamp(i, 3, 6 - i); end\n", 0),
+        (
+            "try\n s = 0; for i = 1:5; s = s + clamp(i, 3, 6 - i); end\ncatch e\nend\n[s i]\n",
+            0,
+        ),
+        // errors as the general evaluator words and places them
+        ("for i = 1:3; y = nothere + i; end\n", 0),
+        ("s = 0; for i = 1:3; s = s + nofunc(i); end\n", 0),
+        ("for i = 1:NaN; end\n", 0),
+        ("q = 0; for i = 1:3; q(i) = i; end\nq\n", 0),
+        // the statement's value is what it assigned last
+        ("for i = 1:3; a = i; if i > 1; b = -i; end; end\n", 1),
+        ("for i = 1:3; end\n", 1),
+    ] {
+        let (out, ran) = same(code);
+        assert_eq!(ran, loops, "{code}\n{out}");
+    }
+}
