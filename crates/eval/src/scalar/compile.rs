@@ -24,6 +24,8 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         globals: Vec::new(),
         held: Vec::new(),
         read_first: Vec::new(),
+        script: false,
+        mats: Vec::new(),
     };
     let (body, result) = match proto.outputs.as_slice() {
         [(slot, _)] => {
@@ -50,6 +52,7 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         result,
         globals: lower.globals.into(),
         entry: Box::default(),
+        mats: Box::default(),
     })
 }
 
@@ -60,8 +63,11 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
 /// there (`try_scalar_loop` checks). Every statement it runs must end in
 /// `;`, since top-level results without one are shown.
 pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
-    let mut held = Vec::new();
-    assigned_names(std::slice::from_ref(stmt), &mut held);
+    let (mut held, mut written) = (Vec::new(), Vec::new());
+    assigned_names(std::slice::from_ref(stmt), &mut held, &mut written);
+    if held.iter().any(|id| written.contains(id)) {
+        return None;
+    }
     let n = held.len();
     let mut lower = Lower {
         state: State {
@@ -73,6 +79,8 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         globals: Vec::new(),
         held,
         read_first: vec![false; n],
+        script: true,
+        mats: written.into_iter().map(|id| (id, true)).collect(),
     };
     let body = Box::new([lower.stmt(stmt)?]);
     Some(ScalarFn {
@@ -82,11 +90,13 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         result: Output::Nothing,
         globals: lower.globals.into(),
         entry: lower.held.into_iter().zip(lower.read_first).collect(),
+        mats: lower.mats.into(),
     })
 }
 
-/// The workspace names that statements assign without an index.
-fn assigned_names(body: &[RStmt], out: &mut Vec<GlobalId>) {
+/// The workspace names that statements assign without an index (`out`)
+/// and with one (`indexed`).
+fn assigned_names(body: &[RStmt], out: &mut Vec<GlobalId>, indexed: &mut Vec<GlobalId>) {
     fn note(v: &Var, out: &mut Vec<GlobalId>) {
         if let Var::Global(id) = v {
             if !out.contains(id) {
@@ -101,21 +111,22 @@ fn assigned_names(body: &[RStmt], out: &mut Vec<GlobalId>) {
                 indices: None,
                 ..
             } => note(target, out),
+            RStmtKind::Assign { target, .. } => note(target, indexed),
             RStmtKind::Expr { ans, .. } => note(ans, out),
             RStmtKind::For { var, body, .. } => {
                 note(var, out);
-                assigned_names(body, out);
+                assigned_names(body, out, indexed);
             }
-            RStmtKind::While { body, .. } => assigned_names(body, out),
+            RStmtKind::While { body, .. } => assigned_names(body, out, indexed),
             RStmtKind::If {
                 branches,
                 otherwise,
             } => {
                 for (_, b) in branches {
-                    assigned_names(b, out);
+                    assigned_names(b, out, indexed);
                 }
                 if let Some(b) = otherwise {
-                    assigned_names(b, out);
+                    assigned_names(b, out, indexed);
                 }
             }
             _ => {}
@@ -164,6 +175,11 @@ struct Lower {
     held: Vec<GlobalId>,
     /// For each held name, whether it may be read before it is assigned.
     read_first: Vec<bool>,
+    /// Lowering a top-level loop.
+    script: bool,
+    /// In a top-level loop, the workspace matrices whose elements it reads
+    /// or writes (`true`), by index.
+    mats: Vec<(GlobalId, bool)>,
 }
 
 impl Lower {
@@ -204,6 +220,30 @@ impl Lower {
                 let v = self.num(expr)?;
                 self.state.assigned[*s as usize] = true;
                 Stmt::Set(*s, v)
+            }
+            RStmtKind::Assign {
+                target: Var::Global(id),
+                indices: Some(ix),
+                op,
+                value,
+                ..
+            } if self.script && stmt.quiet => {
+                let mat = self.mat(*id)?;
+                let index = self.indices(ix)?;
+                let value = self.num(value)?;
+                let op = match op {
+                    AssignOp::Set => None,
+                    AssignOp::Add => Some(Arith::Add),
+                    AssignOp::Sub => Some(Arith::Sub),
+                    AssignOp::Mul => Some(Arith::Mul),
+                    AssignOp::Div => Some(Arith::Div),
+                };
+                Stmt::SetElem {
+                    mat,
+                    index,
+                    op,
+                    value,
+                }
             }
             RStmtKind::If {
                 branches,
@@ -298,6 +338,20 @@ impl Lower {
         names::name(id)
     }
 
+    /// A matrix the loop writes elements of, by index.
+    fn mat(&self, id: GlobalId) -> Option<u32> {
+        let i = self.mats.iter().position(|(m, w)| *m == id && *w)?;
+        Some(i as u32)
+    }
+
+    /// One index (linear, column-major) or two (row, column), each a number.
+    fn indices(&mut self, ix: &[RExpr]) -> Option<Box<[Num]>> {
+        if ix.is_empty() || ix.len() > 2 {
+            return None;
+        }
+        ix.iter().map(|e| self.num(e)).collect()
+    }
+
     /// A name as the tier holds it: a workspace name a top-level loop
     /// assigns is a slot for the run.
     fn held_var(&self, v: Var) -> Var {
@@ -313,7 +367,7 @@ impl Lower {
     /// The slot a statement assigns; `None` for a workspace name (in a
     /// function) or a statement that would show its result.
     fn settable(&self, target: Var, stmt: &RStmt) -> Option<u32> {
-        if !self.held.is_empty() && !stmt.quiet {
+        if self.script && !stmt.quiet {
             return None;
         }
         match self.held_var(target) {
@@ -326,7 +380,7 @@ impl Lower {
     /// here; a held workspace name may instead come from the workspace.
     fn local(&mut self, s: u32) -> Option<Num> {
         if !self.state.assigned[s as usize] {
-            if self.held.is_empty() {
+            if !self.script {
                 return None;
             }
             self.read_first[s as usize] = true;
@@ -355,6 +409,7 @@ impl Lower {
             RKind::Bool(b) => Ty::Bool(Bool::Const(*b)),
             RKind::Var(v) => match self.held_var(*v) {
                 Var::Local(s) => Ty::Num(self.local(s)?),
+                Var::Global(id) if self.mat(id).is_some() => return None,
                 Var::Global(id) => match &*self.global(id) {
                     "true" | "false" => Ty::Bool(Bool::Global(id)),
                     _ => Ty::Num(Num::Global(id)),
@@ -368,6 +423,22 @@ impl Lower {
                 _ => return None,
             },
             RKind::Binary { op, lhs, rhs, .. } => self.binary(*op, lhs, rhs)?,
+            RKind::Index { target, indices } if self.script => {
+                let RKind::Var(Var::Global(id)) = target.kind else {
+                    return None;
+                };
+                if self.held.contains(&id) {
+                    return None;
+                }
+                let mat = match self.mats.iter().position(|(m, _)| *m == id) {
+                    Some(i) => i as u32,
+                    None => {
+                        self.mats.push((id, false));
+                        (self.mats.len() - 1) as u32
+                    }
+                };
+                Ty::Num(Num::Elem(mat, self.indices(indices)?))
+            }
             RKind::Call { callee, args } => {
                 let RKind::Var(Var::Global(id)) = callee.kind else {
                     return None;

@@ -121,3 +121,54 @@ fn what_a_loop_leaves_is_the_general_evaluators() {
         assert_eq!(ran, loops, "{code}\n{out}");
     }
 }
+
+#[test]
+fn elements_of_matrices_are_read_and_written_in_place() {
+    for (code, loops) in [
+        (
+            "n = 1000; x = zeros(1, n);\nfor i = 2:n; x[i] = 0.5 * x[i-1] + 1; end\nsum(x)\n",
+            1,
+        ),
+        (
+            "A = zeros(3, 4);\nfor i = 1:3; for j = 1:4; A[i, j] = i * 10 + j; end; end\nA\n",
+            1,
+        ),
+        (
+            "c = zeros(1, 3);\nfor k = 1:10; c[mod(k, 3) + 1] += k; end\nc\n",
+            1,
+        ),
+        (
+            "w = [1 2 3]; s = 0;\nfor i = 1:3; s = s + w[i] * w[4 - i]; end\ns\n",
+            1,
+        ),
+    ] {
+        let (out, ran) = same(code);
+        assert_eq!(ran, loops, "{code}\n{out}");
+    }
+    let (out, _) = same("c = zeros(1, 3);\nfor k = 1:10; c[mod(k, 3) + 1] += k; end\nc\n");
+    assert_eq!(out, "c = 1×3 Matrix\n  18  22  15\n");
+}
+
+#[test]
+fn a_loop_that_gives_up_leaves_its_matrices_as_they_were() {
+    for code in [
+        // growing the matrix is the general evaluator's
+        "x = zeros(1, 3); for i = 1:5; x[i] = i; end\nx\n",
+        // more writes than elements before giving up (the whole matrix
+        // is kept), fewer (each old element is), and storage shared with
+        // another variable (the copy is dropped)
+        "x = zeros(1, 3); for k = 1:10; x[mod(k, 3) + 1] += 1; if k == 9; x[5] = 1; end; end\nx\n",
+        "x = zeros(1, 10); for k = 1:4; if k == 4; x[12] = 1; else; x[k] += 1; end; end\nx\n",
+        "x = ones(1, 3); y = x; for k = 1:4; x[k] += 1; end\nx\ny\n",
+        // not a matrix of numbers
+        "x = 5; for i = 1:2; x[i] = i; end\nx\n",
+        "m = [true false]; for i = 1:2; m[i] = 1; end\nm\n",
+        // an element outside the matrix, or not a whole number
+        "x = [1 2]; for i = 1:3; s = x[i]; end\n",
+        "x = [1 2]; s = 0; for i = 1:3; s = s + x[i / 2]; end\n",
+        "try\n x = [1 2 3]; for i = 1:4; x[i] = x[i] * 2; y = x[5 - i] + x[i + 1]; end\ncatch e\n disp(e)\nend\nx\n",
+    ] {
+        let (out, ran) = same(code);
+        assert_eq!(ran, 0, "{code}\n{out}");
+    }
+}

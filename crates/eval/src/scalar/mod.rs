@@ -20,6 +20,7 @@
 //! places. A structural reason also turns the tier off for that function.
 
 mod compile;
+mod held;
 #[cfg(test)]
 mod loop_tests;
 mod run;
@@ -54,6 +55,9 @@ pub(crate) struct ScalarFn {
     /// whether the loop may read it before assigning it; empty for a
     /// function.
     entry: Box<[(GlobalId, bool)]>,
+    /// A top-level loop's workspace matrices whose elements it reads or
+    /// writes (`true`), each by its index in `Num::Elem`.
+    mats: Box<[(GlobalId, bool)]>,
 }
 
 /// Where the result comes from.
@@ -82,6 +86,9 @@ enum Num {
     ArithLL(Arith, u32, u32),
     /// A user function of the tier or a pure builtin.
     Call(GlobalId, Box<[Num]>),
+    /// An element of a workspace matrix a top-level loop holds: one
+    /// (column-major) index or a row and a column.
+    Elem(u32, Box<[Num]>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -136,6 +143,14 @@ enum Stmt {
         step: Option<Num>,
         stop: Num,
         body: Box<[Stmt]>,
+    },
+    /// `X[k] = v`, `X[i, j] += v`: an element of a held matrix, which
+    /// must exist (growing the matrix is left to the general evaluator).
+    SetElem {
+        mat: u32,
+        index: Box<[Num]>,
+        op: Option<Arith>,
+        value: Num,
     },
     Break,
     Continue,

@@ -80,13 +80,14 @@ impl Interpreter {
             last: None,
             stopped: None,
             last_set: NOT_SET,
+            mats: Vec::new(),
         }
     }
 }
 
 /// What a run reads: the interpreter's state, never written.
 pub(super) struct Tier<'a> {
-    ws: &'a Workspace,
+    pub(super) ws: &'a Workspace,
     registry: &'a Registry,
     interrupt: &'a AtomicBool,
     /// The evaluation's operation and time budget: the tier ticks it as the
@@ -109,6 +110,8 @@ pub(super) struct Tier<'a> {
     /// that variable as the statement's value, as the general evaluator
     /// does.
     pub(super) last_set: u32,
+    /// A top-level loop's matrices, by their index in `Num::Elem`.
+    pub(super) mats: Vec<super::held::Held<'a>>,
 }
 
 pub(super) const NOT_SET: u32 = u32::MAX;
@@ -127,7 +130,7 @@ impl<'a> Tier<'a> {
     /// beside the values instead of in a `Result` at every node saves a
     /// test and a wider return per node (callgrind: a fifth of a call).
     #[cold]
-    fn give_up(&mut self, why: GiveUp) -> f64 {
+    pub(super) fn give_up(&mut self, why: GiveUp) -> f64 {
         if self.stopped.is_none() || why == GiveUp::Always {
             self.stopped = Some(why);
         }
@@ -135,6 +138,7 @@ impl<'a> Tier<'a> {
     }
 
     /// Runs `f`, whose arguments are on the stack from `base`.
+    #[inline(always)]
     fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
         if self.depth_left == 0 || crate::interp::stack_address() < self.stack_floor {
             return self.give_up(GiveUp::ThisCall);
@@ -143,8 +147,10 @@ impl<'a> Tier<'a> {
             return f64::NAN;
         }
         self.depth_left -= 1;
-        if f.nslots > f.nparams {
-            self.stack.resize(base + f.nslots, 0.0);
+        // Pushed one by one: a function has few locals, and `resize` is
+        // a call with a fill loop (callgrind).
+        for _ in f.nparams..f.nslots {
+            self.stack.push(0.0);
         }
         let result = match &f.result {
             Output::Slot(s) => {
@@ -196,10 +202,14 @@ impl<'a> Tier<'a> {
     fn stmt(&mut self, s: &'a Stmt, base: usize) -> Flow {
         match s {
             Stmt::Set(slot, e) => {
-                let x = self.num(e, base);
-                self.stack[base + *slot as usize] = x;
-                if base == 0 {
-                    self.last_set = *slot;
+                let x = self.operand(e, base);
+                // After giving up nothing more is written: an interrupt
+                // leaves a top-level loop's variables as they stood.
+                if self.stopped.is_none() {
+                    self.stack[base + *slot as usize] = x;
+                    if base == 0 {
+                        self.last_set = *slot;
+                    }
                 }
             }
             Stmt::If(arms, otherwise) => {
@@ -211,6 +221,12 @@ impl<'a> Tier<'a> {
                 return self.block(otherwise, base);
             }
             Stmt::While(..) | Stmt::For { .. } => return self.looping(s, base),
+            Stmt::SetElem {
+                mat,
+                index,
+                op,
+                value,
+            } => self.set_elem(*mat, index, *op, value, base),
             Stmt::Break => return Flow::Break,
             Stmt::Continue => return Flow::Continue,
             Stmt::Return => return Flow::Return,
@@ -274,7 +290,7 @@ impl<'a> Tier<'a> {
         Flow::Normal
     }
 
-    fn num(&mut self, e: &'a Num, base: usize) -> f64 {
+    pub(super) fn num(&mut self, e: &'a Num, base: usize) -> f64 {
         match e {
             Num::Const(x) => *x,
             Num::Local(s) => self.stack[base + *s as usize],
@@ -292,17 +308,19 @@ impl<'a> Tier<'a> {
                 self.stack[base + *y as usize],
             ),
             Num::Call(id, args) => self.call_named(*id, args, base),
+            Num::Elem(m, index) => self.elem(*m, index, base),
         }
     }
 
     /// An operand: the leaves that need no recursion are read here
     /// (callgrind: a call of `fib` makes three fewer calls of `num`).
     #[inline(always)]
-    fn operand(&mut self, e: &'a Num, base: usize) -> f64 {
+    pub(super) fn operand(&mut self, e: &'a Num, base: usize) -> f64 {
         match e {
             Num::Const(x) => *x,
             Num::Local(s) => self.stack[base + *s as usize],
             Num::ArithLC(op, x, y) => arith(*op, self.stack[base + *x as usize], *y),
+            Num::Call(id, args) => self.call_named(*id, args, base),
             _ => self.num(e, base),
         }
     }
@@ -496,7 +514,7 @@ impl<'a> Tier<'a> {
 }
 
 #[inline(always)]
-fn arith(op: Arith, x: f64, y: f64) -> f64 {
+pub(super) fn arith(op: Arith, x: f64, y: f64) -> f64 {
     match op {
         Arith::Add => x + y,
         Arith::Sub => x - y,

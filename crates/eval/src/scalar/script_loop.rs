@@ -10,6 +10,7 @@
 //! written back as they stand, as the general evaluator would leave them,
 //! and the loop stops with the error it would report.
 
+use super::held::{Held, Written};
 use super::run::NOT_SET;
 use super::{compile_loop, GiveUp, ScalarSlot};
 use crate::error::EvalError;
@@ -17,6 +18,7 @@ use crate::exec::Last;
 use crate::interp::{Ctx, Interpreter};
 use crate::resolved::{RStmt, RStmtKind, Var};
 use mla_runtime::Value;
+use std::sync::Arc;
 
 /// What a held slot starts as when the workspace has no number for it: a
 /// NaN with a payload arithmetic does not make. Lowering proves such a
@@ -57,19 +59,58 @@ impl Interpreter {
                 self.ws.fallback(id, &self.registry);
             }
         }
+        // Each matrix must be one of numbers; one the loop writes is
+        // copied when shared, and under a limit on the workspace's bytes
+        // that copy is the general evaluator's to check.
+        let limited = self.limits.max_workspace_bytes.is_some();
+        let all_matrices = f.mats.iter().all(|&(id, written)| match self.ws.get(id) {
+            Some(Value::Matrix(m)) => !(written && limited && Arc::strong_count(m) > 1),
+            _ => false,
+        });
+        if !all_matrices {
+            self.numbers = numbers;
+            return None;
+        }
+        let mut taken = Vec::new();
+        for &(id, written) in f.mats.iter() {
+            if written {
+                taken.extend(Written::take(&mut self.ws, id));
+            }
+        }
         let mut tier = self.tier(numbers);
-        tier.block(&f.body, 0);
+        let ws = tier.ws;
+        let mut writes = taken.into_iter();
+        for &(id, written) in f.mats.iter() {
+            match (written, ws.get(id)) {
+                (false, Some(Value::Matrix(m))) => tier.mats.push(Held::Read(m)),
+                (true, _) => tier.mats.extend(writes.next().map(Held::Write)),
+                _ => {}
+            }
+        }
+        if tier.mats.len() == f.mats.len() {
+            tier.block(&f.body, 0);
+        } else {
+            tier.stopped = Some(GiveUp::ThisCall);
+        }
         let (stopped, last_set) = (tier.stopped, tier.last_set);
         let held = std::mem::take(&mut tier.stack);
-        match stopped {
-            None | Some(GiveUp::Stopped) => {}
-            Some(why) => {
-                if why == GiveUp::Always {
-                    slot.turn_off();
-                }
-                self.numbers = held;
-                return None;
+        let written: Vec<Written> = std::mem::take(&mut tier.mats)
+            .into_iter()
+            .filter_map(|h| match h {
+                Held::Write(w) => Some(w),
+                Held::Read(_) => None,
+            })
+            .collect();
+        let keep = matches!(stopped, None | Some(GiveUp::Stopped));
+        for w in written {
+            w.put_back(&mut self.ws, keep);
+        }
+        if !keep {
+            if stopped == Some(GiveUp::Always) {
+                slot.turn_off();
             }
+            self.numbers = held;
+            return None;
         }
         for (&(id, _), &x) in f.entry.iter().zip(&held) {
             if x.to_bits() != UNSET {
