@@ -4,7 +4,7 @@
 //! it is read (so a slot never needs an "unassigned" state and never falls
 //! back to the workspace).
 
-use super::{Arith, Bool, Cmp, Num, Output, ScalarFn, Stmt, PURE_BUILTINS};
+use super::{Arith, Bool, Cmp, Num, Output, ScalarFn, Stmt};
 use crate::names::{self, GlobalId};
 use crate::resolved::{FnProto, RExpr, RKind, RStmt, RStmtKind, Var};
 use mla_parser::{AssignOp, BinOp, UnOp};
@@ -447,8 +447,8 @@ impl Lower {
                     return None;
                 }
                 let name = self.global(id);
-                let builtin = mla_runtime::BUILTINS.iter().any(|b| b.name == &*name);
-                if builtin && !PURE_BUILTINS.contains(&&*name) {
+                let builtin = mla_runtime::BUILTINS.iter().find(|b| b.name == &*name);
+                if builtin.is_some_and(|b| !b.pure) {
                     return None;
                 }
                 let args = args.iter().map(|a| self.num(a)).collect::<Option<_>>()?;

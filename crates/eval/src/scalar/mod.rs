@@ -11,7 +11,7 @@
 //!
 //! **Why it is safe to try.** What the tier accepts has no effect but the
 //! function's own locals: no output, no workspace write, no impure builtin
-//! (only those in [`PURE_BUILTINS`], called through the same table, with a
+//! (only those the builtin table declares `pure`, called through it, with a
 //! host that refuses everything else). So when anything unforeseen happens
 //! during a run (a name that is not a numeric function or number, a builtin
 //! that errors, warns or gives a matrix, the depth limit, an interrupt), the
@@ -33,13 +33,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 pub(crate) use compile::{compile, compile_loop};
-
-/// Builtins the tier may call: pure functions of numbers. Each is called
-/// through the builtin table, so its result is the general evaluator's.
-pub(crate) const PURE_BUILTINS: &[&str] = &[
-    "abs", "sqrt", "exp", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "floor",
-    "ceil", "round", "sign", "clamp", "mod", "rem", "max", "min", "sigmoid", "relu",
-];
 
 /// A function lowered to the scalar tier.
 #[derive(Debug)]

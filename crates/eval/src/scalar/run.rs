@@ -2,7 +2,7 @@
 //! names read from the workspace without changing it, and any surprise
 //! answered by giving up (see the module above for why that is safe).
 
-use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt, PURE_BUILTINS};
+use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt};
 use crate::budget::Budget;
 use crate::callable::UserFunction;
 use crate::interp::Interpreter;
@@ -452,9 +452,7 @@ impl<'a> Tier<'a> {
                 // names first, so this is for names of its callees.
                 Peek::NotLooked => {
                     return match self.registry.func(&names::name(id)) {
-                        Some(f) if f.builtin().is_some_and(|b| PURE_BUILTINS.contains(&b.name)) => {
-                            Ok(Callee::Owned(f))
-                        }
+                        Some(f) if f.builtin().is_some_and(|b| b.pure) => Ok(Callee::Owned(f)),
                         _ => Err(GiveUp::Always),
                     }
                 }
@@ -474,7 +472,7 @@ impl<'a> Tier<'a> {
                     .map(Callee::Scalar)
                     .ok_or(GiveUp::Always)
             }
-            Func::Builtin(b) if PURE_BUILTINS.contains(&b.name) => Ok(Callee::Builtin(f)),
+            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(f)),
             Func::Builtin(_) => Err(GiveUp::Always),
         }
     }
@@ -492,21 +490,7 @@ impl<'a> Tier<'a> {
         if args.len() < b.min_args || args.len() > b.max_args {
             return Err(GiveUp::Always);
         }
-        let values: SmallVec<[Value; 4]> = args.iter().map(|x| Value::Num(*x)).collect();
-        let mut host = PureHost {
-            registry: self.registry,
-            touched: false,
-            sink: std::io::sink(),
-            rng: None,
-            clock: None,
-            plots: mla_runtime::plot::Plots::default(),
-        };
-        let result = builtins::call(
-            b,
-            &mut CallContext::new(&mut host, 1, CallSite::default()),
-            &values,
-        );
-        match (result, host.touched) {
+        match call_pure(self.registry, b, args) {
             (Ok(Value::Num(x)), false) => Ok(x),
             _ => Err(GiveUp::ThisCall),
         }
@@ -534,6 +518,37 @@ fn compare(op: Cmp, x: f64, y: f64) -> bool {
         Cmp::Eq => x == y,
         Cmp::Ne => x != y,
     }
+}
+
+/// Calls builtin `b` on numbers with a [`PureHost`]: its result, and
+/// whether it used the host for anything but computing.
+fn call_pure(
+    registry: &Registry,
+    b: &mla_runtime::Builtin,
+    args: &[f64],
+) -> (mla_runtime::Result<Value>, bool) {
+    let values: SmallVec<[Value; 4]> = args.iter().map(|x| Value::Num(*x)).collect();
+    let mut host = PureHost {
+        registry,
+        touched: false,
+        sink: std::io::sink(),
+        rng: None,
+        clock: None,
+        plots: mla_runtime::plot::Plots::default(),
+    };
+    let result = builtins::call(
+        b,
+        &mut CallContext::new(&mut host, 1, CallSite::default()),
+        &values,
+    );
+    (result, host.touched)
+}
+
+/// Whether builtin `b` called on `args` uses its host (for the test that
+/// holds the table's `pure` declarations to their word).
+#[cfg(test)]
+pub(super) fn touches_host(registry: &Registry, b: &mla_runtime::Builtin, args: &[f64]) -> bool {
+    call_pure(registry, b, args).1
 }
 
 /// The host a pure builtin runs with: it notes any use beyond computing,

@@ -193,3 +193,27 @@ fn limits_stop_a_tiered_loop() {
         render_plain(&err)
     );
 }
+
+/// A builtin the table declares pure must behave so for the tier: given
+/// numbers it touches nothing of its host (no output, randomness, clock,
+/// figures, warnings or callbacks), whatever the numbers.
+#[test]
+fn builtins_declared_pure_touch_nothing() {
+    let registry = mla_runtime::Registry::standard();
+    let values = [-2.5, -1.0, 0.0, 0.5, 1.0, 3.0, f64::NAN, f64::INFINITY];
+    let mut checked = 0;
+    for b in mla_runtime::BUILTINS.iter().filter(|b| b.pure) {
+        for n in b.min_args..=b.max_args.min(3) {
+            for i in 0..values.len() {
+                let args: Vec<f64> = (0..n).map(|k| values[(i + k * 3) % values.len()]).collect();
+                assert!(
+                    !super::run::touches_host(&registry, b, &args),
+                    "`{}` declared pure touched its host with {args:?}",
+                    b.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} calls checked");
+}

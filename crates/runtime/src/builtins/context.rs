@@ -250,6 +250,11 @@ pub struct Builtin {
     pub func: Implementation,
     /// How `grad` treats it.
     pub gradient: Gradient,
+    /// A function of its arguments alone, declared `pure` in its entry: no
+    /// output, files, random numbers, clock, figures or callbacks, so a
+    /// call may be run again or skipped (the evaluator's scalar tier calls
+    /// only these).
+    pub pure: bool,
 }
 
 /// How `grad` treats a builtin, declared in its table entry.

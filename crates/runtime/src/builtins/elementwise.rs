@@ -18,21 +18,21 @@ macro_rules! unary {
 }
 
 unary! {
-    "abs", abs, f64::abs, "absolute value of each element", [rule ad::abs];
-    "sqrt", sqrt, f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt];
-    "exp", exp, f64::exp, "e to the power of each element", [rule ad::exp];
-    "log", log, f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log];
-    "log1p", log1p, f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p];
-    "log2", log2, f64::log2, "base-2 logarithm of each element", [rule ad::log2];
-    "log10", log10, f64::log10, "base-10 logarithm of each element", [rule ad::log10];
-    "sin", sin, f64::sin, "sine of each element (radians)", [rule ad::sin];
-    "cos", cos, f64::cos, "cosine of each element (radians)", [rule ad::cos];
-    "tan", tan, f64::tan, "tangent of each element (radians)", [rule ad::tan];
-    "tanh", tanh, f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh];
-    "floor", floor, f64::floor, "rounds each element down", [constant];
-    "ceil", ceil, f64::ceil, "rounds each element up", [constant];
-    "round", round, f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant];
-    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant];
+    "abs", abs, f64::abs, "absolute value of each element", [rule ad::abs, pure];
+    "sqrt", sqrt, f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt, pure];
+    "exp", exp, f64::exp, "e to the power of each element", [rule ad::exp, pure];
+    "log", log, f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log, pure];
+    "log1p", log1p, f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p, pure];
+    "log2", log2, f64::log2, "base-2 logarithm of each element", [rule ad::log2, pure];
+    "log10", log10, f64::log10, "base-10 logarithm of each element", [rule ad::log10, pure];
+    "sin", sin, f64::sin, "sine of each element (radians)", [rule ad::sin, pure];
+    "cos", cos, f64::cos, "cosine of each element (radians)", [rule ad::cos, pure];
+    "tan", tan, f64::tan, "tangent of each element (radians)", [rule ad::tan, pure];
+    "tanh", tanh, f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh, pure];
+    "floor", floor, f64::floor, "rounds each element down", [constant, pure];
+    "ceil", ceil, f64::ceil, "rounds each element up", [constant, pure];
+    "round", round, f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant, pure];
+    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant, pure];
 }
 
 /// `f` applied to each element of the first argument (a number stays a
@@ -47,9 +47,9 @@ pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
 }
 
 pub(crate) const OTHERS: &[Builtin] = &[
-    entry!("elementwise"; "clamp", 3, 3, 1, "clamp(X, lo, hi)", "limits each element to [lo, hi]", clamp; rule ad::clamp),
-    entry!("elementwise"; "mod", 2, 2, 1, "mod(a, b)", "remainder after floored division, with the sign of b (as MATLAB)", modulo; constant),
-    entry!("elementwise"; "rem", 2, 2, 1, "rem(a, b)", "remainder after truncated division, with the sign of a (C's fmod; rem(a, 0) is NaN), unlike mod", rem; constant),
+    entry!("elementwise"; "clamp", 3, 3, 1, "clamp(X, lo, hi)", "limits each element to [lo, hi]", clamp; rule ad::clamp, pure),
+    entry!("elementwise"; "mod", 2, 2, 1, "mod(a, b)", "remainder after floored division, with the sign of b (as MATLAB)", modulo; constant, pure),
+    entry!("elementwise"; "rem", 2, 2, 1, "rem(a, b)", "remainder after truncated division, with the sign of a (C's fmod; rem(a, 0) is NaN), unlike mod", rem; constant, pure),
     entry!("elementwise"; "ifelse", 3, 3, 1, "ifelse(c, a, b)", "a where c is non-zero, else b, elementwise with broadcasting; a scalar c picks a or b whole", ifelse; none),
     entry!("elementwise"; "isnan", 1, 1, 1, "isnan(X)", "true where an element is NaN", isnan; constant),
     entry!("elementwise"; "isinf", 1, 1, 1, "isinf(X)", "true where an element is Inf or -Inf", isinf; constant),

@@ -8,8 +8,8 @@ use crate::value::Value;
 use ndarray::{Array2, Axis};
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid; rule ad::sigmoid),
-    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu; rule ad::relu),
+    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid; rule ad::sigmoid, pure),
+    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu; rule ad::relu, pure),
     entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax; rule ad::softmax),
     entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp; rule ad::logsumexp),
     entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]; a number k means the classes 1:k; a label not among the classes is an error", one_hot; constant),

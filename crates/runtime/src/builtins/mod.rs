@@ -6,22 +6,24 @@
 /// fn; gradient)`, where the gradient is `constant`, `rule path::to::rule`,
 /// `none` or `refused "why"` (see [`Gradient`]).
 macro_rules! entry {
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; constant) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Constant)
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; constant $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Constant; entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; none) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::None)
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; none $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::None; entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; rule $rule:path) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Rule($rule))
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; rule $rule:path $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Rule($rule); entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; refused $why:literal) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Refused($why))
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; refused $why:literal $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Refused($why); entry!(@pure $($pure)?))
     };
     ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Undeclared)
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Undeclared; false)
     };
-    (@ $group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; $gradient:expr) => {
+    (@pure) => { false };
+    (@pure pure) => { true };
+    (@ $group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; $gradient:expr; $pure:expr) => {
         $crate::builtins::Builtin {
             name: $name,
             min_args: $min,
@@ -32,6 +34,7 @@ macro_rules! entry {
             group: $group,
             func: $crate::builtins::Implementation::Fn($f),
             gradient: $gradient,
+            pure: $pure,
         }
     };
 }

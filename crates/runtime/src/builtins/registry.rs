@@ -143,6 +143,7 @@ mod tests {
             group: "test",
             func: Implementation::Fn(twice),
             gradient: crate::builtins::Gradient::None,
+            pure: false,
         }
     }
 
