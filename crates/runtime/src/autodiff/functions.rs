@@ -141,8 +141,8 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
     };
     let count = match dim {
         Dim::All => v.len(),
-        Dim::Rows => v.nrows(),
-        Dim::Cols => v.ncols(),
+        Dim::Down => v.nrows(),
+        Dim::Across => v.ncols(),
     } as f64;
     let mean = name == "mean";
     let out = crate::builtins::reduce_lines(&v, dim, move |l| {

@@ -236,10 +236,11 @@ pub(crate) fn string(args: &[Value], i: usize) -> Result<&str> {
 /// A dimension argument for reductions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dim {
-    /// Down the columns (dim 1).
-    Rows,
-    /// Along the rows (dim 2).
-    Cols,
+    /// Down each column (dim 1): one result per column. Named for the
+    /// direction, not "rows", which `Lines::Rows` uses for "each row".
+    Down,
+    /// Across each row (dim 2): one result per row.
+    Across,
     /// Every element.
     All,
 }
@@ -247,9 +248,9 @@ pub(crate) enum Dim {
 /// MATLAB's rule: the first dimension whose size is not 1.
 pub(crate) fn default_dim(m: &Array2<f64>) -> Dim {
     if m.nrows() != 1 {
-        Dim::Rows
+        Dim::Down
     } else {
-        Dim::Cols
+        Dim::Across
     }
 }
 
@@ -258,8 +259,8 @@ pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> 
         None => Ok(default_dim(m)),
         Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
         Some(v) => match v.as_scalar() {
-            Some(1.0) => Ok(Dim::Rows),
-            Some(2.0) => Ok(Dim::Cols),
+            Some(1.0) => Ok(Dim::Down),
+            Some(2.0) => Ok(Dim::Across),
             _ => Err(RuntimeError::Domain(format!(
                 "the dimension must be 1, 2 or \"all\", got {}",
                 crate::display::inline(v)

@@ -36,11 +36,11 @@ pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Ar
             let v: Vec<f64> = m.t().iter().copied().collect();
             Array2::from_elem((1, 1), f(&v))
         }
-        Dim::Rows => {
+        Dim::Down => {
             let out: Vec<f64> = m.axis_iter(Axis(1)).map(|c| f(&c.to_vec())).collect();
             Array2::from_shape_vec((1, m.ncols()), out).expect("1×n")
         }
-        Dim::Cols => {
+        Dim::Across => {
             let out: Vec<f64> = m.axis_iter(Axis(0)).map(|r| f(&r.to_vec())).collect();
             Array2::from_shape_vec((m.nrows(), 1), out).expect("n×1")
         }
@@ -94,8 +94,8 @@ fn cumulative(args: &[Value], name: &str, f: fn(&f64, &mut f64)) -> Result<Value
     let dim = dim_arg(args, 1, &m)?;
     let mut out = m.into_owned();
     match dim {
-        Dim::Rows => out.accumulate_axis_inplace(Axis(0), f),
-        Dim::Cols => out.accumulate_axis_inplace(Axis(1), f),
+        Dim::Down => out.accumulate_axis_inplace(Axis(0), f),
+        Dim::Across => out.accumulate_axis_inplace(Axis(1), f),
         Dim::All => {
             return Err(
                 RuntimeError::Domain(format!("{name} takes dimension 1 or 2, not \"all\""))
@@ -363,7 +363,7 @@ fn dot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         )));
     }
     let prod = &*a * &*b;
-    Ok(Value::matrix(reduce(&prod, Dim::Rows, |v| v.iter().sum())))
+    Ok(Value::matrix(reduce(&prod, Dim::Down, |v| v.iter().sum())))
 }
 
 fn trace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

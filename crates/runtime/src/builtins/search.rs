@@ -54,7 +54,7 @@ pub(crate) fn sort_options(args: &[Value], m: &Array2<f64>) -> Result<(Dim, bool
 fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let (dim, descend) = sort_options(args, &m)?;
-    let axis = if dim == Dim::Rows { Axis(0) } else { Axis(1) };
+    let axis = if dim == Dim::Down { Axis(0) } else { Axis(1) };
     let mut sorted = m.clone().into_owned();
     let mut order = Array2::<f64>::zeros(m.dim());
     for (lane_no, lane) in m.lanes(axis).into_iter().enumerate() {
@@ -69,7 +69,7 @@ fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             }
         });
         for (pos, &k) in idx.iter().enumerate() {
-            let at = if dim == Dim::Rows {
+            let at = if dim == Dim::Down {
                 [pos, lane_no]
             } else {
                 [lane_no, pos]
