@@ -45,7 +45,10 @@ impl Interpreter {
         for v in &self.stack[base..] {
             match v {
                 Some(Value::Num(x)) => numbers.push(*x),
-                _ => return None,
+                _ => {
+                    self.numbers = numbers;
+                    return None;
+                }
             }
         }
         let mut tier = self.tier(numbers);
