@@ -113,6 +113,16 @@ fn what_a_loop_leaves_is_the_general_evaluators() {
         ("s = 0; for i = 1:3; s = s + nofunc(i); end\n", 0),
         ("for i = 1:NaN; end\n", 0),
         ("q = 0; for i = 1:3; q(i) = i; end\nq\n", 0),
+        // a function it calls reads a name the loop holds from the
+        // workspace, as it stands at each call
+        (
+            "function r = g(x)\n  r = x + s;\nend\ns = 0; for i = 1:3; s = g(i); end\ns\n",
+            0,
+        ),
+        (
+            "h(k) = k * e\ne = [1 2 3]; for i = 1:3; e[i] = h(i); end\ne\n",
+            0,
+        ),
         // the statement's value is what it assigned last
         ("for i = 1:3; a = i; if i > 1; b = -i; end; end\n", 1),
         ("for i = 1:3; end\n", 1),

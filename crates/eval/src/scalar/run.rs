@@ -84,6 +84,7 @@ impl Interpreter {
             stopped: None,
             last_set: NOT_SET,
             mats: Vec::new(),
+            held: &[],
         }
     }
 }
@@ -115,6 +116,8 @@ pub(super) struct Tier<'a> {
     pub(super) last_set: u32,
     /// A top-level loop's matrices, by their index in `Num::Elem`.
     pub(super) mats: Vec<super::held::Held<'a>>,
+    /// The workspace names a top-level loop holds in its slots.
+    pub(super) held: &'a [(GlobalId, bool)],
 }
 
 pub(super) const NOT_SET: u32 = u32::MAX;
@@ -328,9 +331,25 @@ impl<'a> Tier<'a> {
         }
     }
 
+    /// Whether a top-level loop holds `id` in its frame (a number) or took
+    /// it out of the workspace (a matrix it writes).
+    fn holds(&self, id: GlobalId) -> bool {
+        self.held.iter().any(|(h, _)| *h == id)
+            || self
+                .mats
+                .iter()
+                .any(|m| matches!(m, super::held::Held::Write(w) if w.id == id))
+    }
+
     /// A workspace variable or constant that must be a number.
     #[inline(never)]
     fn global(&mut self, id: GlobalId) -> f64 {
+        // A name a top-level loop holds is read in its frame as a slot;
+        // here a function it calls reads it from the workspace, which the
+        // run has not updated.
+        if self.holds(id) {
+            return self.give_up(GiveUp::Always);
+        }
         match self.ws.get(id) {
             Some(Value::Num(x)) => *x,
             Some(_) => self.give_up(GiveUp::Always),
@@ -349,6 +368,10 @@ impl<'a> Tier<'a> {
     /// nothing, or a variable holding a truth value or number.
     #[inline(never)]
     fn truth(&mut self, id: GlobalId) -> bool {
+        if self.holds(id) {
+            self.give_up(GiveUp::Always);
+            return false;
+        }
         let f = match self.ws.get(id) {
             Some(Value::Bool(b)) => return *b,
             Some(Value::Num(x)) => return *x != 0.0,

@@ -78,6 +78,7 @@ impl Interpreter {
             }
         }
         let mut tier = self.tier(numbers);
+        tier.held = &f.entry;
         let ws = tier.ws;
         let mut writes = taken.into_iter();
         for &(id, written) in f.mats.iter() {
