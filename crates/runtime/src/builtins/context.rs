@@ -96,11 +96,14 @@ pub trait Host {
         })
     }
     /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host
-    /// decides which paths a script may write; this default writes any.
+    /// decides which paths a script may write; this default writes any,
+    /// atomically ([`crate::atomic_file`]).
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        std::fs::write(path, bytes).map_err(|e| crate::RuntimeError::Io {
-            path: path.into(),
-            reason: e.to_string(),
+        crate::atomic_file::write(std::path::Path::new(path), bytes).map_err(|e| {
+            crate::RuntimeError::Io {
+                path: path.into(),
+                reason: e.to_string(),
+            }
         })
     }
     /// How many characters wide a line of output may be, for matrices and
