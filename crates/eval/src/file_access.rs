@@ -49,7 +49,7 @@ impl FilePolicy {
     /// Reads the file at `path` if the policy allows it.
     pub(crate) fn read(&self, path: &str) -> Result<Vec<u8>> {
         let real = self.resolve(path, Access::Read)?;
-        std::fs::read(real).map_err(|e| io(path, &e))
+        mla_runtime::files::read(&real).map_err(|e| io(path, &e))?
     }
 
     /// Writes the file at `path` if the policy allows it: all of it or,

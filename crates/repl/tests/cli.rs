@@ -243,7 +243,7 @@ fn sigint_to_a_script_with_redirected_output_loses_no_output() {
 
 #[cfg(unix)]
 #[test]
-fn sigterm_to_a_script_blocked_reading_a_fifo_flushes_its_output_and_ends() {
+fn load_of_a_fifo_is_interrupted_by_sigterm_and_the_output_flushed() {
     let dir = scratch("sigterm");
     let made = Command::new("mkfifo")
         .arg(dir.join("fifo"))
@@ -256,6 +256,8 @@ fn sigterm_to_a_script_blocked_reading_a_fifo_flushes_its_output_and_ends() {
         "-TERM",
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
-    assert_eq!(out.status.code(), Some(128 + 15));
+    // The read stops at the interrupt, well before the 2 s grace.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
