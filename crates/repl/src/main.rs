@@ -51,6 +51,8 @@ fn main() -> ExitCode {
 }
 
 fn real_main() -> ExitCode {
+    // The memory budget measures the heap by the counting allocator.
+    mla::set_memory_meter(allocations::held);
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         // Piped input is a script: no banner, no prompts.

@@ -12,6 +12,7 @@ pub mod files;
 pub mod index;
 pub mod interrupt;
 pub mod linalg;
+pub mod memory;
 pub mod operator;
 pub mod ops;
 pub mod optim;
