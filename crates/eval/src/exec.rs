@@ -121,6 +121,12 @@ impl Interpreter {
 
     pub(crate) fn exec_block(&mut self, cx: &Ctx, body: &[RStmt], last: &mut Last) -> Result<Flow> {
         for stmt in body {
+            // Every statement looks at the interrupt flag (Ctrl-C or a
+            // host's watchdog): one relaxed load, so a function body of
+            // long builtin calls stops between them too.
+            if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                self.check_now(cx, stmt.span)?;
+            }
             let flow = self.exec_stmt(cx, stmt, last)?;
             if cx.top {
                 self.figures_after(cx, stmt);

@@ -132,7 +132,7 @@ pub(crate) fn kind(e: &RuntimeError) -> ErrorKind {
         Type { .. } => ErrorKind::Type,
         Arity { .. } | TooManyOutputs { .. } => ErrorKind::Call,
         Singular { .. } | Domain(_) => ErrorKind::Math,
-        TooLarge { .. } => ErrorKind::Memory,
+        TooLarge { .. } | OutOfMemory { .. } | AddressSpace { .. } => ErrorKind::Memory,
         Io { .. } | Csv { .. } => ErrorKind::Io,
         Denied { .. } => ErrorKind::Denied,
         Host(_) => ErrorKind::Host,
@@ -181,6 +181,9 @@ impl Ctx<'_> {
             )),
             RuntimeError::TooLarge { .. } => err.with_help(
                 "MLA refuses to allocate more than this at once, to keep the process alive",
+            ),
+            RuntimeError::OutOfMemory { .. } | RuntimeError::AddressSpace { .. } => err.with_help(
+                "nothing was allocated and the variables are as they were; clear variables you no longer need (`clear x`) or work in smaller pieces",
             ),
             _ => err,
         }

@@ -9,6 +9,7 @@ use crate::resolved::Slots;
 use crate::source::Source;
 use crate::workspace::Workspace;
 use mla_parser::Span;
+use mla_runtime::memory::MemoryBudget;
 use mla_runtime::value::AllocationLimit;
 use mla_runtime::{Builtin, Clash, Registry, Rng, Value};
 use std::io::Write;
@@ -256,15 +257,18 @@ impl Interpreter {
 
     /// Prepares an evaluation on the current thread, which may use
     /// `stack_bytes` of stack from here: clears the interrupt flag, the
-    /// value stack and the budget, and sets the allocation limit for as
-    /// long as the returned guard lives.
-    pub(crate) fn begin(&mut self, stack_bytes: usize) -> AllocationLimit {
+    /// value stack and the budget, and sets the allocation limit and the
+    /// memory budget for as long as the returned guards live.
+    pub(crate) fn begin(&mut self, stack_bytes: usize) -> (AllocationLimit, MemoryBudget) {
         self.interrupt.store(false, Ordering::Relaxed);
         self.stack.clear();
         self.depth = 0;
         self.budget = Budget::start(self.limits.max_operations, self.limits.max_duration);
         self.stack_floor = stack_address().saturating_sub(stack_bytes);
-        AllocationLimit::set(self.limits.max_elements())
+        (
+            AllocationLimit::set(self.limits.max_elements()),
+            MemoryBudget::set(self.limits.max_memory_bytes),
+        )
     }
 
     /// Parses and runs `text`, naming it `name` in diagnostics. Displays
@@ -353,10 +357,9 @@ impl Interpreter {
     }
 
     fn run_here(&mut self, source: &Arc<Source>, stack_bytes: usize) -> Result<Value, EvalError> {
-        let parsed =
-            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
-        let program = crate::resolve::program(&parsed, source);
         let _limit = self.begin(stack_bytes);
+        let parsed = crate::source::parse(source)?;
+        let program = crate::resolve::program(&parsed, source);
         // Long kernels (products, decompositions) look at the flag too.
         let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let result = self.exec_program(&program);

@@ -387,3 +387,14 @@ fn at_lambdas_are_anonymous_functions() {
     assert_eq!(num(&mla, "c"), 14.0);
     assert_eq!(num(&mla, "d"), 6.0);
 }
+
+#[test]
+fn an_error_past_column_65535_renders_without_panicking() {
+    let (mut mla, _) = interp();
+    let code = format!("x = {})", " ".repeat(70_000));
+    let e = mla.run("<-e>", &code).unwrap_err();
+    for text in [mla_eval::render_plain(&e), mla_eval::render_color(&e)] {
+        assert!(text.contains("line 1, column 70005"), "{text}");
+        assert!(text.len() < 2000, "the long line is not drawn");
+    }
+}

@@ -5,6 +5,7 @@ mod helper;
 mod history;
 mod jupyter;
 mod repl;
+mod script_output;
 
 use mla::{render_color, render_plain, ErrorKind, Interpreter};
 use std::io::{IsTerminal, Read};
@@ -50,6 +51,8 @@ fn main() -> ExitCode {
 }
 
 fn real_main() -> ExitCode {
+    // The memory budget measures the heap by the counting allocator.
+    mla::set_memory_meter(allocations::held);
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         // Piped input is a script: no banner, no prompts.
@@ -116,12 +119,16 @@ fn real_main() -> ExitCode {
 
 fn run_source(name: &str, code: &str) -> ExitCode {
     // A terminal sees each line as it is printed; a pipe or file gets
-    // buffered output (flushed when the script ends or fails).
-    let mut mla = if std::io::stdout().is_terminal() {
-        Interpreter::new()
+    // buffered output, flushed when the script ends, fails or is killed.
+    let (mut mla, out) = if std::io::stdout().is_terminal() {
+        (Interpreter::new(), None)
     } else {
-        Interpreter::with_output(Box::new(std::io::BufWriter::new(std::io::stdout())))
+        let out = script_output::SharedOutput::new();
+        (Interpreter::with_output(out.clone()), Some(out))
     };
+    if let Some(out) = &out {
+        script_output::flush_on_signals(mla.interrupt_handle(), out.clone());
+    }
     mla.set_allocation_meter(allocations::so_far);
     // Plots in colour on a terminal unless NO_COLOR (the width stays 80,
     // so a script's output does not depend on the terminal).
@@ -129,7 +136,13 @@ fn run_source(name: &str, code: &str) -> ExitCode {
         std::env::var_os("NO_COLOR"),
         std::io::stdout().is_terminal(),
     ));
-    match mla.run_named(name, code) {
+    let result = mla.run_named(name, code);
+    // The signal thread holds the buffer too, so it is not dropped (and
+    // flushed) with the interpreter.
+    if let Some(mut out) = out {
+        let _ = std::io::Write::flush(&mut out);
+    }
+    match result {
         Ok(_) => ExitCode::SUCCESS,
         // `mla run.mla | head`: the reader has what it wanted.
         Err(e) if e.kind() == ErrorKind::OutputClosed => ExitCode::SUCCESS,

@@ -22,7 +22,10 @@ pub fn bytes_str(bytes: f64) -> String {
         x /= 1024.0;
         unit += 1;
     }
-    if unit == 0 || x.fract() == 0.0 {
+    if x >= 1024.0 {
+        // Past what any machine holds: a number, not 300 digits.
+        format!("{} {}", crate::display::format_scalar(x), UNITS[unit])
+    } else if unit == 0 || x.fract() == 0.0 {
         format!("{x} {}", UNITS[unit])
     } else {
         format!("{x:.1} {}", UNITS[unit])
@@ -118,6 +121,23 @@ pub enum RuntimeError {
         /// The most elements one allocation may have (see
         /// [`allocation_limit`](crate::value::allocation_limit)).
         limit: usize,
+    },
+    /// An allocation that would take the process past its memory budget
+    /// (see [`crate::memory`]).
+    OutOfMemory {
+        /// Bytes asked for.
+        bytes: f64,
+        /// Bytes the process held.
+        held: f64,
+        /// The budget.
+        budget: f64,
+    },
+    /// An allocation larger than what the address-space limit leaves.
+    AddressSpace {
+        /// Bytes asked for.
+        bytes: f64,
+        /// Bytes of address space left.
+        left: f64,
     },
     /// A file the host does not let the program reach.
     Denied {
@@ -290,6 +310,23 @@ impl fmt::Display for RuntimeError {
                 crate::display::format_scalar(*cols),
                 bytes_str(rows * cols * 8.0),
                 bytes_str(*limit as f64 * 8.0)
+            ),
+            OutOfMemory {
+                bytes,
+                held,
+                budget,
+            } => write!(
+                f,
+                "not enough memory: this needs {} more, and the process holds {} of its {} budget",
+                bytes_str(*bytes),
+                bytes_str(*held),
+                bytes_str(*budget)
+            ),
+            AddressSpace { bytes, left } => write!(
+                f,
+                "not enough memory: this needs {} more, and the address-space limit (ulimit -v) leaves {}",
+                bytes_str(*bytes),
+                bytes_str(*left)
             ),
             Denied { path, reason } => write!(f, "cannot access `{path}`: {reason}"),
             Host(msg) => f.write_str(msg),

@@ -148,14 +148,16 @@ fn lines_per_chunk(a: &ArrayView2<'_, f64>, axis: Axis) -> usize {
     (CHUNK / line.max(1)).max(1)
 }
 
-fn output<T: Clone + Default>(shape: (usize, usize), column_major: bool) -> Array2<T> {
-    // A zero default makes this a zeroed allocation, which the system hands
-    // over without writing it.
-    if column_major {
+fn output<T: Clone + Default>(shape: (usize, usize), column_major: bool) -> Result<Array2<T>> {
+    // Large results are checked against the memory budget first: an error,
+    // not an abort, when memory runs out. A zero default then makes this a
+    // zeroed allocation, which the system hands over without writing it.
+    crate::memory::reserve_elements(shape.0 * shape.1, std::mem::size_of::<T>())?;
+    Ok(if column_major {
         Array2::from_elem(shape.f(), T::default())
     } else {
         Array2::from_elem(shape, T::default())
-    }
+    })
 }
 
 /// `f` of each element of `a`, stopping on an interrupt between chunks.
@@ -175,7 +177,7 @@ fn in_chunks<T: Clone + Default>(
     let view = a.view();
     let (axis, column_major) = layout(&view);
     let lines = lines_per_chunk(&view, axis);
-    let mut out = output(a.dim(), column_major);
+    let mut out = output(a.dim(), column_major)?;
     for (o, x) in out
         .axis_chunks_iter_mut(axis, lines)
         .zip(view.axis_chunks_iter(axis, lines))
@@ -204,7 +206,7 @@ pub fn zip<T: Clone + Default>(
         layout(&b)
     };
     let lines = lines_per_chunk(&a, axis);
-    let mut out = output(a.dim(), column_major);
+    let mut out = output(a.dim(), column_major)?;
     for ((mut o, x), y) in out
         .axis_chunks_iter_mut(axis, lines)
         .zip(a.axis_chunks_iter(axis, lines))

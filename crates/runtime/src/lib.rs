@@ -2,6 +2,7 @@
 //! It knows nothing of syntax or source positions; errors are kinds that the
 //! evaluator places in the source.
 
+pub mod atomic_file;
 pub mod autodiff;
 pub mod builtins;
 pub mod display;
@@ -11,6 +12,7 @@ pub mod files;
 pub mod index;
 pub mod interrupt;
 pub mod linalg;
+pub mod memory;
 pub mod operator;
 pub mod ops;
 pub mod optim;

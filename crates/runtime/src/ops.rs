@@ -154,7 +154,11 @@ fn numeric<'a>(op: &str, v: &'a Value) -> Result<&'a Value> {
 /// `a + b`: elementwise addition, or concatenation when either is a string.
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (Value::Str(x), Value::Str(y)) => {
+            // The text is built, then copied into the value.
+            crate::memory::reserve(x.len().saturating_add(y.len()).saturating_mul(2))?;
+            Ok(Value::str(format!("{x}{y}")))
+        }
         (Value::Str(x), y) if y.is_numeric() => {
             Ok(Value::str(format!("{x}{}", crate::display::inline(y))))
         }

@@ -131,11 +131,12 @@ impl Func {
     }
 }
 
-/// Checks that an `r×c` allocation is within the [`allocation_limit`].
+/// Checks that an `r×c` allocation is within the [`allocation_limit`] and
+/// fits in the memory budget ([`crate::memory::reserve`]).
 pub fn check_alloc(rows: usize, cols: usize) -> Result<()> {
     let limit = allocation_limit();
     match rows.checked_mul(cols) {
-        Some(n) if n <= limit => Ok(()),
+        Some(n) if n <= limit => crate::memory::reserve_elements(n, 8),
         _ => Err(RuntimeError::TooLarge {
             rows: rows as f64,
             cols: cols as f64,

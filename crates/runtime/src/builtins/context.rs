@@ -90,17 +90,20 @@ pub trait Host {
     /// The bytes of the file at `path` (`load`). The host decides which
     /// paths a script may read; this default reads any.
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>> {
-        std::fs::read(path).map_err(|e| crate::RuntimeError::Io {
+        crate::files::read(std::path::Path::new(path)).map_err(|e| crate::RuntimeError::Io {
             path: path.into(),
             reason: e.to_string(),
-        })
+        })?
     }
     /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host
-    /// decides which paths a script may write; this default writes any.
+    /// decides which paths a script may write; this default writes any,
+    /// atomically ([`crate::atomic_file`]).
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
-        std::fs::write(path, bytes).map_err(|e| crate::RuntimeError::Io {
-            path: path.into(),
-            reason: e.to_string(),
+        crate::atomic_file::write(std::path::Path::new(path), bytes).map_err(|e| {
+            crate::RuntimeError::Io {
+                path: path.into(),
+                reason: e.to_string(),
+            }
         })
     }
     /// How many characters wide a line of output may be, for matrices and
