@@ -92,6 +92,27 @@ impl ParseError {
                 message = "unexpected end of input: expected `end`".into();
                 hint = "a block (`if`, `for`, `while`, `try` or `function`) is missing its `end`"
                     .into();
+            } else if let Some((op, at)) = trailing_operator(&src[..pos]) {
+                // `x++`, `x = 1 +`: the operator is the place to point at.
+                let (message, hint) = if op == "++" || op == "--" {
+                    (
+                        format!(
+                            "`{op}` needs an expression after it: MLA has no increment operator"
+                        ),
+                        format!("write `x {}= 1`", &op[..1]),
+                    )
+                } else {
+                    (
+                        format!("`{op}` needs an expression after it"),
+                        String::new(),
+                    )
+                };
+                return ParseError {
+                    message,
+                    span: Span::new(at, at + op.len()),
+                    hint,
+                    incomplete: more_helps,
+                };
             } else {
                 message = format!("unexpected end of input: expected {}", join_or(&wanted));
             }
@@ -324,4 +345,15 @@ impl Diagnostic for ParseError {
             span,
         ))))
     }
+}
+
+/// The operator that ends `before` (blanks aside) and where it starts.
+fn trailing_operator(before: &str) -> Option<(&str, usize)> {
+    let text = before.trim_end();
+    [
+        "++", "--", ".*", "./", ".^", "+", "-", "*", "/", "^", "\\", "=", "<", ">", "&", "|",
+    ]
+    .into_iter()
+    .find(|op| text.ends_with(op))
+    .map(|op| (op, text.len() - op.len()))
 }

@@ -85,7 +85,8 @@ fn real_main() -> ExitCode {
                 if let Err(e) = mla.run_named(path, &code) {
                     match e.kind() {
                         ErrorKind::Exit => return ExitCode::SUCCESS,
-                        _ => eprint!("{}", render_color(&e)),
+                        _ if std::io::stderr().is_terminal() => eprint!("{}", render_color(&e)),
+                        _ => eprint!("{}", render_plain(&e)),
                     }
                 }
                 repl::run_with(mla)

@@ -69,32 +69,46 @@ fn trim_zeros(s: &str) -> &str {
 
 /// A short one-line form, used inside tuples, string concatenation and `print`.
 pub fn inline(v: &Value) -> String {
+    let mut out = String::new();
+    inline_into(v, &mut out);
+    out
+}
+
+/// [`inline`] appended to `out`: nested tuples write into one buffer, so
+/// showing a tuple nested n deep takes time linear in n (a string per
+/// level, copied into the next, took quadratic time).
+fn inline_into(v: &Value, out: &mut String) {
     match v {
-        Value::Num(x) => format_scalar(*x),
-        Value::Bool(b) => b.to_string(),
-        Value::Str(s) => s.to_string(),
+        Value::Num(x) => out.push_str(&format_scalar(*x)),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Str(s) => out.push_str(s),
         Value::Matrix(m) if m.len() <= 10 && (m.nrows() == 1 || m.ncols() == 1) => {
             let items: Vec<String> = m.iter().map(|x| format_scalar(*x)).collect();
             let sep = if m.nrows() == 1 { " " } else { "; " };
-            format!("[{}]", items.join(sep))
+            out.push('[');
+            out.push_str(&items.join(sep));
+            out.push(']');
         }
-        Value::Matrix(m) => format!("{}×{} Matrix", m.nrows(), m.ncols()),
-        Value::Logical(m) => format!("{}×{} Logical", m.nrows(), m.ncols()),
+        Value::Matrix(m) => out.push_str(&format!("{}×{} Matrix", m.nrows(), m.ncols())),
+        Value::Logical(m) => out.push_str(&format!("{}×{} Logical", m.nrows(), m.ncols())),
         Value::Func(f) => match f {
-            crate::Func::Builtin(b) => format!("builtin {}", b.signature),
-            crate::Func::User(u) => u.describe(),
+            crate::Func::Builtin(b) => out.push_str(&format!("builtin {}", b.signature)),
+            crate::Func::User(u) => out.push_str(&u.describe()),
         },
-        Value::Traced(t) => inline(&Value::matrix(t.value.clone())),
-        Value::Optimizer(o) => o.to_string(),
+        Value::Traced(t) => inline_into(&Value::matrix(t.value.clone()), out),
+        Value::Optimizer(o) => out.push_str(&o.to_string()),
         Value::Tuple(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| match i {
-                    Value::Str(s) => format!("{s:?}"),
-                    other => inline(other),
-                })
-                .collect();
-            format!("({})", parts.join(", "))
+            out.push('(');
+            for (k, item) in items.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                match item {
+                    Value::Str(s) => out.push_str(&format!("{s:?}")),
+                    other => inline_into(other, out),
+                }
+            }
+            out.push(')');
         }
     }
 }
@@ -342,6 +356,37 @@ fn logical_grid(m: &Array2<bool>, width: usize) -> String {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn print_of_a_nested_tuple_is_linear_in_its_depth() {
+        // Showing and dropping 40 000 nested tuples recurses: a big stack,
+        // as the evaluator's thread has.
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn(|| {
+                let nest = |n: usize| {
+                    let mut t = Value::Num(1.0);
+                    for _ in 0..n {
+                        t = Value::tuple(vec![t, Value::Num(1.0)]);
+                    }
+                    t
+                };
+                assert_eq!(inline(&nest(2)), "((1, 1), 1)");
+                // Quadratic time showed 4e4 levels in seconds; linear, in ms.
+                let deep = nest(40_000);
+                let t = std::time::Instant::now();
+                let shown = inline(&deep);
+                assert_eq!(shown.len(), 40_000 * 5 + 1);
+                assert!(
+                    t.elapsed() < std::time::Duration::from_secs(1),
+                    "{:?}",
+                    t.elapsed()
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     #[test]
     fn scalars() {

@@ -89,13 +89,23 @@ fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
 }
 
 fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
-    if a.iter().all(|x| x.is_finite()) {
-        Ok(())
-    } else {
-        Err(RuntimeError::Domain(format!(
+    let largest = a
+        .iter()
+        .try_fold(0.0f64, |m, x| x.is_finite().then(|| m.max(x.abs())));
+    let Some(largest) = largest else {
+        return Err(RuntimeError::Domain(format!(
             "{what} needs finite values; the matrix holds NaN or Inf"
-        )))
+        )));
+    };
+    // The iterations work with the matrix's norm: entries this large
+    // overflow it to Inf, and the iteration then never converges.
+    if largest * (a.len() as f64).sqrt() > f64::MAX / 4.0 {
+        return Err(RuntimeError::Domain(format!(
+            "{what}: the entries are too large (up to {}): the matrix's norm overflows; scale it first (for svd, svd(A / s) * s)",
+            crate::display::format_scalar(largest)
+        )));
     }
+    Ok(())
 }
 
 /// True when `a` is symmetric to a tolerance relative to its largest entry.
@@ -480,6 +490,17 @@ mod tests {
 
     fn close(a: &Array2<f64>, b: &Array2<f64>, tol: f64) -> bool {
         a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= tol)
+    }
+
+    #[test]
+    fn svd_of_ones_times_1e308_says_the_entries_are_too_large() {
+        let a = Array2::from_elem((3, 3), 1e308);
+        let e = singular_values(&a).unwrap_err().to_string();
+        assert!(e.contains("too large (up to 1e+308)"), "{e}");
+        assert!(svd_thin(&a).is_err());
+        // Large but with a finite norm still decomposes.
+        let s = singular_values(&Array2::from_elem((3, 3), 1e100)).unwrap();
+        assert!((s[0] - 3e100).abs() < 1e88, "{s:?}");
     }
 
     #[test]
