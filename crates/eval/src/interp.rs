@@ -85,8 +85,10 @@ pub struct Interpreter {
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
-    /// The scalar tier's locals (kept for their capacity).
+    /// The scalar tier's stack, kept between runs.
     pub(crate) numbers: Vec<f64>,
+    /// The scalar tier's last run found its stack too small.
+    pub(crate) tier_stack_short: bool,
     /// Whether calls may run in the scalar tier (tests compare both ways).
     pub(crate) scalar_tier: bool,
     /// Calls that ran in the scalar tier to the end.
@@ -141,6 +143,7 @@ impl Interpreter {
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
             numbers: Vec::new(),
+            tier_stack_short: false,
             scalar_tier: true,
             scalar_runs: 0,
             scalar_loops: 0,

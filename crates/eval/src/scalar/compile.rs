@@ -45,10 +45,11 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         },
         _ => return None,
     };
+    let (code, nslots) = super::flat::flatten(body, nslots);
     Some(ScalarFn {
         nslots,
         nparams,
-        body,
+        code,
         result,
         globals: lower.globals.into(),
         entry: Box::default(),
@@ -83,10 +84,11 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         mats: written.into_iter().map(|id| (id, true)).collect(),
     };
     let body = Box::new([lower.stmt(stmt)?]);
+    let (code, nslots) = super::flat::flatten(body, n);
     Some(ScalarFn {
-        nslots: n,
+        nslots,
         nparams: 0,
-        body,
+        code,
         result: Output::Nothing,
         globals: lower.globals.into(),
         entry: lower.held.into_iter().zip(lower.read_first).collect(),

@@ -20,6 +20,7 @@
 //! places. A structural reason also turns the tier off for that function.
 
 mod compile;
+mod flat;
 mod held;
 #[cfg(test)]
 mod loop_tests;
@@ -37,10 +38,10 @@ pub(crate) use compile::{compile, compile_loop};
 /// A function lowered to the scalar tier.
 #[derive(Debug)]
 pub(crate) struct ScalarFn {
-    /// Locals, parameters first.
+    /// Locals, parameters first, then the slots of `for` loops.
     nslots: usize,
     nparams: usize,
-    body: Box<[Stmt]>,
+    code: Box<[flat::Op]>,
     result: Output,
     /// The non-local names it reads or calls.
     globals: Box<[GlobalId]>,

@@ -2,7 +2,8 @@
 //! names read from the workspace without changing it, and any surprise
 //! answered by giving up (see the module above for why that is safe).
 
-use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt};
+use super::flat::Op;
+use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn};
 use crate::budget::Budget;
 use crate::callable::UserFunction;
 use crate::interp::Interpreter;
@@ -15,13 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 type Run<T> = Result<T, GiveUp>;
-
-pub(super) enum Flow {
-    Normal,
-    Break,
-    Continue,
-    Return,
-}
 
 impl Interpreter {
     /// Runs a call of `proto`, whose arguments are on the value stack from
@@ -40,11 +34,10 @@ impl Interpreter {
                 self.ws.fallback(id, &self.registry);
             }
         }
-        let mut numbers = std::mem::take(&mut self.numbers);
-        numbers.clear();
-        for v in &self.stack[base..] {
+        let mut numbers = self.tier_stack();
+        for (k, v) in self.stack[base..].iter().enumerate() {
             match v {
-                Some(Value::Num(x)) => numbers.push(*x),
+                Some(Value::Num(x)) if k < numbers.len() => numbers[k] = *x,
                 _ => {
                     self.numbers = numbers;
                     return None;
@@ -52,6 +45,7 @@ impl Interpreter {
             }
         }
         let mut tier = self.tier(numbers);
+        tier.top = f.nparams;
         let x = tier.call(f, 0);
         let stopped = tier.stopped;
         self.numbers = tier.stack;
@@ -69,8 +63,28 @@ impl Interpreter {
     }
 }
 
+/// The tier's stack to start with, in `f64`s (128 KiB): a frame that does
+/// not fit gives up, and the next run gets twice the room.
+const FIRST_STACK: usize = 1 << 14;
+
+/// The most room a run gets (128 MiB), far beyond the depth limit's need.
+const MOST_STACK: usize = 1 << 24;
+
 impl Interpreter {
-    /// A run of the tier over `stack`, the entry frame.
+    /// The stack a run works in: the last run's, grown when it ran out.
+    pub(super) fn tier_stack(&mut self) -> Vec<f64> {
+        let mut numbers = std::mem::take(&mut self.numbers);
+        let want = if self.tier_stack_short {
+            (numbers.len() * 2).clamp(FIRST_STACK, MOST_STACK)
+        } else {
+            numbers.len().max(FIRST_STACK)
+        };
+        self.tier_stack_short = false;
+        numbers.resize(want, 0.0);
+        numbers
+    }
+
+    /// A run of the tier over `stack`, whose entry frame starts at 0.
     pub(super) fn tier(&mut self, stack: Vec<f64>) -> Tier<'_> {
         Tier {
             ws: &self.ws,
@@ -80,6 +94,8 @@ impl Interpreter {
             stack_floor: self.stack_floor,
             depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
             stack,
+            top: 0,
+            short: &mut self.tier_stack_short,
             last: None,
             stopped: None,
             last_set: NOT_SET,
@@ -102,8 +118,12 @@ pub(super) struct Tier<'a> {
     /// Calls left before the depth limit, where the general evaluator
     /// reports the error.
     depth_left: usize,
-    /// The locals of every running call, innermost last.
+    /// The locals of every running call, innermost last, up to `top`; its
+    /// length is fixed for the run, so that a push has no growth path.
     pub(super) stack: Vec<f64>,
+    pub(super) top: usize,
+    /// Set when a frame did not fit in `stack`.
+    short: &'a mut bool,
     /// The last user function called and its name: the workspace cannot
     /// change during a run, so the look-up holds (callgrind: a third of
     /// a call to `fib` went to finding `fib`).
@@ -152,24 +172,27 @@ impl<'a> Tier<'a> {
         if self.tick() {
             return f64::NAN;
         }
-        self.depth_left -= 1;
-        // Pushed one by one: a function has few locals, and `resize` is
-        // a call with a fill loop (callgrind).
-        for _ in f.nparams..f.nslots {
-            self.stack.push(0.0);
+        // Locals need no clearing: lowering proved each is assigned before
+        // it is read.
+        let end = base + f.nslots;
+        if end > self.stack.len() {
+            *self.short = true;
+            return self.give_up(GiveUp::ThisCall);
         }
+        self.depth_left -= 1;
+        self.top = end;
         let result = match &f.result {
             Output::Slot(s) => {
-                self.block(&f.body, base);
+                self.exec(&f.code, base);
                 self.stack[base + *s as usize]
             }
             Output::Expr(e) => self.num(e, base),
             Output::Nothing => {
-                self.block(&f.body, base);
+                self.exec(&f.code, base);
                 f64::NAN
             }
         };
-        self.stack.truncate(base);
+        self.top = base;
         self.depth_left += 1;
         result
     }
@@ -194,106 +217,96 @@ impl<'a> Tier<'a> {
         }
     }
 
-    pub(super) fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
-        for s in body {
-            match self.stmt(s, base) {
-                Flow::Normal => {}
-                other => return other,
-            }
-        }
-        Flow::Normal
-    }
-
-    #[inline(always)]
-    fn stmt(&mut self, s: &'a Stmt, base: usize) -> Flow {
-        match s {
-            Stmt::Set(slot, e) => {
-                let x = self.operand(e, base);
-                // After giving up nothing more is written: an interrupt
-                // leaves a top-level loop's variables as they stood.
-                if self.stopped.is_none() {
-                    self.stack[base + *slot as usize] = x;
-                    if base == 0 {
-                        self.last_set = *slot;
+    /// Runs flat code from its start to its end or a `return`.
+    pub(super) fn exec(&mut self, code: &'a [Op], base: usize) {
+        let mut pc = 0;
+        while let Some(op) = code.get(pc) {
+            pc += 1;
+            match op {
+                Op::Set(slot, e) => {
+                    let x = self.operand(e, base);
+                    // After giving up nothing more is written: an interrupt
+                    // leaves a top-level loop's variables as they stood.
+                    if self.stopped.is_none() {
+                        self.stack[base + *slot as usize] = x;
+                        if base == 0 {
+                            self.last_set = *slot;
+                        }
                     }
                 }
-            }
-            Stmt::If(arms, otherwise) => {
-                for (c, body) in arms.iter() {
-                    if self.test(c, base) {
-                        return self.block(body, base);
+                Op::Unless(c, to) => {
+                    if !self.test(c, base) {
+                        pc = *to as usize;
                     }
                 }
-                return self.block(otherwise, base);
-            }
-            Stmt::While(..) | Stmt::For { .. } => return self.looping(s, base),
-            Stmt::SetElem {
-                mat,
-                index,
-                op,
-                value,
-            } => self.set_elem(*mat, index, *op, value, base),
-            Stmt::Break => return Flow::Break,
-            Stmt::Continue => return Flow::Continue,
-            Stmt::Return => return Flow::Return,
-        }
-        Flow::Normal
-    }
-
-    /// `while` and `for`, apart from `stmt` so that its hot arms keep a
-    /// small frame.
-    #[inline(never)]
-    fn looping(&mut self, s: &'a Stmt, base: usize) -> Flow {
-        match s {
-            Stmt::While(c, body) => loop {
-                let go = self.cond(c, base);
-                if self.tick() {
-                    return Flow::Return;
-                }
-                if !go {
-                    break;
-                }
-                match self.block(body, base) {
-                    Flow::Break => break,
-                    Flow::Return => return Flow::Return,
-                    Flow::Normal | Flow::Continue => {}
-                }
-            },
-            Stmt::For {
-                var,
-                start,
-                step,
-                stop,
-                body,
-            } => {
-                let a = self.num(start, base);
-                let s = match step {
-                    Some(e) => self.num(e, base),
-                    None => 1.0,
-                };
-                let b = self.num(stop, base);
-                if self.stopped.is_some() {
-                    return Flow::Return;
-                }
-                let Ok(n) = crate::expr::range_len(a, s, b) else {
-                    self.give_up(GiveUp::ThisCall);
-                    return Flow::Return;
-                };
-                for i in 0..n {
+                Op::Goto(to) => pc = *to as usize,
+                Op::While(c, to) => {
+                    let go = self.cond(c, base);
                     if self.tick() {
-                        return Flow::Return;
+                        return;
                     }
-                    self.stack[base + *var as usize] = a + s * i as f64;
-                    match self.block(body, base) {
-                        Flow::Break => break,
-                        Flow::Return => return Flow::Return,
-                        Flow::Normal | Flow::Continue => {}
+                    if !go {
+                        pc = *to as usize;
                     }
                 }
+                Op::ForEnter {
+                    start,
+                    step,
+                    stop,
+                    at,
+                } => {
+                    if !self.for_enter([start, stop], step.as_ref(), base, *at) {
+                        return;
+                    }
+                }
+                Op::ForNext { var, at, to } => {
+                    let h = base + *at as usize;
+                    let i = self.stack[h + 3].to_bits();
+                    if i >= self.stack[h + 2].to_bits() {
+                        pc = *to as usize;
+                        continue;
+                    }
+                    if self.tick() {
+                        return;
+                    }
+                    self.stack[base + *var as usize] = self.stack[h] + self.stack[h + 1] * i as f64;
+                    self.stack[h + 3] = f64::from_bits(i + 1);
+                }
+                Op::SetElem {
+                    mat,
+                    index,
+                    op,
+                    value,
+                } => self.set_elem(*mat, index, *op, value, base),
+                Op::Return => return,
             }
-            _ => unreachable!("only loops come here"),
         }
-        Flow::Normal
+    }
+
+    /// Evaluates a `for` range into the four slots from `at` (start, step,
+    /// count, next index), walked as the general evaluator walks it;
+    /// whether to go on.
+    #[inline(never)]
+    fn for_enter(&mut self, [start, stop]: [&'a Num; 2], step: Option<&'a Num>, base: usize, at: u32) -> bool {
+        let a = self.num(start, base);
+        let s = match step {
+            Some(e) => self.num(e, base),
+            None => 1.0,
+        };
+        let b = self.num(stop, base);
+        if self.stopped.is_some() {
+            return false;
+        }
+        let Ok(n) = crate::expr::range_len(a, s, b) else {
+            self.give_up(GiveUp::ThisCall);
+            return false;
+        };
+        let h = base + at as usize;
+        self.stack[h] = a;
+        self.stack[h + 1] = s;
+        self.stack[h + 2] = f64::from_bits(n as u64);
+        self.stack[h + 3] = f64::from_bits(0);
+        true
     }
 
     pub(super) fn num(&mut self, e: &'a Num, base: usize) -> f64 {
@@ -396,23 +409,28 @@ impl<'a> Tier<'a> {
     /// starts.
     #[inline(never)]
     fn call_named(&mut self, id: GlobalId, args: &'a [Num], base: usize) -> f64 {
-        let callee_base = self.stack.len();
+        let callee_base = self.top;
         if let Some((last, f)) = self.last {
             if last == id && args.len() == f.nparams {
                 for a in args {
                     let x = self.operand(a, base);
-                    self.stack.push(x);
+                    self.push(x);
                 }
                 return self.call(f, callee_base);
             }
         }
         for a in args {
             let x = self.num(a, base);
-            self.stack.push(x);
+            self.push(x);
+        }
+        if self.top - callee_base != args.len() {
+            *self.short = true;
+            self.top = callee_base;
+            return self.give_up(GiveUp::ThisCall);
         }
         match self.callee(id) {
             Ok(Callee::Scalar(f)) if args.len() != f.nparams => {
-                self.stack.truncate(callee_base);
+                self.top = callee_base;
                 self.give_up(GiveUp::Always)
             }
             Ok(Callee::Scalar(f)) => {
@@ -422,9 +440,19 @@ impl<'a> Tier<'a> {
             Ok(Callee::Builtin(f)) => self.call_builtin(f, callee_base),
             Ok(Callee::Owned(f)) => self.call_builtin(&f, callee_base),
             Err(why) => {
-                self.stack.truncate(callee_base);
+                self.top = callee_base;
                 self.give_up(why)
             }
+        }
+    }
+
+    /// Pushes an argument; one that does not fit is dropped (and the call
+    /// then finds its frame does not fit either, and gives up).
+    #[inline(always)]
+    fn push(&mut self, x: f64) {
+        if let Some(slot) = self.stack.get_mut(self.top) {
+            *slot = x;
+            self.top += 1;
         }
     }
 
@@ -504,8 +532,8 @@ impl<'a> Tier<'a> {
     }
 
     fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
-        let r = self.builtin(f, &self.stack[base..]);
-        self.stack.truncate(base);
+        let r = self.builtin(f, &self.stack[base..self.top]);
+        self.top = base;
         r.unwrap_or_else(|why| self.give_up(why))
     }
 

@@ -42,17 +42,20 @@ impl Interpreter {
             return None;
         }
         let f = slot.get_or(|| compile_loop(stmt))?;
-        let mut numbers = std::mem::take(&mut self.numbers);
-        numbers.clear();
-        for &(id, read_first) in f.entry.iter() {
-            match self.ws.get(id) {
-                Some(Value::Num(x)) => numbers.push(*x),
+        let mut numbers = self.tier_stack();
+        if numbers.len() < f.nslots {
+            self.numbers = numbers;
+            return None;
+        }
+        for (k, &(id, read_first)) in f.entry.iter().enumerate() {
+            numbers[k] = match self.ws.get(id) {
+                Some(Value::Num(x)) => *x,
                 _ if read_first => {
                     self.numbers = numbers;
                     return None;
                 }
-                _ => numbers.push(f64::from_bits(UNSET)),
-            }
+                _ => f64::from_bits(UNSET),
+            };
         }
         for &id in f.globals.iter() {
             if self.ws.get(id).is_none() {
@@ -78,6 +81,7 @@ impl Interpreter {
             }
         }
         let mut tier = self.tier(numbers);
+        tier.top = f.nslots;
         tier.held = &f.entry;
         let ws = tier.ws;
         let mut writes = taken.into_iter();
@@ -89,7 +93,7 @@ impl Interpreter {
             }
         }
         if tier.mats.len() == f.mats.len() {
-            tier.block(&f.body, 0);
+            tier.exec(&f.code, 0);
         } else {
             tier.stopped = Some(GiveUp::ThisCall);
         }
