@@ -27,30 +27,31 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         script: false,
         mats: Vec::new(),
     };
-    let (body, result) = match proto.outputs.as_slice() {
+    let (code, nslots, out) = match proto.outputs.as_slice() {
         [(slot, _)] => {
             lower.output = Some(*slot);
             let body = lower.block(&proto.body)?;
             if !lower.state.dead && !lower.state.assigned[*slot as usize] {
                 return None;
             }
-            (body, Output::Slot(*slot))
+            let (code, nslots) = super::flat::flatten(body, nslots, 0);
+            (code, nslots, *slot)
         }
         [] => match proto.body.as_slice() {
             [RStmt {
                 kind: RStmtKind::Expr { expr, .. },
                 ..
-            }] => (Box::default(), Output::Expr(lower.num(expr)?)),
+            }] => super::flat::flatten_expr(lower.num(expr)?, nslots),
             _ => return None,
         },
         _ => return None,
     };
-    let (code, nslots) = super::flat::flatten(body, nslots);
     Some(ScalarFn {
         nslots,
         nparams,
         code,
-        result,
+        result: Output::Slot(out),
+        out,
         globals: lower.globals.into(),
         entry: Box::default(),
         mats: Box::default(),
@@ -84,12 +85,13 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         mats: written.into_iter().map(|id| (id, true)).collect(),
     };
     let body = Box::new([lower.stmt(stmt)?]);
-    let (code, nslots) = super::flat::flatten(body, n);
+    let (code, nslots) = super::flat::flatten(body, n, n);
     Some(ScalarFn {
         nslots,
         nparams: 0,
         code,
         result: Output::Nothing,
+        out: 0,
         globals: lower.globals.into(),
         entry: lower.held.into_iter().zip(lower.read_first).collect(),
         mats: lower.mats.into(),

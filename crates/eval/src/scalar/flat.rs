@@ -1,56 +1,112 @@
-//! A lowered body as flat code: its statements in one array, with `if`,
-//! loops, `break` and `continue` as jumps within it.
+//! A lowered body as register code: statements in one array with `if`,
+//! loops, `break` and `continue` as jumps, arithmetic and calls as steps
+//! on slots, and user-function calls as frames the run pushes without a
+//! Rust call.
 //!
-//! Walking the statement tree took a Rust call per block, a loop over each
-//! block's slice and a `Flow` value tested after every statement: in a call
-//! of `fib`, `block` ran a third of the instructions (callgrind). As flat
-//! code a call runs in one loop over a program counter, and only
-//! expressions recurse.
+//! Walking the statement and expression trees cost, per call of `fib`,
+//! three Rust frames (a block, an operator node, the call), a loop over
+//! each block's slice and a `Flow` tested after each statement: about 250
+//! instructions (callgrind), where Lua 5.4's register machine spends
+//! about as much with dynamic types. Here a call of a function of the
+//! tier is a step that pushes a frame and goes on in the same loop.
+//! Expressions the steps do not cover (a workspace name, a matrix
+//! element, a negation) stay trees, evaluated in one step.
 
-use super::{Arith, Bool, Num, Stmt};
+use super::held::ONE_INDEX;
+use super::{Arith, Bool, Cmp, Num, Stmt};
+use crate::names::GlobalId;
 
-/// One step of flat code.
+/// One step of register code; `u32`s are slots of the frame, jump targets
+/// are positions in the code.
 #[derive(Debug)]
 pub(super) enum Op {
-    Set(u32, Num),
-    /// `X[k] = v`, `X[i, j] += v` on a held matrix (see [`Stmt::SetElem`]).
+    /// `dst = tree`, for what the steps below do not cover.
+    Eval(u32, Num),
+    Const(u32, f64),
+    Move(u32, u32),
+    /// `dst = a op b`.
+    Arith(Arith, u32, u32, u32),
+    /// `dst = a op c`.
+    ArithC(Arith, u32, u32, f64),
+    /// `dst = c op b`.
+    CArith(Arith, u32, f64, u32),
+    /// `dst = f(slots at..at + n)`: a user function of the tier (a new
+    /// frame) or a pure builtin.
+    Call {
+        id: GlobalId,
+        at: u32,
+        n: u32,
+        dst: u32,
+    },
+    /// A top-level loop assigned the workspace name held in this slot.
+    Assigned(u32),
+    /// `dst = X[i]` or `X[i, j]` of the held matrix `mat` (`j` is
+    /// [`ONE_INDEX`] for one index).
+    Elem {
+        dst: u32,
+        mat: u32,
+        i: u32,
+        j: u32,
+    },
+    /// `X[i] = v`, `X[i, j] += v` on a held matrix (see [`Stmt::SetElem`]).
     SetElem {
         mat: u32,
-        index: Box<[Num]>,
+        i: u32,
+        j: u32,
         op: Option<Arith>,
-        value: Num,
+        value: u32,
     },
-    /// Goes on at `to` when the condition is false (`if`, `elseif`).
+    /// Goes on at `to` unless the condition holds (`if`, `elseif`).
     Unless(Bool, u32),
+    /// Goes on at `to` unless `a cmp b`.
+    UnlessCmp(Cmp, u32, u32, u32),
+    /// Goes on at `to` unless `a cmp c`.
+    UnlessCmpC(Cmp, u32, f64, u32),
     Goto(u32),
     /// A `while` test: counts an iteration, then goes on at `to` when the
     /// condition is false.
     While(Bool, u32),
-    /// Enters `for var = start:step:stop`: its start, step, count and next
-    /// index go in the four slots from `at` (count and index as the bits
-    /// of a `u64`, so that any count the range allows is exact).
-    ForEnter {
-        start: Num,
-        step: Option<Num>,
-        stop: Num,
-        at: u32,
-    },
+    /// Enters `for var = start:step:stop` (see [`ForEnter`]).
+    ForEnter(Box<ForEnter>),
     /// The next iteration of the `for` whose slots start at `at`: counts
     /// it and sets `var`, or goes on at `to` when the range is done.
-    ForNext { var: u32, at: u32, to: u32 },
+    ForNext {
+        var: u32,
+        at: u32,
+        to: u32,
+    },
     Return,
 }
 
-/// The flat code of `body`, and the slots it needs: `nslots` and four
-/// more per `for`.
-pub(super) fn flatten(body: Box<[Stmt]>, nslots: usize) -> (Box<[Op]>, usize) {
-    let mut f = Flat {
-        code: Vec::new(),
-        nslots,
-        loops: Vec::new(),
-    };
+/// A `for` range: its start, step, count and next index go in the four
+/// slots from `at` (count and index as the bits of a `u64`, so that any
+/// count the range allows is exact).
+#[derive(Debug)]
+pub(super) struct ForEnter {
+    pub(super) start: Num,
+    pub(super) step: Option<Num>,
+    pub(super) stop: Num,
+    pub(super) at: u32,
+}
+
+/// The code of `body`, and the slots a frame needs: `nslots`, four per
+/// `for` and the temporaries of expressions. `held` is the number of
+/// workspace names a top-level loop holds (0 in a function): their
+/// assignments are noted for the statement's value.
+pub(super) fn flatten(body: Box<[Stmt]>, nslots: usize, held: usize) -> (Box<[Op]>, usize) {
+    let mut f = Flat::new(nslots, held);
     f.block(body);
     (f.code.into(), f.nslots)
+}
+
+/// The code of a one-line function `f(x) = expr`: the expression into a
+/// slot of its own, which is the result. Gives the code, the slots and
+/// that slot.
+pub(super) fn flatten_expr(e: Num, nslots: usize) -> (Box<[Op]>, usize, u32) {
+    let mut f = Flat::new(nslots + 1, 0);
+    let out = nslots as u32;
+    f.emit(e, out);
+    (f.code.into(), f.nslots, out)
 }
 
 /// A loop being flattened: where `continue` goes and the `break`s that
@@ -62,7 +118,14 @@ struct Loop {
 
 struct Flat {
     code: Vec<Op>,
+    /// Slots used so far at the most.
     nslots: usize,
+    /// Slots that live across statements: locals and the slots of the
+    /// `for` loops met so far. Temporaries start above them.
+    fixed: usize,
+    /// The next free temporary in the statement being flattened.
+    next: usize,
+    held: usize,
     loops: Vec<Loop>,
 }
 
@@ -70,6 +133,17 @@ struct Flat {
 const LATER: u32 = u32::MAX;
 
 impl Flat {
+    fn new(nslots: usize, held: usize) -> Flat {
+        Flat {
+            code: Vec::new(),
+            nslots,
+            fixed: nslots,
+            next: nslots,
+            held,
+            loops: Vec::new(),
+        }
+    }
+
     fn here(&self) -> u32 {
         self.code.len() as u32
     }
@@ -79,19 +153,32 @@ impl Flat {
         self.code.len() - 1
     }
 
+    /// `n` consecutive temporaries; the first.
+    fn temps(&mut self, n: usize) -> u32 {
+        let first = self.next;
+        self.next += n;
+        self.nslots = self.nslots.max(self.next);
+        first as u32
+    }
+
     /// Points the jump at `at` to the current end of the code.
     fn land(&mut self, at: usize) {
         let here = self.here();
         match &mut self.code[at] {
-            Op::Unless(_, to) | Op::Goto(to) | Op::While(_, to) | Op::ForNext { to, .. } => {
-                *to = here
-            }
+            Op::Unless(_, to)
+            | Op::UnlessCmp(.., to)
+            | Op::UnlessCmpC(.., to)
+            | Op::Goto(to)
+            | Op::While(_, to)
+            | Op::ForNext { to, .. } => *to = here,
             _ => unreachable!("only jumps are patched"),
         }
     }
 
     fn block(&mut self, body: Box<[Stmt]>) {
         for s in body.into_vec() {
+            // A statement's temporaries are dead after it.
+            self.next = self.fixed;
             self.stmt(s);
         }
     }
@@ -99,7 +186,10 @@ impl Flat {
     fn stmt(&mut self, s: Stmt) {
         match s {
             Stmt::Set(slot, e) => {
-                self.push(Op::Set(slot, e));
+                self.emit(e, slot);
+                if (slot as usize) < self.held {
+                    self.push(Op::Assigned(slot));
+                }
             }
             Stmt::SetElem {
                 mat,
@@ -107,9 +197,12 @@ impl Flat {
                 op,
                 value,
             } => {
+                let (i, j) = self.indices(index);
+                let value = self.slot(value);
                 self.push(Op::SetElem {
                     mat,
-                    index,
+                    i,
+                    j,
                     op,
                     value,
                 });
@@ -119,7 +212,8 @@ impl Flat {
                 let has_else = !otherwise.is_empty();
                 let n = arms.len();
                 for (k, (c, body)) in arms.into_vec().into_iter().enumerate() {
-                    let test = self.push(Op::Unless(c, LATER));
+                    self.next = self.fixed;
+                    let test = self.unless(c);
                     self.block(body);
                     if k + 1 < n || has_else {
                         ends.push(self.push(Op::Goto(LATER)));
@@ -146,14 +240,15 @@ impl Flat {
                 stop,
                 body,
             } => {
-                let at = self.nslots as u32;
-                self.nslots += 4;
-                self.push(Op::ForEnter {
+                let at = self.fixed as u32;
+                self.fixed += 4;
+                self.nslots = self.nslots.max(self.fixed);
+                self.push(Op::ForEnter(Box::new(ForEnter {
                     start,
                     step,
                     stop,
                     at,
-                });
+                })));
                 let next_at = self.here();
                 let next = self.push(Op::ForNext { var, at, to: LATER });
                 self.in_loop(next_at, body);
@@ -173,6 +268,93 @@ impl Flat {
             }
             Stmt::Return => {
                 self.push(Op::Return);
+            }
+        }
+    }
+
+    /// The test of an `if` arm; its position, to land when the arm ends.
+    fn unless(&mut self, c: Bool) -> usize {
+        match c {
+            Bool::CmpLC(op, a, c) => self.push(Op::UnlessCmpC(op, a, c, LATER)),
+            Bool::Cmp(op, x, y) => match (*x, *y) {
+                (x, Num::Const(c)) => {
+                    let a = self.slot(x);
+                    self.push(Op::UnlessCmpC(op, a, c, LATER))
+                }
+                (x, y) => {
+                    let a = self.slot(x);
+                    let b = self.slot(y);
+                    self.push(Op::UnlessCmp(op, a, b, LATER))
+                }
+            },
+            c => self.push(Op::Unless(c, LATER)),
+        }
+    }
+
+    /// Code that leaves the value of `e` in slot `dst`. Only the last step
+    /// writes `dst`, after every operand is read, so `x = f(x) + x` reads
+    /// the old `x` throughout.
+    fn emit(&mut self, e: Num, dst: u32) {
+        let op = match e {
+            Num::Const(x) => Op::Const(dst, x),
+            Num::Local(s) if s == dst => return,
+            Num::Local(s) => Op::Move(dst, s),
+            Num::ArithLC(op, a, c) => Op::ArithC(op, dst, a, c),
+            Num::ArithLL(op, a, b) => Op::Arith(op, dst, a, b),
+            Num::Arith(op, x, y) => match (*x, *y) {
+                (x, Num::Const(c)) => {
+                    let a = self.slot(x);
+                    Op::ArithC(op, dst, a, c)
+                }
+                (Num::Const(c), y) => {
+                    let b = self.slot(y);
+                    Op::CArith(op, dst, c, b)
+                }
+                (x, y) => {
+                    let a = self.slot(x);
+                    let b = self.slot(y);
+                    Op::Arith(op, dst, a, b)
+                }
+            },
+            Num::Call(id, args) => {
+                let n = args.len();
+                let at = self.temps(n);
+                for (k, a) in args.into_vec().into_iter().enumerate() {
+                    self.emit(a, at + k as u32);
+                }
+                Op::Call {
+                    id,
+                    at,
+                    n: n as u32,
+                    dst,
+                }
+            }
+            Num::Elem(mat, index) => {
+                let (i, j) = self.indices(index);
+                Op::Elem { dst, mat, i, j }
+            }
+            e @ (Num::Global(_) | Num::Neg(_)) => Op::Eval(dst, e),
+        };
+        self.push(op);
+    }
+
+    /// The slots of one or two indices; the second is [`ONE_INDEX`] when
+    /// there is one (lowering allows no other count).
+    fn indices(&mut self, index: Box<[Num]>) -> (u32, u32) {
+        let mut index = index.into_vec().into_iter();
+        let i = index.next().map_or(ONE_INDEX, |e| self.slot(e));
+        let j = index.next().map_or(ONE_INDEX, |e| self.slot(e));
+        (i, j)
+    }
+
+    /// The slot holding the value of `e`: a local's own, or a temporary.
+    fn slot(&mut self, e: Num) -> u32 {
+        match e {
+            Num::Local(s) => s,
+            e => {
+                let t = self.temps(1);
+                self.emit(e, t);
+                t
             }
         }
     }

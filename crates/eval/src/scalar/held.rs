@@ -109,16 +109,18 @@ impl Written {
     }
 }
 
+/// The second index of an element step with one index.
+pub(super) const ONE_INDEX: u32 = u32::MAX;
+
 impl<'a> super::run::Tier<'a> {
-    /// Where `index` points in matrix `m`: `None` outside it, or for an
-    /// index that is not a whole number.
+    /// Where `(k)` or `(i, j)` points in matrix `m`: `None` outside it, or
+    /// for an index that is not a whole number.
     #[inline(always)]
-    fn place(&mut self, m: u32, index: &'a [Num], base: usize) -> Option<(usize, usize)> {
+    fn place(&self, m: u32, i: f64, j: Option<f64>) -> Option<(usize, usize)> {
         let (rows, cols) = self.mats[m as usize].array().dim();
-        match index {
-            [k] => {
-                let k = self.operand(k, base);
-                let p = position(k, rows * cols)?;
+        match j {
+            None => {
+                let p = position(i, rows * cols)?;
                 // Vectors need no division (perf: the two divisions of a
                 // loop over `x[i]` were a fifth of its time).
                 Some(match (rows, cols) {
@@ -127,20 +129,26 @@ impl<'a> super::run::Tier<'a> {
                     _ => (p % rows, p / rows),
                 })
             }
-            [i, j] => {
-                let i = self.operand(i, base);
-                let j = self.operand(j, base);
-                Some((position(i, rows)?, position(j, cols)?))
-            }
-            _ => None,
+            Some(j) => Some((position(i, rows)?, position(j, cols)?)),
         }
+    }
+
+    /// `X[k]` with its indices written as trees: one or two.
+    #[inline(never)]
+    pub(super) fn elem(&mut self, m: u32, index: &'a [Num], base: usize) -> f64 {
+        let Some(first) = index.first() else {
+            return self.give_up(GiveUp::Always);
+        };
+        let i = self.operand(first, base);
+        let j = index.get(1).map(|e| self.operand(e, base));
+        self.elem_at(m, i, j)
     }
 
     /// `X[k]`: an index outside the matrix is the general evaluator's to
     /// report.
-    #[inline(never)]
-    pub(super) fn elem(&mut self, m: u32, index: &'a [Num], base: usize) -> f64 {
-        match self.place(m, index, base) {
+    #[inline]
+    pub(super) fn elem_at(&mut self, m: u32, i: f64, j: Option<f64>) -> f64 {
+        match self.place(m, i, j) {
             Some(rc) => self.mats[m as usize].array()[rc],
             None => self.give_up(GiveUp::ThisCall),
         }
@@ -148,29 +156,26 @@ impl<'a> super::run::Tier<'a> {
 
     /// `X[k] = v` or `X[k] += v`; writing outside the matrix (which grows
     /// it) is left to the general evaluator.
-    #[inline(never)]
-    pub(super) fn set_elem(
+    #[inline]
+    pub(super) fn set_elem_at(
         &mut self,
         m: u32,
-        index: &'a [Num],
+        i: f64,
+        j: Option<f64>,
         op: Option<Arith>,
-        value: &'a Num,
-        base: usize,
+        x: f64,
     ) {
-        let Some((r, c)) = self.place(m, index, base) else {
+        let Some((r, c)) = self.place(m, i, j) else {
             self.give_up(GiveUp::ThisCall);
             return;
         };
-        let mut x = self.num(value, base);
-        if self.stopped.is_some() {
-            return;
-        }
         let Held::Write(w) = &mut self.mats[m as usize] else {
             unreachable!("lowering writes only matrices it marked written")
         };
-        if let Some(op) = op {
-            x = super::run::arith(op, w.array[[r, c]], x);
-        }
+        let x = match op {
+            Some(op) => super::run::arith(op, w.array[[r, c]], x),
+            None => x,
+        };
         w.write(r, c, x);
     }
 }

@@ -20,6 +20,7 @@
 //! places. A structural reason also turns the tier off for that function.
 
 mod compile;
+mod exec;
 mod flat;
 mod held;
 #[cfg(test)]
@@ -43,6 +44,8 @@ pub(crate) struct ScalarFn {
     nparams: usize,
     code: Box<[flat::Op]>,
     result: Output,
+    /// The slot of the result (`Output::Slot`), read at a return.
+    out: u32,
     /// The non-local names it reads or calls.
     globals: Box<[GlobalId]>,
     /// A top-level loop's workspace names held in slots `0..`, each with
@@ -57,10 +60,9 @@ pub(crate) struct ScalarFn {
 /// Where the result comes from.
 #[derive(Debug)]
 enum Output {
-    /// A named output (`function r = f(n)`), assigned on every path.
+    /// A named output (`function r = f(n)`), assigned on every path, or
+    /// the slot a one-line function (`f(x) = …`) leaves its value in.
     Slot(u32),
-    /// The expression of a one-line function (`f(x) = …`).
-    Expr(Num),
     /// A top-level loop gives no result: its effect is the names it holds.
     Nothing,
 }

@@ -2,7 +2,6 @@
 //! names read from the workspace without changing it, and any surprise
 //! answered by giving up (see the module above for why that is safe).
 
-use super::flat::Op;
 use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn};
 use crate::budget::Budget;
 use crate::callable::UserFunction;
@@ -95,6 +94,7 @@ impl Interpreter {
             depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
             stack,
             top: 0,
+            frames: Vec::new(),
             short: &mut self.tier_stack_short,
             last: None,
             stopped: None,
@@ -117,17 +117,19 @@ pub(super) struct Tier<'a> {
     stack_floor: usize,
     /// Calls left before the depth limit, where the general evaluator
     /// reports the error.
-    depth_left: usize,
+    pub(super) depth_left: usize,
     /// The locals of every running call, innermost last, up to `top`; its
     /// length is fixed for the run, so that a push has no growth path.
     pub(super) stack: Vec<f64>,
     pub(super) top: usize,
+    /// The callers of the running register code, innermost last.
+    pub(super) frames: Vec<super::exec::Frame<'a>>,
     /// Set when a frame did not fit in `stack`.
-    short: &'a mut bool,
+    pub(super) short: &'a mut bool,
     /// The last user function called and its name: the workspace cannot
     /// change during a run, so the look-up holds (callgrind: a third of
     /// a call to `fib` went to finding `fib`).
-    last: Option<(GlobalId, &'a ScalarFn)>,
+    pub(super) last: Option<(GlobalId, &'a ScalarFn)>,
     /// Set when the run gives up, with the reason.
     pub(super) stopped: Option<GiveUp>,
     /// The slot of the entry frame assigned last: a top-level loop leaves
@@ -143,7 +145,7 @@ pub(super) struct Tier<'a> {
 pub(super) const NOT_SET: u32 = u32::MAX;
 
 /// What a called name stands for.
-enum Callee<'a> {
+pub(super) enum Callee<'a> {
     Scalar(&'a ScalarFn),
     Builtin(&'a Func),
     /// A pure builtin found in the registry during the run.
@@ -165,7 +167,7 @@ impl<'a> Tier<'a> {
 
     /// Runs `f`, whose arguments are on the stack from `base`.
     #[inline(always)]
-    fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
+    pub(super) fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
         if self.depth_left == 0 || crate::interp::stack_address() < self.stack_floor {
             return self.give_up(GiveUp::ThisCall);
         }
@@ -181,16 +183,10 @@ impl<'a> Tier<'a> {
         }
         self.depth_left -= 1;
         self.top = end;
-        let result = match &f.result {
-            Output::Slot(s) => {
-                self.exec(&f.code, base);
-                self.stack[base + *s as usize]
-            }
-            Output::Expr(e) => self.num(e, base),
-            Output::Nothing => {
-                self.exec(&f.code, base);
-                f64::NAN
-            }
+        self.exec(f, base);
+        let result = match f.result {
+            Output::Slot(s) => self.stack[base + s as usize],
+            Output::Nothing => f64::NAN,
         };
         self.top = base;
         self.depth_left += 1;
@@ -201,7 +197,7 @@ impl<'a> Tier<'a> {
     /// check (about once a millisecond) found an interrupt or a limit
     /// reached, which the general evaluator then reports.
     #[inline]
-    fn tick(&mut self) -> bool {
+    pub(super) fn tick(&mut self) -> bool {
         self.budget.countdown -= 1;
         if self.budget.countdown < 0 {
             self.tick_slow();
@@ -215,98 +211,6 @@ impl<'a> Tier<'a> {
         if self.interrupt.load(Ordering::Relaxed) || self.budget.check().is_err() {
             self.give_up(GiveUp::Stopped);
         }
-    }
-
-    /// Runs flat code from its start to its end or a `return`.
-    pub(super) fn exec(&mut self, code: &'a [Op], base: usize) {
-        let mut pc = 0;
-        while let Some(op) = code.get(pc) {
-            pc += 1;
-            match op {
-                Op::Set(slot, e) => {
-                    let x = self.operand(e, base);
-                    // After giving up nothing more is written: an interrupt
-                    // leaves a top-level loop's variables as they stood.
-                    if self.stopped.is_none() {
-                        self.stack[base + *slot as usize] = x;
-                        if base == 0 {
-                            self.last_set = *slot;
-                        }
-                    }
-                }
-                Op::Unless(c, to) => {
-                    if !self.test(c, base) {
-                        pc = *to as usize;
-                    }
-                }
-                Op::Goto(to) => pc = *to as usize,
-                Op::While(c, to) => {
-                    let go = self.cond(c, base);
-                    if self.tick() {
-                        return;
-                    }
-                    if !go {
-                        pc = *to as usize;
-                    }
-                }
-                Op::ForEnter {
-                    start,
-                    step,
-                    stop,
-                    at,
-                } => {
-                    if !self.for_enter([start, stop], step.as_ref(), base, *at) {
-                        return;
-                    }
-                }
-                Op::ForNext { var, at, to } => {
-                    let h = base + *at as usize;
-                    let i = self.stack[h + 3].to_bits();
-                    if i >= self.stack[h + 2].to_bits() {
-                        pc = *to as usize;
-                        continue;
-                    }
-                    if self.tick() {
-                        return;
-                    }
-                    self.stack[base + *var as usize] = self.stack[h] + self.stack[h + 1] * i as f64;
-                    self.stack[h + 3] = f64::from_bits(i + 1);
-                }
-                Op::SetElem {
-                    mat,
-                    index,
-                    op,
-                    value,
-                } => self.set_elem(*mat, index, *op, value, base),
-                Op::Return => return,
-            }
-        }
-    }
-
-    /// Evaluates a `for` range into the four slots from `at` (start, step,
-    /// count, next index), walked as the general evaluator walks it;
-    /// whether to go on.
-    #[inline(never)]
-    fn for_enter(&mut self, [start, stop]: [&'a Num; 2], step: Option<&'a Num>, base: usize, at: u32) -> bool {
-        let a = self.num(start, base);
-        let s = match step {
-            Some(e) => self.num(e, base),
-            None => 1.0,
-        };
-        let b = self.num(stop, base);
-        if self.stopped.is_some() {
-            return false;
-        }
-        let Ok(n) = crate::expr::range_len(a, s, b) else {
-            self.give_up(GiveUp::ThisCall);
-            return false;
-        };
-        let h = base + at as usize;
-        self.stack[h] = a;
-        self.stack[h + 1] = s;
-        self.stack[h + 2] = f64::from_bits(n as u64);
-        self.stack[h + 3] = f64::from_bits(0);
-        true
     }
 
     pub(super) fn num(&mut self, e: &'a Num, base: usize) -> f64 {
@@ -456,17 +360,7 @@ impl<'a> Tier<'a> {
         }
     }
 
-    /// A condition, with the common comparison of a local and a literal
-    /// read here.
-    #[inline(always)]
-    fn test(&mut self, c: &'a Bool, base: usize) -> bool {
-        match c {
-            Bool::CmpLC(op, x, y) => compare(*op, self.stack[base + *x as usize], *y),
-            _ => self.cond(c, base),
-        }
-    }
-
-    fn cond(&mut self, c: &'a Bool, base: usize) -> bool {
+    pub(super) fn cond(&mut self, c: &'a Bool, base: usize) -> bool {
         match c {
             Bool::Const(b) => *b,
             Bool::Global(id) => self.truth(*id),
@@ -495,7 +389,7 @@ impl<'a> Tier<'a> {
 
     /// What the name `id` calls: a user function the tier runs, or a pure
     /// builtin.
-    fn callee(&self, id: GlobalId) -> Run<Callee<'a>> {
+    pub(super) fn callee(&self, id: GlobalId) -> Run<Callee<'a>> {
         let f = match self.ws.get(id) {
             Some(Value::Func(f)) => f,
             Some(_) => return Err(GiveUp::Always),
@@ -531,7 +425,7 @@ impl<'a> Tier<'a> {
         }
     }
 
-    fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
+    pub(super) fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
         let r = self.builtin(f, &self.stack[base..self.top]);
         self.top = base;
         r.unwrap_or_else(|why| self.give_up(why))
@@ -539,7 +433,7 @@ impl<'a> Tier<'a> {
 
     /// Calls a pure builtin through the table with a host that refuses
     /// everything: only a number with no warning is taken.
-    fn builtin(&self, f: &Func, args: &[f64]) -> Run<f64> {
+    pub(super) fn builtin(&self, f: &Func, args: &[f64]) -> Run<f64> {
         let b = f.builtin().ok_or(GiveUp::Always)?;
         if args.len() < b.min_args || args.len() > b.max_args {
             return Err(GiveUp::Always);
@@ -563,7 +457,7 @@ pub(super) fn arith(op: Arith, x: f64, y: f64) -> f64 {
 }
 
 #[inline(always)]
-fn compare(op: Cmp, x: f64, y: f64) -> bool {
+pub(super) fn compare(op: Cmp, x: f64, y: f64) -> bool {
     match op {
         Cmp::Lt => x < y,
         Cmp::Le => x <= y,

@@ -93,7 +93,7 @@ impl Interpreter {
             }
         }
         if tier.mats.len() == f.mats.len() {
-            tier.exec(&f.code, 0);
+            tier.exec(f, 0);
         } else {
             tier.stopped = Some(GiveUp::ThisCall);
         }
