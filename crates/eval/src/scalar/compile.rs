@@ -34,7 +34,7 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
             if !lower.state.dead && !lower.state.assigned[*slot as usize] {
                 return None;
             }
-            let (code, nslots) = super::flat::flatten(body, nslots, 0);
+            let (code, nslots) = super::flat::flatten(body, nslots, 0, Some(*slot));
             (code, nslots, *slot)
         }
         [] => match proto.body.as_slice() {
@@ -85,7 +85,7 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         mats: written.into_iter().map(|id| (id, true)).collect(),
     };
     let body = Box::new([lower.stmt(stmt)?]);
-    let (code, nslots) = super::flat::flatten(body, n, n);
+    let (code, nslots) = super::flat::flatten(body, n, n, None);
     Some(ScalarFn {
         nslots,
         nparams: 0,

@@ -146,6 +146,17 @@ impl<'a> Tier<'a> {
                     Some(frame) => (f, pc, base) = self.ret(r, f, frame, base),
                     None => return,
                 },
+                Op::ReturnSlot(s) => {
+                    let x = r.stack[base + *s as usize];
+                    match Self::pop(r, &entry) {
+                        Some(frame) => (f, pc, base) = self.ret_value(r, x, frame),
+                        None => {
+                            // The caller of `exec` reads the output slot.
+                            r.stack[base + f.out as usize] = x;
+                            return;
+                        }
+                    }
+                }
                 Op::Eval(dst, e) => {
                     let x = self.slow(r, |t| t.num(e, base));
                     if self.stopped.is_some() {
@@ -253,6 +264,17 @@ impl<'a> Tier<'a> {
         base: usize,
     ) -> (&'a ScalarFn, usize, usize) {
         let x = r.stack[base + f.out as usize];
+        self.ret_value(r, x, frame)
+    }
+
+    /// Returns `x` from the frame at `base` to `frame`.
+    #[inline(always)]
+    fn ret_value(
+        &mut self,
+        r: &mut Regs<'a>,
+        x: f64,
+        frame: Frame<'a>,
+    ) -> (&'a ScalarFn, usize, usize) {
         self.top = frame.base + frame.f.nslots;
         self.depth_left += 1;
         r.stack[frame.base + frame.dst as usize] = x;

@@ -76,6 +76,8 @@ pub(super) enum Op {
         to: u32,
     },
     Return,
+    /// Returns the value of this slot (the output was set from it).
+    ReturnSlot(u32),
 }
 
 /// A `for` range: its start, step, count and next index go in the four
@@ -93,9 +95,15 @@ pub(super) struct ForEnter {
 /// `for` and the temporaries of expressions. `held` is the number of
 /// workspace names a top-level loop holds (0 in a function): their
 /// assignments are noted for the statement's value.
-pub(super) fn flatten(body: Box<[Stmt]>, nslots: usize, held: usize) -> (Box<[Op]>, usize) {
+pub(super) fn flatten(
+    body: Box<[Stmt]>,
+    nslots: usize,
+    held: usize,
+    out: Option<u32>,
+) -> (Box<[Op]>, usize) {
     let mut f = Flat::new(nslots, held);
     f.block(body);
+    f.returns(out);
     (f.code.into(), f.nslots)
 }
 
@@ -288,6 +296,35 @@ impl Flat {
                 }
             },
             c => self.push(Op::Unless(c, LATER)),
+        }
+    }
+
+    /// Shortens returns: a jump to the end is a `return`, and a function
+    /// that sets its output from a slot and returns gives that slot's
+    /// value at once (in `fib`, the `r = n` of `n < 2`: a step less for
+    /// half the calls).
+    fn returns(&mut self, out: Option<u32>) {
+        let end = self.here();
+        for op in self.code.iter_mut() {
+            if matches!(op, Op::Goto(to) if *to == end) {
+                *op = Op::Return;
+            }
+        }
+        let Some(out) = out else { return };
+        for k in 1..self.code.len() {
+            if let (Op::Move(dst, s), Op::Return) = (&self.code[k - 1], &self.code[k]) {
+                if *dst == out {
+                    self.code[k - 1] = Op::ReturnSlot(*s);
+                }
+            }
+        }
+        // The last step, when it sets the output, is followed by the end.
+        if let Some(last) = self.code.last_mut() {
+            if let Op::Move(dst, s) = *last {
+                if dst == out {
+                    *last = Op::ReturnSlot(s);
+                }
+            }
         }
     }
 
