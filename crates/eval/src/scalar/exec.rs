@@ -179,7 +179,7 @@ impl<'a> Tier<'a> {
                     if self.tick() {
                         return self.unwind(r, &entry);
                     }
-                    if !go {
+                    if go {
                         pc = *to as usize;
                     }
                 }
@@ -191,15 +191,14 @@ impl<'a> Tier<'a> {
                 Op::ForNext { var, at, to } => {
                     let h = base + *at as usize;
                     let i = r.stack[h + 3].to_bits();
-                    if i >= r.stack[h + 2].to_bits() {
+                    if i < r.stack[h + 2].to_bits() {
+                        if self.tick() {
+                            return self.unwind(r, &entry);
+                        }
+                        r.stack[base + *var as usize] = r.stack[h] + r.stack[h + 1] * i as f64;
+                        r.stack[h + 3] = f64::from_bits(i + 1);
                         pc = *to as usize;
-                        continue;
                     }
-                    if self.tick() {
-                        return self.unwind(r, &entry);
-                    }
-                    r.stack[base + *var as usize] = r.stack[h] + r.stack[h + 1] * i as f64;
-                    r.stack[h + 3] = f64::from_bits(i + 1);
                 }
                 Op::Elem { dst, mat, i, j } => {
                     let i = r.stack[base + *i as usize];

@@ -38,7 +38,9 @@ pub(super) enum Op {
         n: u32,
         dst: u32,
     },
-    /// A top-level loop assigned the workspace name held in this slot.
+    /// A top-level loop assigned the workspace name held in this slot, or
+    /// (with [`super::run::MATRIX`]) an element of this held matrix: the
+    /// last one assigned is the loop's value, as in the general evaluator.
     Assigned(u32),
     /// `dst = X[i]` or `X[i, j]` of the held matrix `mat` (`j` is
     /// [`ONE_INDEX`] for one index).
@@ -63,13 +65,15 @@ pub(super) enum Op {
     /// Goes on at `to` unless `a cmp c`.
     UnlessCmpC(Cmp, u32, f64, u32),
     Goto(u32),
-    /// A `while` test: counts an iteration, then goes on at `to` when the
-    /// condition is false.
+    /// A `while` test, after the body (the loop is entered by a jump to
+    /// it): counts an iteration, then goes back to the body at `to` when
+    /// the condition holds. One step an iteration, not a test and a jump.
     While(Bool, u32),
     /// Enters `for var = start:step:stop` (see [`ForEnter`]).
     ForEnter(Box<ForEnter>),
-    /// The next iteration of the `for` whose slots start at `at`: counts
-    /// it and sets `var`, or goes on at `to` when the range is done.
+    /// The end of an iteration of the `for` whose slots start at `at`
+    /// (entered by a jump here): when the range has another value, counts
+    /// the iteration, sets `var` and goes back to the body at `to`.
     ForNext {
         var: u32,
         at: u32,
@@ -120,7 +124,8 @@ pub(super) fn flatten_expr(e: Num, nslots: usize) -> (Box<[Op]>, usize, u32) {
 /// A loop being flattened: where `continue` goes and the `break`s that
 /// wait for its end.
 struct Loop {
-    next: u32,
+    /// Jumps to the loop's test (`continue`) and past it (`break`).
+    continues: Vec<usize>,
     breaks: Vec<usize>,
 }
 
@@ -172,6 +177,11 @@ impl Flat {
     /// Points the jump at `at` to the current end of the code.
     fn land(&mut self, at: usize) {
         let here = self.here();
+        self.land_at(at, here);
+    }
+
+    /// Points the jump at `at` to `here`.
+    fn land_at(&mut self, at: usize, here: u32) {
         match &mut self.code[at] {
             Op::Unless(_, to)
             | Op::UnlessCmp(.., to)
@@ -214,6 +224,7 @@ impl Flat {
                     op,
                     value,
                 });
+                self.push(Op::Assigned(super::run::MATRIX | mat));
             }
             Stmt::If(arms, otherwise) => {
                 let mut ends = Vec::new();
@@ -234,12 +245,12 @@ impl Flat {
                 }
             }
             Stmt::While(c, body) => {
-                let top = self.here();
-                let test = self.push(Op::While(c, LATER));
-                self.in_loop(top, body);
-                self.push(Op::Goto(top));
-                self.land(test);
-                self.end_loop();
+                let enter = self.push(Op::Goto(LATER));
+                let body_at = self.here();
+                self.in_loop(body);
+                let test = self.push(Op::While(c, body_at));
+                self.land_at(enter, test as u32);
+                self.end_loop(test as u32);
             }
             Stmt::For {
                 var,
@@ -257,12 +268,16 @@ impl Flat {
                     stop,
                     at,
                 })));
-                let next_at = self.here();
-                let next = self.push(Op::ForNext { var, at, to: LATER });
-                self.in_loop(next_at, body);
-                self.push(Op::Goto(next_at));
-                self.land(next);
-                self.end_loop();
+                let enter = self.push(Op::Goto(LATER));
+                let body_at = self.here();
+                self.in_loop(body);
+                let next = self.push(Op::ForNext {
+                    var,
+                    at,
+                    to: body_at,
+                });
+                self.land_at(enter, next as u32);
+                self.end_loop(next as u32);
             }
             Stmt::Break => {
                 let at = self.push(Op::Goto(LATER));
@@ -271,8 +286,10 @@ impl Flat {
                 }
             }
             Stmt::Continue => {
-                let to = self.loops.last().map_or(LATER, |l| l.next);
-                self.push(Op::Goto(to));
+                let at = self.push(Op::Goto(LATER));
+                if let Some(l) = self.loops.last_mut() {
+                    l.continues.push(at);
+                }
             }
             Stmt::Return => {
                 self.push(Op::Return);
@@ -396,17 +413,21 @@ impl Flat {
         }
     }
 
-    fn in_loop(&mut self, next: u32, body: Box<[Stmt]>) {
+    fn in_loop(&mut self, body: Box<[Stmt]>) {
         self.loops.push(Loop {
-            next,
+            continues: Vec::new(),
             breaks: Vec::new(),
         });
         self.block(body);
     }
 
-    /// Lands the loop's `break`s here, after it.
-    fn end_loop(&mut self) {
+    /// Lands the loop's `continue`s on its test at `test`, and its
+    /// `break`s here, after it.
+    fn end_loop(&mut self, test: u32) {
         if let Some(l) = self.loops.pop() {
+            for c in l.continues {
+                self.land_at(c, test);
+            }
             for b in l.breaks {
                 self.land(b);
             }

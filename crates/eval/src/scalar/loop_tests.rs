@@ -182,3 +182,15 @@ fn a_loop_that_gives_up_leaves_its_matrices_as_they_were() {
         assert_eq!(ran, 0, "{code}\n{out}");
     }
 }
+
+/// A loop's value (what `run` gives when it ends a program) is the last
+/// variable it assigned, an indexed one included.
+#[test]
+fn a_loop_ending_in_an_element_write_gives_that_matrix() {
+    let (_, loops) = same("x = zeros(1, 3); y = 5; for i = 1:3; x[i] = i * 2; end");
+    assert_eq!(loops, 1);
+    let (_, loops) = same("x = zeros(1, 3); y = 5; for i = 1:3; x[i] = i; y = i; end");
+    assert_eq!(loops, 1);
+    let (_, loops) = same("x = zeros(1, 3); y = 5; for i = 1:3; y = i; x[i] = y; end");
+    assert_eq!(loops, 1);
+}

@@ -132,9 +132,9 @@ pub(super) struct Tier<'a> {
     pub(super) last: Option<(GlobalId, &'a ScalarFn)>,
     /// Set when the run gives up, with the reason.
     pub(super) stopped: Option<GiveUp>,
-    /// The slot of the entry frame assigned last: a top-level loop leaves
-    /// that variable as the statement's value, as the general evaluator
-    /// does.
+    /// The slot of the entry frame (or, with [`MATRIX`], the held matrix)
+    /// assigned last: a top-level loop leaves that variable as the
+    /// statement's value, as the general evaluator does.
     pub(super) last_set: u32,
     /// A top-level loop's matrices, by their index in `Num::Elem`.
     pub(super) mats: Vec<super::held::Held<'a>>,
@@ -143,6 +143,9 @@ pub(super) struct Tier<'a> {
 }
 
 pub(super) const NOT_SET: u32 = u32::MAX;
+
+/// Marks a `last_set` that is a held matrix's index, not a slot.
+pub(super) const MATRIX: u32 = 1 << 31;
 
 /// What a called name stands for.
 pub(super) enum Callee<'a> {

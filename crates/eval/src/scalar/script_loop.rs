@@ -11,7 +11,7 @@
 //! and the loop stops with the error it would report.
 
 use super::held::{Held, Written};
-use super::run::NOT_SET;
+use super::run::{MATRIX, NOT_SET};
 use super::{compile_loop, GiveUp, ScalarSlot};
 use crate::error::EvalError;
 use crate::exec::Last;
@@ -122,8 +122,13 @@ impl Interpreter {
                 self.set_number(cx, Var::Global(id), x);
             }
         }
-        if last_set != NOT_SET {
-            *last = Last::Var(Var::Global(f.entry[last_set as usize].0));
+        let assigned = match last_set {
+            NOT_SET => None,
+            m if m & MATRIX != 0 => f.mats.get((m & !MATRIX) as usize).map(|(id, _)| *id),
+            s => f.entry.get(s as usize).map(|(id, _)| *id),
+        };
+        if let Some(id) = assigned {
+            *last = Last::Var(Var::Global(id));
         }
         self.numbers = held;
         if stopped.is_some() {
