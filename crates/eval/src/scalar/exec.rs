@@ -66,6 +66,40 @@ impl<'a> Tier<'a> {
             };
             pc += 1;
             match op {
+                Op::Add(dst, a, b) => {
+                    r.stack[base + *dst as usize] =
+                        r.stack[base + *a as usize] + r.stack[base + *b as usize];
+                }
+                Op::Sub(dst, a, b) => {
+                    r.stack[base + *dst as usize] =
+                        r.stack[base + *a as usize] - r.stack[base + *b as usize];
+                }
+                Op::Mul(dst, a, b) => {
+                    r.stack[base + *dst as usize] =
+                        r.stack[base + *a as usize] * r.stack[base + *b as usize];
+                }
+                Op::Div(dst, a, b) => {
+                    r.stack[base + *dst as usize] =
+                        r.stack[base + *a as usize] / r.stack[base + *b as usize];
+                }
+                Op::AddC(dst, a, c) => {
+                    r.stack[base + *dst as usize] = r.stack[base + *a as usize] + *c
+                }
+                Op::SubC(dst, a, c) => {
+                    r.stack[base + *dst as usize] = r.stack[base + *a as usize] - *c
+                }
+                Op::MulC(dst, a, c) => {
+                    r.stack[base + *dst as usize] = r.stack[base + *a as usize] * *c
+                }
+                Op::DivC(dst, a, c) => {
+                    r.stack[base + *dst as usize] = r.stack[base + *a as usize] / *c
+                }
+                Op::CSub(dst, c, b) => {
+                    r.stack[base + *dst as usize] = *c - r.stack[base + *b as usize]
+                }
+                Op::CDiv(dst, c, b) => {
+                    r.stack[base + *dst as usize] = *c / r.stack[base + *b as usize]
+                }
                 Op::Arith(op, dst, a, b) => {
                     let x = arith(
                         *op,

@@ -24,12 +24,27 @@ pub(super) enum Op {
     Eval(u32, Num),
     Const(u32, f64),
     Move(u32, u32),
-    /// `dst = a op b`.
+    /// `dst = a op b`, for `^` (the four others have steps of their own:
+    /// a second dispatch on the operator was a tenth of a call of `fib`).
     Arith(Arith, u32, u32, u32),
-    /// `dst = a op c`.
+    /// `dst = a op c`, for `^`.
     ArithC(Arith, u32, u32, f64),
-    /// `dst = c op b`.
+    /// `dst = c op b`, for `^`.
     CArith(Arith, u32, f64, u32),
+    /// `dst = a + b`, and so on.
+    Add(u32, u32, u32),
+    Sub(u32, u32, u32),
+    Mul(u32, u32, u32),
+    Div(u32, u32, u32),
+    /// `dst = a + c`, and so on (`c + b` and `c * b` are these, since IEEE
+    /// addition and multiplication commute exactly).
+    AddC(u32, u32, f64),
+    SubC(u32, u32, f64),
+    MulC(u32, u32, f64),
+    DivC(u32, u32, f64),
+    /// `dst = c - b` and `dst = c / b`.
+    CSub(u32, f64, u32),
+    CDiv(u32, f64, u32),
     /// `dst = f(slots at..at + n)`: a user function of the tier (a new
     /// frame) or a pure builtin.
     Call {
@@ -353,21 +368,21 @@ impl Flat {
             Num::Const(x) => Op::Const(dst, x),
             Num::Local(s) if s == dst => return,
             Num::Local(s) => Op::Move(dst, s),
-            Num::ArithLC(op, a, c) => Op::ArithC(op, dst, a, c),
-            Num::ArithLL(op, a, b) => Op::Arith(op, dst, a, b),
+            Num::ArithLC(op, a, c) => arith_c(op, dst, a, c),
+            Num::ArithLL(op, a, b) => arith(op, dst, a, b),
             Num::Arith(op, x, y) => match (*x, *y) {
                 (x, Num::Const(c)) => {
                     let a = self.slot(x);
-                    Op::ArithC(op, dst, a, c)
+                    arith_c(op, dst, a, c)
                 }
                 (Num::Const(c), y) => {
                     let b = self.slot(y);
-                    Op::CArith(op, dst, c, b)
+                    c_arith(op, dst, c, b)
                 }
                 (x, y) => {
                     let a = self.slot(x);
                     let b = self.slot(y);
-                    Op::Arith(op, dst, a, b)
+                    arith(op, dst, a, b)
                 }
             },
             Num::Call(id, args) => {
@@ -432,5 +447,38 @@ impl Flat {
                 self.land(b);
             }
         }
+    }
+}
+
+/// The step for `dst = a op b`.
+fn arith(op: Arith, dst: u32, a: u32, b: u32) -> Op {
+    match op {
+        Arith::Add => Op::Add(dst, a, b),
+        Arith::Sub => Op::Sub(dst, a, b),
+        Arith::Mul => Op::Mul(dst, a, b),
+        Arith::Div => Op::Div(dst, a, b),
+        Arith::Pow => Op::Arith(op, dst, a, b),
+    }
+}
+
+/// The step for `dst = a op c`.
+fn arith_c(op: Arith, dst: u32, a: u32, c: f64) -> Op {
+    match op {
+        Arith::Add => Op::AddC(dst, a, c),
+        Arith::Sub => Op::SubC(dst, a, c),
+        Arith::Mul => Op::MulC(dst, a, c),
+        Arith::Div => Op::DivC(dst, a, c),
+        Arith::Pow => Op::ArithC(op, dst, a, c),
+    }
+}
+
+/// The step for `dst = c op b`.
+fn c_arith(op: Arith, dst: u32, c: f64, b: u32) -> Op {
+    match op {
+        Arith::Add => Op::AddC(dst, b, c),
+        Arith::Mul => Op::MulC(dst, b, c),
+        Arith::Sub => Op::CSub(dst, c, b),
+        Arith::Div => Op::CDiv(dst, c, b),
+        Arith::Pow => Op::CArith(op, dst, c, b),
     }
 }
