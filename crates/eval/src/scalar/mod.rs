@@ -25,6 +25,8 @@ mod flat;
 mod held;
 #[cfg(test)]
 mod loop_tests;
+#[cfg(test)]
+mod random_tests;
 mod run;
 mod script_loop;
 #[cfg(test)]
