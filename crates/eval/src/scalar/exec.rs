@@ -165,6 +165,10 @@ impl<'a> Tier<'a> {
                             }
                         },
                     };
+                    if !room_for_a_frame(&mut r.frames) {
+                        self.give_up(GiveUp::ThisCall);
+                        return self.unwind(r, &entry);
+                    }
                     if !self.enter(r, callee, args) {
                         return self.unwind(r, &entry);
                     }
@@ -380,4 +384,12 @@ impl<'a> Tier<'a> {
         self.stack[h + 3] = f64::from_bits(0);
         true
     }
+}
+
+/// Whether one more frame fits: growing the vector is tried without
+/// aborting; where it fails the run gives up, and the general evaluator
+/// reports what it reports.
+#[inline(always)]
+fn room_for_a_frame(frames: &mut Vec<Frame<'_>>) -> bool {
+    frames.len() < frames.capacity() || frames.try_reserve(frames.len().max(16)).is_ok()
 }

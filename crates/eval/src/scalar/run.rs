@@ -66,8 +66,9 @@ impl Interpreter {
 /// not fit gives up, and the next run gets twice the room.
 const FIRST_STACK: usize = 1 << 14;
 
-/// The most room a run gets (128 MiB), far beyond the depth limit's need.
-const MOST_STACK: usize = 1 << 24;
+/// The most room a run gets (32 MiB), far beyond the default depth
+/// limit's need; a deeper recursion gives up to the general evaluator.
+const MOST_STACK: usize = 1 << 22;
 
 impl Interpreter {
     /// The stack a run works in: the last run's, grown when it ran out.
@@ -79,7 +80,11 @@ impl Interpreter {
             numbers.len().max(FIRST_STACK)
         };
         self.tier_stack_short = false;
-        numbers.resize(want, 0.0);
+        // Memory that cannot be had leaves the stack as it is (calls that
+        // do not fit give up), never an abort.
+        if want > numbers.len() && numbers.try_reserve_exact(want - numbers.len()).is_ok() {
+            numbers.resize(want, 0.0);
+        }
         numbers
     }
 
