@@ -9,8 +9,10 @@ pub mod display;
 pub mod display_html;
 pub mod error;
 pub mod files;
+pub mod format;
 pub mod index;
 pub mod interrupt;
+pub mod kernels;
 pub mod linalg;
 pub mod memory;
 pub mod operator;
@@ -19,6 +21,7 @@ pub mod optim;
 pub mod plot;
 pub mod printf;
 pub mod rng;
+pub mod tape;
 pub mod value;
 
 pub use builtins::{

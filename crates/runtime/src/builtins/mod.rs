@@ -41,10 +41,10 @@ macro_rules! entry {
 
 mod arrange;
 mod build;
-mod context;
 mod registry;
-pub use context::{
-    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Gradient, Host, Implementation, NativeFn,
+pub use crate::value::{
+    constant, Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Gradient,
+    Host, Implementation, NativeFn, Registry, CONSTANTS,
 };
 pub(crate) use elementwise::{clamp_bounds, clamp_one};
 pub(crate) use ml::{
@@ -53,7 +53,6 @@ pub(crate) use ml::{
 pub(crate) use reduce::{
     divides_by_n, extreme_dim, line_dim, norm_kind, reduce as reduce_lines, Norm,
 };
-pub use registry::{Clash, Registry};
 pub(crate) use search::sort_options;
 mod data;
 mod elementwise;
@@ -114,62 +113,6 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     .flatten()
     .collect()
 });
-
-/// A named constant of the language.
-#[derive(Clone, Copy, Debug)]
-pub struct Constant {
-    /// The name scripts use.
-    pub name: &'static str,
-    /// Its value.
-    pub value: f64,
-    /// One line on what it is.
-    pub doc: &'static str,
-}
-
-/// Every named constant: the one list that name lookup, the registry's
-/// clash check, `help` and the reference read.
-pub const CONSTANTS: &[Constant] = &[
-    Constant {
-        name: "pi",
-        value: std::f64::consts::PI,
-        doc: "π, the ratio of a circle's circumference to its diameter",
-    },
-    Constant {
-        name: "e",
-        value: std::f64::consts::E,
-        doc: "Euler's number, the base of the natural logarithm",
-    },
-    Constant {
-        name: "Inf",
-        value: f64::INFINITY,
-        doc: "positive infinity (-Inf for negative)",
-    },
-    Constant {
-        name: "inf",
-        value: f64::INFINITY,
-        doc: "the same as Inf",
-    },
-    Constant {
-        name: "NaN",
-        value: f64::NAN,
-        doc: "not a number (0/0), unequal to everything including itself",
-    },
-    Constant {
-        name: "nan",
-        value: f64::NAN,
-        doc: "the same as NaN",
-    },
-    Constant {
-        name: "eps",
-        value: f64::EPSILON,
-        doc: "the distance from 1 to the next larger float, 2^-52",
-    },
-];
-
-/// The value of the named constant `name`.
-pub fn constant(name: &str) -> Option<f64> {
-    CONSTANTS.iter().find(|c| c.name == name).map(|c| c.value)
-}
 
 /// Calls a builtin after checking its argument and result counts.
 pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

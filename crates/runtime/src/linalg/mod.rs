@@ -103,7 +103,7 @@ fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
     if largest * (a.len() as f64).sqrt() > f64::MAX / 4.0 {
         return Err(RuntimeError::Domain(format!(
             "{what}: the entries are too large (up to {}): the matrix's norm overflows; scale it first (for svd, svd(A / s) * s)",
-            crate::display::format_scalar(largest)
+            crate::format::format_scalar(largest)
         )));
     }
     Ok(())
