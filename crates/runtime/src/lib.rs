@@ -2,6 +2,7 @@
 //! It knows nothing of syntax or source positions; errors are kinds that the
 //! evaluator places in the source.
 
+mod args;
 pub mod atomic_file;
 pub mod autodiff;
 pub mod builtins;

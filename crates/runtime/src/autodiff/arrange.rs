@@ -4,7 +4,8 @@
 //! back to the element it came from.
 
 use super::{input, record, Forward};
-use crate::builtins::{sort_options, Dim};
+use crate::args::sort_options;
+use crate::kernels::Dim;
 use crate::error::Result;
 use crate::value::Value;
 use ndarray::Array2;

@@ -24,7 +24,7 @@ mod tests {
     use super::*;
     use crate::builtins::{CallContext, Implementation};
     use crate::error::Result;
-    use crate::value::Value;
+    use crate::value::{Builtin, Clash, Func, Value};
 
     fn twice(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         Ok(Value::Num(2.0 * args[0].to_scalar()?))

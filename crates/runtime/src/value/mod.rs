@@ -187,13 +187,13 @@ impl Value {
         if !(x >= 0.0 && x.fract() == 0.0) {
             return Err(RuntimeError::Domain(format!(
                 "{what} must be a non-negative whole number, got {}",
-                crate::display::format_scalar(x)
+                crate::format::format_scalar(x)
             )));
         }
         if x > MAX_ELEMENTS as f64 {
             return Err(RuntimeError::Domain(format!(
                 "{what} is too large: {}",
-                crate::display::format_scalar(x)
+                crate::format::format_scalar(x)
             )));
         }
         Ok(x as usize)
