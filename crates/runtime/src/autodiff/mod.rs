@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 pub use linalg::{left_div, power, right_div};
 pub use operators::{binary, elem_pow, unary, UnaryOp};
-pub use structure::{assign, concat, index1, index2};
+pub use structure::{assign, concat, index};
 
 /// One input of a recorded operation: traced, or a constant.
 pub(crate) enum Input<'a> {
