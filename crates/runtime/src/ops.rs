@@ -2,10 +2,10 @@
 //! broadcasting, the matrix product, divisions and powers.
 
 use crate::autodiff;
-pub use crate::kernels::broadcast_shape;
-use crate::kernels::zip_with;
 use crate::error::{Result, RuntimeError};
 use crate::interrupt;
+pub use crate::kernels::broadcast_shape;
+use crate::kernels::zip_with;
 use crate::linalg;
 use crate::operator::Op;
 use crate::value::{check_alloc, Value};

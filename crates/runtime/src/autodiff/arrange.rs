@@ -5,8 +5,8 @@
 
 use super::{input, record, Forward};
 use crate::args::sort_options;
-use crate::kernels::Dim;
 use crate::error::Result;
+use crate::kernels::Dim;
 use crate::value::Value;
 use ndarray::Array2;
 

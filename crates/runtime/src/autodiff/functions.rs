@@ -4,8 +4,8 @@
 use super::operators::elementwise;
 use super::{input, record, Forward, Input};
 use crate::args::{dim_arg, lines};
-use crate::kernels::{clamped_ln, logsumexp_of, softmax_of, Dim, Lines};
 use crate::error::{Result, RuntimeError};
+use crate::kernels::{clamped_ln, logsumexp_of, softmax_of, Dim, Lines};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
 

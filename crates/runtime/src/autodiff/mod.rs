@@ -28,8 +28,8 @@ pub(crate) mod rules {
 use crate::error::{Result, RuntimeError};
 use crate::tape::{Backward, Node};
 pub use crate::tape::{Tape, Traced};
-pub use crate::value::{strip, Forward, Rule};
 use crate::value::Value;
+pub use crate::value::{strip, Forward, Rule};
 use ndarray::Array2;
 use std::sync::Arc;
 

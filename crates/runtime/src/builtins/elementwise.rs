@@ -2,11 +2,11 @@
 //! ifelse.
 //! Functions outside their real domain give NaN (sqrt(-1), log(-1)), as in NumPy.
 
-use crate::args::clamp_bounds;
-use crate::kernels::clamp_one;
 use super::{mat, Builtin, CallContext};
+use crate::args::clamp_bounds;
 use crate::autodiff::rules as ad;
 use crate::error::Result;
+use crate::kernels::clamp_one;
 use crate::ops;
 use crate::value::Value;
 

@@ -1,11 +1,11 @@
 //! Machine-learning helpers: activations, softmax, logsumexp, one_hot and
 //! the usual losses. Rows are samples.
 
-use crate::args::lines;
-use crate::kernels::{clamped_ln, logsumexp_of, relu_one, sig, softmax_of};
 use super::{mat, Builtin, CallContext};
+use crate::args::lines;
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
+use crate::kernels::{clamped_ln, logsumexp_of, relu_one, sig, softmax_of};
 use crate::value::Value;
 use ndarray::Array2;
 

@@ -42,12 +42,12 @@ macro_rules! entry {
 mod arrange;
 mod build;
 mod registry;
+pub(crate) use crate::args::{count, dim_arg, mat, scalar, size_args, string};
+pub(crate) use crate::kernels::Dim;
 pub use crate::value::{
     constant, Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Gradient,
     Host, Implementation, NativeFn, Registry, CONSTANTS,
 };
-pub(crate) use crate::args::{count, dim_arg, mat, scalar, size_args, string};
-pub(crate) use crate::kernels::Dim;
 mod data;
 mod elementwise;
 mod figure_fns;

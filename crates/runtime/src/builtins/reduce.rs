@@ -2,11 +2,11 @@
 //! or "all"): sum, mean, prod, cumsum, max, min, argmax, argmin, std, var,
 //! any, all, norm, dot, trace.
 
-use crate::args::{divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
-use crate::kernels::reduce;
 use super::{dim_arg, mat, Builtin, CallContext, Dim};
+use crate::args::{divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
+use crate::kernels::reduce;
 use crate::linalg;
 use crate::value::Value;
 use ndarray::{Array2, Axis};

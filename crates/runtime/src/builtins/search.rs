@@ -2,8 +2,8 @@
 //! union, intersect, isequal. NaN sorts last, as in MATLAB and NumPy, and is
 //! never equal to anything.
 
-use crate::args::sort_options;
 use super::{mat, Builtin, CallContext, Dim, VARIADIC};
+use crate::args::sort_options;
 use crate::autodiff::rules as ad;
 use crate::error::Result;
 use crate::value::Value;

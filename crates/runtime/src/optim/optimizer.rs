@@ -5,8 +5,8 @@
 //! update in MLA.
 
 use super::rules::Method;
-use crate::format::format_scalar;
 use crate::error::{plural, shape_str, Result, RuntimeError, Shape};
+use crate::format::format_scalar;
 use ndarray::{Array2, Zip};
 use std::fmt;
 

@@ -87,9 +87,11 @@ pub trait Host {
     /// The bytes of the file at `path` (`load`). The host decides which
     /// paths a script may read; this default reads any.
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>> {
-        crate::files::read(std::path::Path::new(path)).map_err(|e| crate::error::RuntimeError::Io {
-            path: path.into(),
-            reason: e.to_string(),
+        crate::files::read(std::path::Path::new(path)).map_err(|e| {
+            crate::error::RuntimeError::Io {
+                path: path.into(),
+                reason: e.to_string(),
+            }
         })?
     }
     /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host

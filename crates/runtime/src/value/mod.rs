@@ -235,7 +235,6 @@ impl Value {
     }
 }
 
-
 /// The plain value of a traced one (for conditions, printing, sizes).
 pub fn strip(v: &Value) -> Value {
     match v {
