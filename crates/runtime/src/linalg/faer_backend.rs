@@ -87,9 +87,19 @@ fn split_lower_upper(mut lu: Mat<f64>) -> Result<(Mat<f64>, Mat<f64>)> {
     Ok((lu, u))
 }
 
-/// LU with partial pivoting of a square `a` in place: the factors and the
-/// row permutation (forward, inverse), and the number of transpositions.
-fn lu_factor(a: MatRef<'_, f64>, par: Par) -> Result<(Mat<f64>, Vec<usize>, Vec<usize>, usize)> {
+/// An LU factorization with partial pivoting, as faer leaves it in place.
+struct Factored {
+    /// L below the diagonal (unit diagonal implied), U on and above it.
+    factors: Mat<f64>,
+    /// The row permutation and its inverse.
+    fwd: Vec<usize>,
+    bwd: Vec<usize>,
+    /// Row swaps made (the determinant's sign).
+    swaps: usize,
+}
+
+/// LU with partial pivoting of a square `a`, on a copy.
+fn lu_factor(a: MatRef<'_, f64>, par: Par) -> Result<Factored> {
     let n = a.nrows();
     let mut factors = owned(a)?;
     let mut fwd = crate::memory::try_filled(n, 0usize)?;
@@ -106,7 +116,12 @@ fn lu_factor(a: MatRef<'_, f64>, par: Par) -> Result<(Mat<f64>, Vec<usize>, Vec<
         MemStack::new(&mut mem),
         Default::default(),
     );
-    Ok((factors, fwd, bwd, info.transposition_count))
+    Ok(Factored {
+        factors,
+        fwd,
+        bwd,
+        swaps: info.transposition_count,
+    })
 }
 
 /// faer's LU factors, kept as faer's `PartialPivLu` keeps them.
@@ -404,7 +419,9 @@ impl Backend for Faer {
 
     fn lu(a: ArrayView2<'_, f64>, threads: Threads) -> Result<FaerLu> {
         run(threads, |par| {
-            let (factors, fwd, bwd, _) = lu_factor(view(a), par)?;
+            let Factored {
+                factors, fwd, bwd, ..
+            } = lu_factor(view(a), par)?;
             let (l, u) = split_lower_upper(factors)?;
             Ok(FaerLu { l, u, fwd, bwd })
         })
@@ -414,7 +431,7 @@ impl Backend for Faer {
         run(threads, |par| {
             // As faer's `determinant`: the product of U's diagonal, its sign
             // flipped by each row swap.
-            let (factors, _, _, swaps) = lu_factor(view(a), par)?;
+            let Factored { factors, swaps, .. } = lu_factor(view(a), par)?;
             let mut det = 1.0;
             for i in 0..factors.nrows() {
                 det *= factors[(i, i)];
