@@ -24,7 +24,7 @@ pub fn bytes_str(bytes: f64) -> String {
     }
     if x >= 1024.0 {
         // Past what any machine holds: a number, not 300 digits.
-        format!("{} {}", crate::display::format_scalar(x), UNITS[unit])
+        format!("{} {}", crate::format::format_scalar(x), UNITS[unit])
     } else if unit == 0 || x.fract() == 0.0 {
         format!("{x} {}", UNITS[unit])
     } else {
@@ -265,7 +265,7 @@ impl fmt::Display for RuntimeError {
             Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
             IndexOutOfRange { index, dim, size } => {
                 // `x[1e300]` says 1e+300, not three hundred digits.
-                let index = crate::display::format_scalar(*index);
+                let index = crate::format::format_scalar(*index);
                 let which = match dim {
                     1 => format!(
                         "row index {index} is out of range: the matrix has {} ({})",
@@ -306,8 +306,8 @@ impl fmt::Display for RuntimeError {
             TooLarge { rows, cols, limit } => write!(
                 f,
                 "refusing to allocate a {}×{} matrix ({}): one allocation may take at most {}",
-                crate::display::format_scalar(*rows),
-                crate::display::format_scalar(*cols),
+                crate::format::format_scalar(*rows),
+                crate::format::format_scalar(*cols),
                 bytes_str(rows * cols * 8.0),
                 bytes_str(*limit as f64 * 8.0)
             ),

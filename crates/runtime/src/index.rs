@@ -127,7 +127,7 @@ fn tuple_item(items: &[Value], k: &IndexArg) -> Result<Value> {
 /// `x[rows, cols]`.
 pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
     if let Value::Traced(_) = x {
-        return crate::autodiff::index2(x, r, c);
+        return crate::autodiff::index(x, |v| index2(v, r, c));
     }
     // The common case in loops, `A[i, j]`, without building index lists.
     if let Value::Matrix(m) = x {
@@ -161,7 +161,7 @@ fn indexable(x: &Value) -> Result<std::borrow::Cow<'_, Array2<f64>>> {
 /// `x[k]`: linear (column-major) indexing.
 pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
     if let Value::Traced(_) = x {
-        return crate::autodiff::index1(x, k);
+        return crate::autodiff::index(x, |v| index1(v, k));
     }
     if let Value::Tuple(items) = x {
         return tuple_item(items, k);

@@ -82,7 +82,8 @@ const JOB_STACK: usize = 16 << 20;
 /// Runs `job` on a thread of its own while this one watches the flag. On
 /// an interrupt this returns at once, naming `what` as the abandoned work;
 /// the job runs on to its end and its result is dropped. With no flag
-/// watched, `job` simply runs here.
+/// watched, `job` simply runs here. The job's thread has this thread's
+/// memory budget, so what it allocates is checked as if it ran here.
 pub fn detached<R: Send + 'static>(
     what: &'static str,
     job: impl FnOnce() -> R + Send + 'static,
@@ -91,11 +92,13 @@ pub fn detached<R: Send + 'static>(
         return Ok(job());
     };
     check()?;
+    let budget = crate::memory::budget();
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name(format!("mla {what}"))
         .stack_size(JOB_STACK)
         .spawn(move || {
+            let _budget = crate::memory::MemoryBudget::set(Some(budget));
             // The receiver is gone when the job was abandoned.
             let _ = tx.send(job());
         });
@@ -247,6 +250,14 @@ mod tests {
         // Small kernels finish: they are too short to be worth a look.
         let small = Array2::<f64>::ones((3, 3));
         assert!(map(&small, |x| x + 1.0).is_ok());
+    }
+
+    #[test]
+    fn a_detached_job_has_the_callers_memory_budget() {
+        let _w = watch(Arc::new(AtomicBool::new(false)));
+        let _b = crate::memory::MemoryBudget::set(Some(12_345_678));
+        let on_the_job = detached("job", crate::memory::budget).unwrap();
+        assert_eq!(on_the_job, 12_345_678);
     }
 
     #[test]

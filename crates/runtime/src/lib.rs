@@ -2,6 +2,7 @@
 //! It knows nothing of syntax or source positions; errors are kinds that the
 //! evaluator places in the source.
 
+mod args;
 pub mod atomic_file;
 pub mod autodiff;
 pub mod builtins;
@@ -9,8 +10,10 @@ pub mod display;
 pub mod display_html;
 pub mod error;
 pub mod files;
+pub mod format;
 pub mod index;
 pub mod interrupt;
+pub mod kernels;
 pub mod linalg;
 pub mod memory;
 pub mod operator;
@@ -19,6 +22,7 @@ pub mod optim;
 pub mod plot;
 pub mod printf;
 pub mod rng;
+pub mod tape;
 pub mod value;
 
 pub use builtins::{

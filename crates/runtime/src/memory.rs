@@ -182,6 +182,59 @@ fn read_address_space_limit() -> Option<usize> {
     soft.parse().ok()
 }
 
+/// Refuse to allocate matrices with more elements than this (8 GiB of f64),
+/// unless an embedder sets another limit.
+pub const MAX_ELEMENTS: usize = 1 << 30;
+
+thread_local! {
+    /// The most elements one allocation may have on this thread. The
+    /// interpreter sets it around each evaluation (with
+    /// [`AllocationLimit`]), so the checks deep in the operators need no
+    /// parameter threaded through every call.
+    static ALLOCATION_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_ELEMENTS) };
+}
+
+/// The most elements one allocation may have now (on this thread).
+pub fn allocation_limit() -> usize {
+    ALLOCATION_LIMIT.with(|l| l.get())
+}
+
+/// Sets the allocation limit of this thread while it lives, then puts the
+/// previous one back (so nested evaluations restore their caller's).
+#[must_use = "the limit holds only while the guard lives"]
+pub struct AllocationLimit {
+    previous: usize,
+}
+
+impl AllocationLimit {
+    /// Limits allocations to `elements` elements each.
+    pub fn set(elements: usize) -> Self {
+        AllocationLimit {
+            previous: ALLOCATION_LIMIT.with(|l| l.replace(elements)),
+        }
+    }
+}
+
+impl Drop for AllocationLimit {
+    fn drop(&mut self) {
+        ALLOCATION_LIMIT.with(|l| l.set(self.previous));
+    }
+}
+
+/// Checks that an `r×c` allocation is within the [`allocation_limit`] and
+/// fits in the memory budget ([`reserve`]).
+pub fn check_alloc(rows: usize, cols: usize) -> Result<()> {
+    let limit = allocation_limit();
+    match rows.checked_mul(cols) {
+        Some(n) if n <= limit => reserve_elements(n, 8),
+        _ => Err(RuntimeError::TooLarge {
+            rows: rows as f64,
+            cols: cols as f64,
+            limit,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,54 +2,15 @@
 //! broadcasting, the matrix product, divisions and powers.
 
 use crate::autodiff;
-use crate::error::{Result, RuntimeError, Shape};
+use crate::error::{Result, RuntimeError};
 use crate::interrupt;
+pub use crate::kernels::broadcast_shape;
+use crate::kernels::zip_with;
 use crate::linalg;
 use crate::operator::Op;
 use crate::value::{check_alloc, Value};
 use ndarray::Array2;
 use std::sync::Arc;
-
-/// The shape two operands broadcast to, or a broadcasting error.
-pub fn broadcast_shape(op: &'static str, a: Shape, b: Shape) -> Result<Shape> {
-    let dim = |x: usize, y: usize| {
-        if x == y || y == 1 {
-            Some(x)
-        } else if x == 1 {
-            Some(y)
-        } else {
-            None
-        }
-    };
-    match (dim(a.0, b.0), dim(a.1, b.1)) {
-        (Some(r), Some(c)) => {
-            check_alloc(r, c)?;
-            Ok((r, c))
-        }
-        _ => Err(RuntimeError::Broadcast {
-            op,
-            left: a,
-            right: b,
-        }),
-    }
-}
-
-/// Applies `f` elementwise with broadcasting; `T` is f64 or bool output.
-/// Large operands are worked through in chunks that Ctrl-C can stop.
-pub(crate) fn zip_with<T: Clone + Default>(
-    op: &'static str,
-    a: &Array2<f64>,
-    b: &Array2<f64>,
-    f: impl Fn(f64, f64) -> T,
-) -> Result<Array2<T>> {
-    if a.dim() == b.dim() {
-        return interrupt::zip(a.view(), b.view(), f);
-    }
-    let shape = broadcast_shape(op, a.dim(), b.dim())?;
-    let av = a.broadcast(shape).expect("checked broadcast");
-    let bv = b.broadcast(shape).expect("checked broadcast");
-    interrupt::zip(av, bv, f)
-}
 
 /// Applies an infix operator to two values; `warnings` collects what a
 /// nearly singular solve or power says beside its result.

@@ -4,8 +4,9 @@
 //! back to the element it came from.
 
 use super::{input, record, Forward};
-use crate::builtins::{sort_options, Dim};
+use crate::args::sort_options;
 use crate::error::Result;
+use crate::kernels::Dim;
 use crate::value::Value;
 use ndarray::Array2;
 

@@ -3,8 +3,9 @@
 
 use super::operators::elementwise;
 use super::{input, record, Forward, Input};
-use crate::builtins::{clamped_ln, dim_arg, lines, logsumexp_of, softmax_of, Dim, Lines};
+use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
+use crate::kernels::{clamped_ln, logsumexp_of, softmax_of, Dim, Lines};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
 
@@ -86,10 +87,10 @@ elementwise_rules! {
     tan: f64::tan, |_, o| 1.0 + o * o;
     tanh: f64::tanh, |_, o| 1.0 - o * o;
     log1p: f64::ln_1p, |a, _| 1.0 / (1.0 + a);
-    sigmoid: crate::builtins::sigmoid_fn, |_, o| o * (1.0 - o);
+    sigmoid: crate::kernels::sig, |_, o| o * (1.0 - o);
     // The forward kernel is the builtin's own, so that a traced call gives
     // what the plain call gives (NaN included).
-    relu: crate::builtins::relu_one, |a, _| if a > 0.0 { 1.0 } else { 0.0 };
+    relu: crate::kernels::relu_one, |a, _| if a > 0.0 { 1.0 } else { 0.0 };
 }
 
 pub(crate) fn sum(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
@@ -145,7 +146,7 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
         Dim::Across => v.ncols(),
     } as f64;
     let mean = name == "mean";
-    let out = crate::builtins::reduce_lines(&v, dim, move |l| {
+    let out = crate::kernels::reduce(&v, dim, move |l| {
         let s: f64 = l.iter().sum();
         if mean {
             s / l.len() as f64
@@ -283,7 +284,7 @@ fn column_major(m: &Array2<f64>) -> Vec<f64> {
 
 fn reshape_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let v = x.value().clone();
-    let (m, n) = crate::builtins::size_args(args, 1)?;
+    let (m, n) = crate::args::size_args(args, 1)?;
     if m * n != v.len() {
         return Err(RuntimeError::Shape(format!(
             "cannot reshape {} elements into {m}×{n}",
@@ -300,9 +301,9 @@ fn reshape_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
 }
 
 fn clamp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
-    let (lo, hi) = crate::builtins::clamp_bounds(args)?;
+    let (lo, hi) = crate::args::clamp_bounds(args)?;
     let v = x.value().clone();
-    let out = v.mapv(|a| crate::builtins::clamp_one(a, lo, hi));
+    let out = v.mapv(|a| crate::kernels::clamp_one(a, lo, hi));
     Ok(record(
         &[x],
         out,

@@ -25,107 +25,17 @@ pub(crate) mod rules {
     pub(crate) use super::reductions::{cumsum, dot, max, min, norm, prod, std, var};
 }
 
-use crate::builtins::{CallContext, Implementation};
 use crate::error::{Result, RuntimeError};
+use crate::tape::{Backward, Node};
+pub use crate::tape::{Tape, Traced};
 use crate::value::Value;
+pub use crate::value::{strip, Forward, Rule};
 use ndarray::Array2;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub use linalg::{left_div, power, right_div};
 pub use operators::{binary, elem_pow, unary, UnaryOp};
-pub use structure::{assign, concat, index1, index2};
-
-/// A gradient rule that takes its value from the plain builtin: it runs
-/// [`Forward::run`] and records only how the gradient flows back, so a
-/// traced call computes exactly what the plain call computes (value,
-/// argument checks, errors and warnings alike). `args` are the call's
-/// arguments as given, traced ones included.
-pub type Rule = fn(&mut Forward<'_, '_>, &[Value]) -> Result<Value>;
-
-/// The plain builtin behind a traced call, ready to run on the plain values
-/// of its arguments.
-pub struct Forward<'c, 'h> {
-    cx: &'c mut CallContext<'h>,
-    func: Implementation,
-    plain: Vec<Value>,
-}
-
-impl<'c, 'h> Forward<'c, 'h> {
-    /// The builtin `func` called in `cx` with `args` (some traced).
-    pub fn new(cx: &'c mut CallContext<'h>, func: Implementation, args: &[Value]) -> Self {
-        Forward {
-            cx,
-            func,
-            plain: args.iter().map(strip).collect(),
-        }
-    }
-
-    /// How many results the caller asked for.
-    pub(crate) fn nout(&self) -> usize {
-        self.cx.nout
-    }
-
-    /// The arguments' plain values.
-    pub(crate) fn args(&self) -> &[Value] {
-        &self.plain
-    }
-
-    /// Runs the plain builtin asking `nout` results (a rule may ask for
-    /// more than the caller did, e.g. the order beside the sorted values).
-    pub(crate) fn run(&mut self, nout: usize) -> Result<Value> {
-        let asked = std::mem::replace(&mut self.cx.nout, nout);
-        let out = self.func.call(self.cx, &self.plain);
-        self.cx.nout = asked;
-        out
-    }
-
-    /// Runs the plain builtin with its first argument replaced by `first`
-    /// (to learn where a rearrangement puts each element).
-    pub(crate) fn run_on(&mut self, first: Value) -> Result<Value> {
-        let mut args = self.plain.clone();
-        args[0] = first;
-        self.func.call(self.cx, &args)
-    }
-}
-
-/// Sends the gradient of a node's output back to each of its traced inputs,
-/// in the order of [`Node::parents`].
-type Backward = Box<dyn Fn(&Array2<f64>) -> Vec<Array2<f64>> + Send + Sync>;
-
-struct Node {
-    parents: Vec<usize>,
-    backward: Option<Backward>,
-}
-
-/// The record of one `grad` evaluation.
-#[derive(Default)]
-pub struct Tape {
-    nodes: Mutex<Vec<Node>>,
-}
-
-/// A value that carries a gradient path back to the arguments of `grad`.
-pub struct Traced {
-    /// The value itself.
-    pub value: Array2<f64>,
-    /// Its node on the tape.
-    pub id: usize,
-    /// The tape it belongs to.
-    pub tape: Arc<Tape>,
-}
-
-impl std::fmt::Debug for Traced {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Traced(#{}, {:?})", self.id, self.value.dim())
-    }
-}
-
-impl Tape {
-    fn push(&self, node: Node) -> usize {
-        let mut nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
-        nodes.push(node);
-        nodes.len() - 1
-    }
-}
+pub use structure::{assign, concat, index};
 
 /// One input of a recorded operation: traced, or a constant.
 pub(crate) enum Input<'a> {
@@ -188,15 +98,6 @@ pub fn any_traced(values: &[Value]) -> bool {
     values.iter().any(|v| matches!(v, Value::Traced(_)))
 }
 
-/// The plain value of a traced one (for conditions, printing, sizes).
-pub fn strip(v: &Value) -> Value {
-    match v {
-        Value::Traced(t) => Value::matrix(t.value.clone()),
-        Value::Tuple(items) => Value::tuple(items.iter().map(strip).collect()),
-        other => other.clone(),
-    }
-}
-
 /// Starts a differentiation: the arguments become leaves of a fresh tape.
 pub fn leaves(args: &[Value]) -> Result<(Arc<Tape>, Vec<Value>)> {
     let tape = Arc::new(Tape::default());
@@ -252,7 +153,7 @@ pub fn gradients(tape: &Tape, result: &Value, shapes: &[(usize, usize)]) -> Resu
             )))
         }
     };
-    let nodes = tape.nodes.lock().unwrap_or_else(|e| e.into_inner());
+    let nodes = tape.nodes();
     let mut grads: Vec<Option<Array2<f64>>> = vec![None; nodes.len()];
     grads[root] = Some(Array2::ones((1, 1)));
     for id in (0..=root).rev() {

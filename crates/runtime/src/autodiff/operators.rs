@@ -26,7 +26,7 @@ pub(super) fn zip(
     b: &Array2<f64>,
     f: impl Fn(f64, f64) -> f64,
 ) -> Result<Array2<f64>> {
-    crate::ops::zip_with(op, a, b, f)
+    crate::kernels::zip_with(op, a, b, f)
 }
 
 pub(super) fn unsupported(what: &str) -> RuntimeError {

@@ -4,8 +4,9 @@
 
 use super::operators::{unbroadcast, zip};
 use super::{input, record, Forward, Input};
-use crate::builtins::{dim_arg, divides_by_n, extreme_dim, line_dim, norm_kind, Dim, Norm};
+use crate::args::{dim_arg, divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
 use crate::error::Result;
+use crate::kernels::Dim;
 use crate::linalg;
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis};

@@ -2,9 +2,11 @@
 //! ifelse.
 //! Functions outside their real domain give NaN (sqrt(-1), log(-1)), as in NumPy.
 
-use super::{mat, scalar, Builtin, CallContext};
+use super::{mat, Builtin, CallContext};
+use crate::args::clamp_bounds;
 use crate::autodiff::rules as ad;
-use crate::error::{Result, RuntimeError};
+use crate::error::Result;
+use crate::kernels::clamp_one;
 use crate::ops;
 use crate::value::Value;
 
@@ -58,36 +60,6 @@ pub(crate) const OTHERS: &[Builtin] = &[
 fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (lo, hi) = clamp_bounds(args)?;
     map(args, move |x| clamp_one(x, lo, hi))
-}
-
-/// The bounds of `clamp(X, lo, hi)`, checked (the gradient rule uses the
-/// same check, so `grad` refuses what the plain call refuses).
-pub(crate) fn clamp_bounds(args: &[Value]) -> Result<(f64, f64)> {
-    let lo = scalar(args, 1)?;
-    let hi = scalar(args, 2)?;
-    for (i, b) in [(1, lo), (2, hi)] {
-        if b.is_nan() {
-            return Err(RuntimeError::Domain(
-                "clamp needs bounds that are numbers, got NaN".into(),
-            )
-            .at_arg(i));
-        }
-    }
-    if lo > hi {
-        return Err(RuntimeError::Domain(format!(
-            "clamp needs lo <= hi, got lo = {lo} and hi = {hi}"
-        )));
-    }
-    Ok((lo, hi))
-}
-
-/// One element of `clamp`: NaN stays NaN.
-pub(crate) fn clamp_one(x: f64, lo: f64, hi: f64) -> f64 {
-    if x.is_nan() {
-        x
-    } else {
-        x.clamp(lo, hi)
-    }
 }
 
 fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

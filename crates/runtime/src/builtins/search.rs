@@ -2,9 +2,10 @@
 //! union, intersect, isequal. NaN sorts last, as in MATLAB and NumPy, and is
 //! never equal to anything.
 
-use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim, VARIADIC};
+use super::{mat, Builtin, CallContext, Dim, VARIADIC};
+use crate::args::sort_options;
 use crate::autodiff::rules as ad;
-use crate::error::{Result, RuntimeError};
+use crate::error::Result;
 use crate::value::Value;
 use ndarray::{Array2, Axis};
 
@@ -26,29 +27,6 @@ fn ascending(a: f64, b: f64) -> std::cmp::Ordering {
         (false, true) => std::cmp::Ordering::Less,
         _ => a.total_cmp(&b),
     }
-}
-
-/// The dimension `sort(m, …)` sorts along and whether it sorts descending.
-pub(crate) fn sort_options(args: &[Value], m: &Array2<f64>) -> Result<(Dim, bool)> {
-    let mut descend = false;
-    let mut dim = default_dim(m);
-    for (i, a) in args.iter().enumerate().skip(1) {
-        match a {
-            Value::Str(s) if &**s == "descend" => descend = true,
-            Value::Str(s) if &**s == "ascend" => descend = false,
-            Value::Str(s) => {
-                return Err(RuntimeError::Domain(format!(
-                    "sort takes \"ascend\" or \"descend\", got \"{s}\""
-                ))
-                .at_arg(i))
-            }
-            _ => dim = dim_arg(args, i, m)?,
-        }
-    }
-    if dim == Dim::All {
-        return Err(RuntimeError::Domain("sort takes dimension 1 or 2".into()).at_arg(1));
-    }
-    Ok((dim, descend))
 }
 
 fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

@@ -9,7 +9,7 @@
 //! - every row has as many fields as the first.
 
 use crate::error::{Result, RuntimeError};
-use crate::value::check_alloc;
+use crate::memory::check_alloc;
 use ndarray::Array2;
 
 /// Whether the first row is a header.

@@ -2,7 +2,7 @@
 //! literal it is (a key inside a string is not taken for a field).
 
 use crate::error::{Result, RuntimeError};
-use crate::value::check_alloc;
+use crate::memory::check_alloc;
 use ndarray::Array2;
 use npyz::{DType, NpyFile, NpyHeader, Order, TypeChar};
 
@@ -103,7 +103,7 @@ pub fn parse_npy(bytes: &[u8], path: &str) -> Result<Array2<f64>> {
         )),
     }?;
     Ok(if fortran {
-        crate::value::from_column_major(rows, cols, data)
+        crate::kernels::from_column_major(rows, cols, data)
     } else {
         Array2::from_shape_vec((rows, cols), data)
             .map_err(|e| npy_err(path, format!("cannot shape the data: {e}")))?

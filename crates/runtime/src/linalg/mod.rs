@@ -13,11 +13,12 @@ use ndarray::{Array2, ArrayView2};
 
 mod backend;
 mod faer_backend;
+mod faer_memory;
 #[cfg(feature = "lapack")]
 mod lapack_backend;
 mod product;
 mod truncated;
-pub use backend::{Backend, LuFactors, NotConverged, Threads};
+pub use backend::{Backend, Failure, LuFactors, Threads};
 pub use faer_backend::Faer;
 #[cfg(feature = "lapack")]
 pub use lapack_backend::Lapack;
@@ -102,7 +103,7 @@ fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
     if largest * (a.len() as f64).sqrt() > f64::MAX / 4.0 {
         return Err(RuntimeError::Domain(format!(
             "{what}: the entries are too large (up to {}): the matrix's norm overflows; scale it first (for svd, svd(A / s) * s)",
-            crate::display::format_scalar(largest)
+            crate::format::format_scalar(largest)
         )));
     }
     Ok(())
@@ -135,12 +136,20 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
     }
 }
 
-fn eig_failed(_: NotConverged) -> RuntimeError {
-    RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+fn eig_failed(f: Failure) -> RuntimeError {
+    match f {
+        Failure::NotConverged => {
+            RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+        }
+        Failure::Memory(e) => e,
+    }
 }
 
-fn svd_failed(_: NotConverged) -> RuntimeError {
-    RuntimeError::Domain("svd: the iteration did not converge".into())
+fn svd_failed(f: Failure) -> RuntimeError {
+    match f {
+        Failure::NotConverged => RuntimeError::Domain("svd: the iteration did not converge".into()),
+        Failure::Memory(e) => e,
+    }
 }
 
 /// Eigenvalues of a symmetric matrix, descending.
@@ -187,7 +196,7 @@ pub fn eig_sym_in<B: Backend>(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)
     let (vals, u) =
         sized("eigendecomposition", a, |v, t| B::eigh(v, true, t))?.map_err(eig_failed)?;
     let Some(u) = u else {
-        return Err(eig_failed(NotConverged));
+        return Err(eig_failed(Failure::NotConverged));
     };
     let vals: Vec<f64> = vals.into_iter().rev().collect();
     let mut vecs = Array2::from_shape_fn((n, n), |(i, j)| u[[i, n - 1 - j]]);
@@ -256,7 +265,7 @@ pub fn svd_thin_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>
     }
     let (s, factors) = sized("SVD", a, |v, t| B::svd(v, true, t))?.map_err(svd_failed)?;
     let Some((mut u, mut vt)) = factors else {
-        return Err(svd_failed(NotConverged));
+        return Err(svd_failed(Failure::NotConverged));
     };
     for j in 0..k {
         if flip_column_positive(&mut u, j) {
@@ -296,7 +305,7 @@ pub fn qr_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> 
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let (mut q, mut r) = sized("QR decomposition", a, |v, t| B::qr(v, t))?;
+    let (mut q, mut r) = sized("QR decomposition", a, |v, t| B::qr(v, t))??;
     for i in 0..k {
         if r[[i, i]] < 0.0 {
             r.row_mut(i).mapv_inplace(|x| -x);
@@ -322,7 +331,7 @@ pub fn chol_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     if n == 0 {
         return Ok(Array2::zeros((0, 0)));
     }
-    let l = sized("Cholesky decomposition", a, |v, t| B::cholesky(v, t))?
+    let l = sized("Cholesky decomposition", a, |v, t| B::cholesky(v, t))??
         .ok_or_else(|| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     Ok(Array2::from_shape_fn((n, n), |(i, j)| {
         if i <= j {
@@ -349,7 +358,7 @@ fn near_singular(rcond: f64) -> NearSingular {
 fn lu_checked<B: Backend>(what: &'static str, a: &Array2<f64>) -> Result<(B::Lu, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
-    let lu = sized("LU decomposition", a, |v, t| B::lu(v, t))?;
+    let lu = sized("LU decomposition", a, |v, t| B::lu(v, t))??;
     let diag: Vec<f64> = lu.u_diagonal().iter().map(|x| x.abs()).collect();
     let n = a.nrows();
     let max = diag.iter().fold(0.0f64, |m, x| m.max(*x));
@@ -378,7 +387,7 @@ pub fn inv_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)
         return Ok((a.clone(), None));
     }
     let (lu, warning) = lu_checked::<B>("inv", a)?;
-    let inverse = step("inverse", work(a), move |t| lu.inverse(t))?;
+    let inverse = step("inverse", work(a), move |t| lu.inverse(t))??;
     Ok((inverse, warning))
 }
 
@@ -393,7 +402,7 @@ pub fn det_in<B: Backend>(a: &Array2<f64>) -> Result<f64> {
     if a.is_empty() {
         return Ok(1.0);
     }
-    sized("determinant", a, |v, t| B::det(v, t))
+    sized("determinant", a, |v, t| B::det(v, t))?
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
@@ -429,7 +438,7 @@ pub fn solve_in<B: Backend>(
             "solve",
             n.saturating_mul(n).saturating_mul(b.ncols()),
             move |t| lu.solve(rhs.view(), t),
-        )?;
+        )??;
         return Ok((x, warning));
     }
     require_finite("solve", a)?;
@@ -442,7 +451,7 @@ pub fn solve_in<B: Backend>(
         let rhs = b.clone();
         let full = sized("least squares", a, move |v, t| {
             B::lstsq_full_rank(v, rhs.view(), t)
-        })?;
+        })??;
         if let Some(x) = full {
             return Ok((x, None));
         }

@@ -1,13 +1,10 @@
-//! What a builtin is and what it is handed when called. Kept apart from the
-//! table so that the evaluator, the registry and every builtin group depend
-//! on these few types and not on each other.
+//! What a builtin is handed when called: the [`Host`] (the interpreter
+//! running it) and the [`CallContext`] of one call.
 
-use super::Registry;
+use super::{Func, Registry, Value};
 use crate::error::Result;
 use crate::rng::Rng;
-use crate::value::{Func, Value};
 use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
 use std::time::Instant;
 
 /// What a builtin may ask of the interpreter running it.
@@ -28,7 +25,7 @@ pub trait Host {
         let text = crate::plot::show_pending(self.plots(), width, false);
         self.out()
             .write_all(text.as_bytes())
-            .map_err(|e| crate::RuntimeError::output(&e))
+            .map_err(|e| crate::error::RuntimeError::output(&e))
     }
     /// `progress(v)` was called: the evaluator shows a bar for the `for`
     /// loop over its result. Hosts without loops ignore it.
@@ -41,7 +38,7 @@ pub trait Host {
     /// Calls a function value with one result asked (for `grad`). `site` is
     /// the builtin call's own, handed back so the host can place what
     /// happens inside. An error there comes back as
-    /// [`RuntimeError::Callback`](crate::RuntimeError::Callback) carrying the
+    /// [`RuntimeError::Callback`](crate::error::RuntimeError::Callback) carrying the
     /// host's own error, which the host unwraps when the builtin returns it.
     fn call_function(&mut self, f: &Func, args: Vec<Value>, site: CallSite) -> Result<Value>;
     /// Calls a function value asking `nout` results, as `(a, b) = f(x)`
@@ -60,7 +57,7 @@ pub trait Host {
         match &v {
             Value::Tuple(items) if items.len() >= nout => Ok(v),
             _ if nout <= 1 => Ok(v),
-            _ => Err(crate::RuntimeError::TooManyOutputs {
+            _ => Err(crate::error::RuntimeError::TooManyOutputs {
                 name: f.name().into(),
                 asked: nout,
                 has: 1,
@@ -76,23 +73,25 @@ pub trait Host {
     /// empty); names that are not variables are ignored, as in MATLAB.
     fn clear(&mut self, names: &[String]) -> Result<()> {
         let _ = names;
-        Err(crate::RuntimeError::Domain(
+        Err(crate::error::RuntimeError::Domain(
             "this host has no workspace to clear".into(),
         ))
     }
     /// Runs the script at `path` in the workspace, as if typed there.
     fn run_file(&mut self, path: &str) -> Result<()> {
         let _ = path;
-        Err(crate::RuntimeError::Domain(
+        Err(crate::error::RuntimeError::Domain(
             "this host cannot run scripts".into(),
         ))
     }
     /// The bytes of the file at `path` (`load`). The host decides which
     /// paths a script may read; this default reads any.
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>> {
-        crate::files::read(std::path::Path::new(path)).map_err(|e| crate::RuntimeError::Io {
-            path: path.into(),
-            reason: e.to_string(),
+        crate::files::read(std::path::Path::new(path)).map_err(|e| {
+            crate::error::RuntimeError::Io {
+                path: path.into(),
+                reason: e.to_string(),
+            }
         })?
     }
     /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host
@@ -100,17 +99,17 @@ pub trait Host {
     /// atomically ([`crate::atomic_file`]).
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
         crate::atomic_file::write(std::path::Path::new(path), bytes).map_err(|e| {
-            crate::RuntimeError::Io {
+            crate::error::RuntimeError::Io {
                 path: path.into(),
                 reason: e.to_string(),
             }
         })
     }
     /// How many characters wide a line of output may be, for matrices and
-    /// plots: the terminal's at the REPL, [`DEFAULT_WIDTH`](crate::display::DEFAULT_WIDTH)
+    /// plots: the terminal's at the REPL, [`DEFAULT_WIDTH`](crate::format::DEFAULT_WIDTH)
     /// elsewhere so that output never depends on where it runs.
     fn width(&self) -> usize {
-        crate::display::DEFAULT_WIDTH
+        crate::format::DEFAULT_WIDTH
     }
     /// Shows a warning about a result that is returned anyway (a nearly
     /// singular matrix, say). Hosts that have nowhere to show it drop it.
@@ -187,134 +186,6 @@ impl<'a> Deref for CallContext<'a> {
 impl DerefMut for CallContext<'_> {
     fn deref_mut(&mut self) -> &mut Self::Target {
         self.host
-    }
-}
-
-/// A builtin's implementation: the call's context and its arguments, whose
-/// count the table entry has already checked.
-pub type BuiltinFn = fn(&mut CallContext<'_>, &[Value]) -> Result<Value>;
-
-/// A builtin implemented by a closure, which may hold the embedder's state.
-/// `Send + Sync` because function values travel with the interpreter
-/// between threads, and a closure may be re-entered when the script it
-/// calls back calls it again.
-pub type NativeFn = dyn Fn(&mut CallContext<'_>, &[Value]) -> Result<Value> + Send + Sync;
-
-/// How a builtin is implemented: a plain function (the static table) or a
-/// shared closure (added by an embedder).
-#[derive(Clone)]
-pub enum Implementation {
-    /// A function pointer: costs nothing to copy.
-    Fn(BuiltinFn),
-    /// A closure over the embedder's state.
-    Closure(Arc<NativeFn>),
-}
-
-impl Implementation {
-    /// Runs the implementation.
-    #[inline]
-    pub fn call(&self, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-        match self {
-            Implementation::Fn(f) => f(cx, args),
-            Implementation::Closure(f) => f(cx, args),
-        }
-    }
-}
-
-impl std::fmt::Debug for Implementation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Implementation::Fn(_) => f.write_str("Fn(..)"),
-            Implementation::Closure(_) => f.write_str("Closure(..)"),
-        }
-    }
-}
-
-/// One builtin: its name, arity, documentation and implementation. The
-/// static table holds most; embedders add their own to one interpreter's
-/// [`Registry`].
-#[derive(Clone, Debug)]
-pub struct Builtin {
-    /// The name scripts call it by.
-    pub name: &'static str,
-    /// Fewest arguments.
-    pub min_args: usize,
-    /// Most arguments (`usize::MAX` for any number).
-    pub max_args: usize,
-    /// How many results it can return.
-    pub outputs: usize,
-    /// How it is called, e.g. `zeros(m, n)`.
-    pub signature: &'static str,
-    /// One line on what it does.
-    pub doc: &'static str,
-    /// Its group in the reference (`build`, `linear algebra`, …).
-    pub group: &'static str,
-    /// The implementation.
-    pub func: Implementation,
-    /// How `grad` treats it.
-    pub gradient: Gradient,
-    /// A function of its arguments alone, declared `pure` in its entry: no
-    /// output, files, random numbers, clock, figures or callbacks, so a
-    /// call may be run again or skipped (the evaluator's scalar tier calls
-    /// only these).
-    pub pure: bool,
-}
-
-/// How `grad` treats a builtin, declared in its table entry.
-#[derive(Clone, Copy)]
-pub enum Gradient {
-    /// Its result does not depend differentiably on its arguments (sizes,
-    /// builders, comparisons, printing): it runs on their plain values.
-    Constant,
-    /// Differentiable: the rule computes the value (from the plain builtin
-    /// or the same kernel) and records how the gradient flows back.
-    Rule(crate::autodiff::Rule),
-    /// `grad` refuses it, saying it does not carry gradients yet.
-    None,
-    /// `grad` refuses it for the reason given.
-    Refused(&'static str),
-    /// The entry says nothing (a test over the table fails on it); `grad`
-    /// refuses it like [`Gradient::None`].
-    Undeclared,
-}
-
-impl std::fmt::Debug for Gradient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Gradient::Constant => write!(f, "Constant"),
-            Gradient::Rule(_) => write!(f, "Rule"),
-            Gradient::None => write!(f, "None"),
-            Gradient::Refused(why) => write!(f, "Refused({why:?})"),
-            Gradient::Undeclared => write!(f, "Undeclared"),
-        }
-    }
-}
-
-/// A builtin as a function value holds it: a table entry costs no
-/// allocation, one added at run time is shared. It derefs to [`Builtin`] so
-/// callers treat both alike.
-#[derive(Clone, Debug)]
-pub enum BuiltinRef {
-    /// An entry of the static table.
-    Static(&'static Builtin),
-    /// A builtin added to a [`Registry`] at run time.
-    Native(Arc<Builtin>),
-}
-
-impl Deref for BuiltinRef {
-    type Target = Builtin;
-
-    fn deref(&self) -> &Builtin {
-        match self {
-            BuiltinRef::Static(b) => b,
-            BuiltinRef::Native(b) => b,
-        }
-    }
-}
-
-impl From<&'static Builtin> for BuiltinRef {
-    fn from(b: &'static Builtin) -> Self {
-        BuiltinRef::Static(b)
     }
 }
 

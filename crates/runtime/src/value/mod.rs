@@ -1,52 +1,30 @@
 //! The values of MLA. Matrix storage is shared through `Arc`, so copying a
 //! value copies a pointer; writers call `Arc::make_mut` (copy on write).
+//!
+//! A value can be a function, and a function takes and returns values, so
+//! what a function is lives here too: [`Builtin`] and its
+//! [`Implementation`], the [`Host`] and [`CallContext`] a call is handed,
+//! the [`Registry`] of names. These types refer to each other and to
+//! [`Value`], and to nothing above them: the builtin table, the operators
+//! and the gradient rules all sit on top of this module.
 
-use crate::builtins::{Builtin, BuiltinRef};
+mod function;
+mod host;
+mod registry;
+
+pub use function::{
+    Builtin, BuiltinFn, BuiltinRef, Forward, Func, Gradient, Implementation, NativeFn, Rule,
+    UserFunc,
+};
+pub use host::{CallContext, CallSite, Host};
+pub use registry::{constant, Clash, Constant, Registry, CONSTANTS};
+
 use crate::error::{shape_str, Result, RuntimeError, Shape};
+pub use crate::kernels::from_column_major;
+pub use crate::memory::{allocation_limit, check_alloc, AllocationLimit, MAX_ELEMENTS};
 use ndarray::Array2;
-use std::any::Any;
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
-
-/// Refuse to allocate matrices with more elements than this (8 GiB of f64),
-/// unless an embedder sets another limit.
-pub const MAX_ELEMENTS: usize = 1 << 30;
-
-thread_local! {
-    /// The most elements one allocation may have on this thread. The
-    /// interpreter sets it around each evaluation (with
-    /// [`AllocationLimit`]), so the checks deep in the operators need no
-    /// parameter threaded through every call.
-    static ALLOCATION_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_ELEMENTS) };
-}
-
-/// The most elements one allocation may have now (on this thread).
-pub fn allocation_limit() -> usize {
-    ALLOCATION_LIMIT.with(|l| l.get())
-}
-
-/// Sets the allocation limit of this thread while it lives, then puts the
-/// previous one back (so nested evaluations restore their caller's).
-#[must_use = "the limit holds only while the guard lives"]
-pub struct AllocationLimit {
-    previous: usize,
-}
-
-impl AllocationLimit {
-    /// Limits allocations to `elements` elements each.
-    pub fn set(elements: usize) -> Self {
-        AllocationLimit {
-            previous: ALLOCATION_LIMIT.with(|l| l.replace(elements)),
-        }
-    }
-}
-
-impl Drop for AllocationLimit {
-    fn drop(&mut self) {
-        ALLOCATION_LIMIT.with(|l| l.set(self.previous));
-    }
-}
 
 /// A value of MLA.
 #[derive(Clone, Debug)]
@@ -66,83 +44,9 @@ pub enum Value {
     /// Several values: a multiple result or `(a, b)`.
     Tuple(Arc<[Value]>),
     /// A number or matrix carrying a gradient path (only inside `grad`).
-    Traced(Arc<crate::autodiff::Traced>),
+    Traced(Arc<crate::tape::Traced>),
     /// An optimizer's settings and state (`adam(0.01)`, advanced by `step`).
     Optimizer(Arc<crate::optim::Optimizer>),
-}
-
-/// A callable value.
-#[derive(Clone)]
-pub enum Func {
-    /// A builtin: a table entry or one added to an interpreter's registry.
-    Builtin(BuiltinRef),
-    /// A function defined by the user (the evaluator owns its meaning).
-    User(Arc<dyn UserFunc>),
-}
-
-impl fmt::Debug for Func {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Func::Builtin(b) => write!(f, "Builtin({})", b.name),
-            Func::User(u) => write!(f, "User({})", u.describe()),
-        }
-    }
-}
-
-/// A user-defined function as the runtime sees it: opaque, named, describable.
-/// The evaluator implements it and downcasts through [`UserFunc::as_any`].
-pub trait UserFunc: Send + Sync {
-    /// The function's name (`"<lambda>"` for anonymous ones).
-    fn name(&self) -> &str;
-    /// A one-line description, e.g. `function loss(w, b)` or `(x) -> …`.
-    fn describe(&self) -> String;
-    /// Its documentation: the comment lines that open its body (or stand
-    /// right above a one-line definition), for `help`.
-    fn doc(&self) -> Option<String> {
-        None
-    }
-    /// For the evaluator to recover its concrete type.
-    fn as_any(&self) -> &dyn Any;
-}
-
-impl Func {
-    /// The builtin behind this value, if it is one.
-    pub fn builtin(&self) -> Option<&Builtin> {
-        match self {
-            Func::Builtin(b) => Some(b),
-            Func::User(_) => None,
-        }
-    }
-
-    /// The user function behind this value, if it is one.
-    pub fn user(&self) -> Option<&Arc<dyn UserFunc>> {
-        match self {
-            Func::User(u) => Some(u),
-            Func::Builtin(_) => None,
-        }
-    }
-
-    /// The function's name.
-    pub fn name(&self) -> &str {
-        match self {
-            Func::Builtin(b) => b.name,
-            Func::User(u) => u.name(),
-        }
-    }
-}
-
-/// Checks that an `r×c` allocation is within the [`allocation_limit`] and
-/// fits in the memory budget ([`crate::memory::reserve`]).
-pub fn check_alloc(rows: usize, cols: usize) -> Result<()> {
-    let limit = allocation_limit();
-    match rows.checked_mul(cols) {
-        Some(n) if n <= limit => crate::memory::reserve_elements(n, 8),
-        _ => Err(RuntimeError::TooLarge {
-            rows: rows as f64,
-            cols: cols as f64,
-            limit,
-        }),
-    }
 }
 
 impl Value {
@@ -283,13 +187,13 @@ impl Value {
         if !(x >= 0.0 && x.fract() == 0.0) {
             return Err(RuntimeError::Domain(format!(
                 "{what} must be a non-negative whole number, got {}",
-                crate::display::format_scalar(x)
+                crate::format::format_scalar(x)
             )));
         }
         if x > MAX_ELEMENTS as f64 {
             return Err(RuntimeError::Domain(format!(
                 "{what} is too large: {}",
-                crate::display::format_scalar(x)
+                crate::format::format_scalar(x)
             )));
         }
         Ok(x as usize)
@@ -331,13 +235,13 @@ impl Value {
     }
 }
 
-/// A matrix built from column-major data.
-pub fn from_column_major(rows: usize, cols: usize, data: Vec<f64>) -> Array2<f64> {
-    Array2::from_shape_vec((cols, rows), data)
-        .expect("column-major data of the right length")
-        .reversed_axes()
-        .as_standard_layout()
-        .into_owned()
+/// The plain value of a traced one (for conditions, printing, sizes).
+pub fn strip(v: &Value) -> Value {
+    match v {
+        Value::Traced(t) => Value::matrix(t.value.clone()),
+        Value::Tuple(items) => Value::tuple(items.iter().map(strip).collect()),
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
