@@ -37,7 +37,9 @@ fn ones(terms: usize) -> String {
 fn a_program_of_2_5_million_terms_is_an_error_not_an_abort() {
     // Issue 10: the 5 MB line overflowed the 1 GiB evaluation stack.
     let mut mla = Interpreter::with_output(SharedBuffer::new());
-    let e = mla.run(&format!("x = {}\ndisp(x)", ones(2_500_000))).unwrap_err();
+    let e = mla
+        .run(&format!("x = {}\ndisp(x)", ones(2_500_000)))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Syntax, "{e}");
     assert!(e.to_string().contains("bytes long"), "{e}");
 }

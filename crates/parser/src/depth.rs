@@ -14,9 +14,10 @@ use crate::Span;
 use std::cell::Cell;
 
 /// Deepest AST lowering builds: a chain of operators or postfixes, nested
-/// lambdas, brackets and blocks together. At this depth every walk of the
-/// tree fits in a 2 MiB thread stack in a debug build (the tests of
-/// `mla-eval` check it), so a host compiling on its own thread is safe.
+/// lambdas, brackets and blocks together. At this depth, compiling and
+/// evaluating fit in a 2 MiB thread stack in a debug build (2000 did not;
+/// `tests/stack_limits.rs` checks it), so a host compiling on its own
+/// thread is safe.
 pub const MAX_DEPTH: usize = 1000;
 
 thread_local! {

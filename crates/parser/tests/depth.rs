@@ -50,13 +50,13 @@ fn a_chain_at_the_limit_parses() {
 fn deep_chains_of_every_shape_are_errors() {
     let n = 200_000;
     let shapes = [
-        format!("x = {}", chain("2", "^", n)),       // right-nested
-        format!("x = {}", chain("a", "*", n)),       // left-nested, other level
-        format!("x = {}1", "-".repeat(n)),           // prefixes
-        format!("x = 1{}", "'".repeat(n)),           // postfixes
-        format!("x = f{}", "(1)".repeat(n)),         // calls of calls
-        format!("x = [{}]", chain("1", " + ", n)),   // inside a matrix
-        format!("f = {}1", "x -> ".repeat(10_000)),  // lambdas
+        format!("x = {}", chain("2", "^", n)),      // right-nested
+        format!("x = {}", chain("a", "*", n)),      // left-nested, other level
+        format!("x = {}1", "-".repeat(n)),          // prefixes
+        format!("x = 1{}", "'".repeat(n)),          // postfixes
+        format!("x = f{}", "(1)".repeat(n)),        // calls of calls
+        format!("x = [{}]", chain("1", " + ", n)),  // inside a matrix
+        format!("f = {}1", "x -> ".repeat(10_000)), // lambdas
         format!("x = {}", chain("1", "+...\n", n)), // one statement, many lines
         format!("{}x{}", "if 1\n".repeat(5_000), "\nend".repeat(5_000)), // blocks
     ];

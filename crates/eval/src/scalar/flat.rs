@@ -37,7 +37,11 @@ pub(super) enum Op {
     },
     /// The next iteration of the `for` whose slots start at `at`: counts
     /// it and sets `var`, or goes on at `to` when the range is done.
-    ForNext { var: u32, at: u32, to: u32 },
+    ForNext {
+        var: u32,
+        at: u32,
+        to: u32,
+    },
     Return,
 }
 

@@ -287,7 +287,13 @@ impl<'a> Tier<'a> {
     /// count, next index), walked as the general evaluator walks it;
     /// whether to go on.
     #[inline(never)]
-    fn for_enter(&mut self, [start, stop]: [&'a Num; 2], step: Option<&'a Num>, base: usize, at: u32) -> bool {
+    fn for_enter(
+        &mut self,
+        [start, stop]: [&'a Num; 2],
+        step: Option<&'a Num>,
+        base: usize,
+        at: u32,
+    ) -> bool {
         let a = self.num(start, base);
         let s = match step {
             Some(e) => self.num(e, base),

@@ -18,8 +18,8 @@ fn npy_err(path: &str, reason: impl Into<String>) -> RuntimeError {
 /// and a 1-D array a column.
 pub fn parse_npy(bytes: &[u8], path: &str) -> Result<Array2<f64>> {
     // The Python-literal parser takes exponential time on nested brackets
-    // left open (fuzzing found 54 deep, then 22 deep, each over 10 s); a
-    // header NumPy writes for an array that loads nests two deep.
+    // left open (fuzzing found 54 deep, then 22 deep, each over 10 s, then
+    // 8 deep, 31 s); a header NumPy writes for a matrix nests two deep.
     if nesting(header_bytes(bytes)) > MAX_HEADER_NESTING {
         return Err(npy_err(
             path,
@@ -112,9 +112,10 @@ pub fn parse_npy(bytes: &[u8], path: &str) -> Result<Array2<f64>> {
 }
 
 /// Deepest nesting of brackets read in a header: `{'shape': (3, 4)}` is
-/// two; a structured dtype with a subarray, which does not load anyway,
-/// four. At 8, the Python-literal parser's worst case stays in microseconds.
-const MAX_HEADER_NESTING: usize = 8;
+/// two; a structured dtype (`[('a', '<f8')]` inside the dict), which does
+/// not load anyway, three. The parser's time grows steeply with depth
+/// (8 levels left open took 31 s); at 3 it stays in milliseconds.
+const MAX_HEADER_NESTING: usize = 3;
 
 /// The header of a `.npy` file as its length field gives it (2 bytes
 /// from version 1, 4 from versions 2 and 3), or everything when the file
@@ -255,6 +256,16 @@ mod tests {
         // The second fuzzing finding: `({[[[…` 22 deep under the old
         // limit of 32 took over 10 seconds.
         let bytes = include_bytes!("fuzz-npy-timeout-22-brackets.bin");
+        let t = std::time::Instant::now();
+        let e = parse_npy(bytes, "n.npy").unwrap_err();
+        assert!(e.to_string().contains("too deep"), "{e}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn fuzz_npy_slow_unit_8_deep_is_an_error_at_once() {
+        // The third finding: dicts and a list left open 8 deep, 31 s (limit 8).
+        let bytes = include_bytes!("fuzz-npy-slow-unit-8-deep.bin");
         let t = std::time::Instant::now();
         let e = parse_npy(bytes, "n.npy").unwrap_err();
         assert!(e.to_string().contains("too deep"), "{e}");
