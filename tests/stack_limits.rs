@@ -59,9 +59,9 @@ fn the_deepest_chain_allowed_gives_the_right_answer_on_a_host_thread() {
     // usual stack) must fit: the limit was chosen for that.
     let terms = mla_parser::MAX_DEPTH;
     let shapes = [
-        (format!("{}", ones(terms)), terms as f64),
+        (ones(terms), terms as f64),
         (format!("{}1", "-".repeat(terms - 1)), -1.0),
-        (format!("{}", vec!["1"; terms].join("^")), 1.0),
+        (vec!["1"; terms].join("^"), 1.0),
         (format!("({}) - 1", ones(terms - 2)), (terms - 3) as f64),
     ];
     for (src, want) in shapes {

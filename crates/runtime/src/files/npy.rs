@@ -114,7 +114,8 @@ pub fn parse_npy(bytes: &[u8], path: &str) -> Result<Array2<f64>> {
 /// Deepest nesting of brackets read in a header: `{'shape': (3, 4)}` is
 /// two; a structured dtype (`[('a', '<f8')]` inside the dict), which does
 /// not load anyway, three. The parser's time grows steeply with depth
-/// (8 levels left open took 31 s); at 3 it stays in milliseconds.
+/// (8 levels left open took 31 s); at 3, 11 minutes of fuzzing (2.2 million
+/// headers) found none slower than libFuzzer's 10 s report threshold.
 const MAX_HEADER_NESTING: usize = 3;
 
 /// The header of a `.npy` file as its length field gives it (2 bytes
