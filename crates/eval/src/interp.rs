@@ -283,11 +283,17 @@ impl Interpreter {
     pub fn run(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
         self.entries += 1;
         let source = Source::new(name, text);
-        let stack = usable_stack(self.limits.stack_bytes);
+        // Calls stop at 7/8 of `stack_bytes`; the thread has TREE_STACK
+        // more, so parsing and walking the deepest tree the parser allows
+        // fits whatever the setting (a 256 KiB stack, or deep recursion
+        // already at its floor).
+        let budget = usable_stack(self.limits.stack_bytes);
+        let stack = usable_stack(budget.saturating_add(TREE_STACK));
+        let budget = budget.min(stack.saturating_sub(TREE_STACK));
         std::thread::scope(|scope| {
             let handle = std::thread::Builder::new()
                 .stack_size(stack)
-                .spawn_scoped(scope, || self.run_here(&source, stack - stack / 8));
+                .spawn_scoped(scope, || self.run_here(&source, budget - budget / 8));
             match handle {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(EvalError::new(
@@ -429,6 +435,11 @@ pub(crate) fn stack_address() -> usize {
     let marker = 0u8;
     std::hint::black_box(std::ptr::addr_of!(marker)) as usize
 }
+
+/// Stack beyond `Limits::stack_bytes` for the parser and the walks of an
+/// expression `mla_parser::MAX_DEPTH` deep (a few KiB a level in a debug
+/// build).
+const TREE_STACK: usize = 16 << 20;
 
 /// What an interruption leaves: the help of every "interrupted" error.
 pub(crate) const KEPT: &str = "every variable assigned before the interruption is kept";

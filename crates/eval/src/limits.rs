@@ -37,8 +37,10 @@ pub struct Limits {
     pub max_memory_bytes: Option<usize>,
     /// Deepest chain of nested calls (default 1000).
     pub max_call_depth: usize,
-    /// Stack of the thread `run` evaluates on, in bytes (default 1 GiB,
-    /// reserved, not used, until deep recursion needs it).
+    /// Stack that calls on the thread `run` evaluates on may use, in bytes
+    /// (default 1 GiB, reserved, not used, until deep recursion needs it).
+    /// The thread gets 16 MiB more, for parsing and for expressions nested
+    /// as deep as the parser allows, so no setting overflows it.
     pub stack_bytes: usize,
     /// Stack that an evaluation on the caller's own thread (a compiled
     /// program, a call from the host) may use before deep recursion stops

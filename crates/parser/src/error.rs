@@ -40,6 +40,18 @@ impl ParseError {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
         };
+        if let pest::error::ErrorVariant::CustomError { message } = &err.variant {
+            // pest stops, rather than overflow, when its recursion (blocks
+            // or lambdas inside each other) nears the end of the stack.
+            if message.contains("limit reached") {
+                let len = src[pos..].chars().next().map_or(0, char::len_utf8);
+                return ParseError::hinted(
+                    Span::new(pos, pos + len),
+                    "the program nests too deep for the parser's stack here".into(),
+                    "move inner blocks or lambdas into functions of their own".into(),
+                );
+            }
+        }
         let positives: Vec<Rule> = match &err.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
             pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
