@@ -129,10 +129,19 @@ fn deep_recursion_is_an_error_not_a_crash() {
 
 #[test]
 fn long_operator_chains_do_not_overflow() {
+    // A chain as long as the parser's depth budget runs; a longer one (it
+    // ran up to the evaluation stack before, and aborted past it) is a
+    // syntax error that says why.
     let (mut mla, _) = interp();
-    let src = format!("x = {}1;", "1 + ".repeat(20_000));
+    let terms = mla_parser::MAX_DEPTH;
+    let src = format!("x = {}1;", "1 + ".repeat(terms - 1));
     mla.run("<chain>", &src).unwrap();
-    assert_eq!(num(&mla, "x"), 20_001.0);
+    assert_eq!(num(&mla, "x"), terms as f64);
+    let src = format!("y = {}1;", "1 + ".repeat(20_000));
+    let err = mla.run("<chain>", &src).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Syntax);
+    let text = mla_eval::render_plain(&err);
+    assert!(text.contains("levels deep"), "{text}");
 }
 
 #[test]
