@@ -533,7 +533,7 @@ impl Interpreter {
         }
         let k = match k {
             Ok(k) => Value::Num(k),
-            Err(k) => mla_runtime::autodiff::strip(&k),
+            Err(k) => mla_runtime::value::strip(&k),
         };
         let rhs = rhs.map_or_else(|v| v, Value::Num);
         let args = [IndexArg::Val(k)];

@@ -373,7 +373,7 @@ impl Interpreter {
         span: Span,
     ) -> Result<Value> {
         let t = self.read(cx, v, target.span)?;
-        let k = IndexArg::Val(mla_runtime::autodiff::strip(&k));
+        let k = IndexArg::Val(mla_runtime::value::strip(&k));
         cx.index_value(&t, std::slice::from_ref(&k), span)
     }
 
@@ -559,7 +559,7 @@ impl Interpreter {
                 return Ok(x);
             }
             // Range bounds carry no gradient.
-            let v = mla_runtime::autodiff::strip(&v);
+            let v = mla_runtime::value::strip(&v);
             v.as_scalar().ok_or_else(|| {
                 cx.err(
                     ErrorKind::Type,
@@ -625,7 +625,7 @@ impl Interpreter {
             // Indices carry no gradient.
             out.push(IndexArg::Val(match v {
                 Value::Num(_) => v,
-                v => mla_runtime::autodiff::strip(&v),
+                v => mla_runtime::value::strip(&v),
             }));
         }
         Ok(out)

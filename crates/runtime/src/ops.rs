@@ -176,6 +176,13 @@ fn write_into(target: &mut Value, other: &Value, g: impl Fn(f64, f64) -> f64) ->
     }
 }
 
+/// A matrix literal with traced blocks (`[W; b']` inside a differentiated
+/// function): `blocks` are placed at their (row, column) offsets in a
+/// matrix of `shape`, and the result carries their gradients.
+pub fn concat_traced(blocks: &[(Value, usize, usize)], shape: (usize, usize)) -> Result<Value> {
+    autodiff::concat(blocks, shape)
+}
+
 /// `a .^ b`. Like NumPy, the exponents 2, 0.5, -1, 1 and 0 of a matrix are
 /// computed without `pow` (as `x * x`, `sqrt(x)`, `1 / x`, …), which also
 /// gives NumPy's last digits; `pow` was a third of a small network's
