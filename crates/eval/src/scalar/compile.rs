@@ -4,7 +4,7 @@
 //! it is read (so a slot never needs an "unassigned" state and never falls
 //! back to the workspace).
 
-use super::{Arith, Bool, Cmp, Num, Output, ScalarFn, Stmt};
+use super::{Arith, Bool, Cmp, Num, ScalarFn, Stmt};
 use crate::names::{self, GlobalId};
 use crate::resolved::{FnProto, RExpr, RKind, RStmt, RStmtKind, Var};
 use mla_parser::{AssignOp, BinOp, UnOp};
@@ -50,7 +50,6 @@ pub(crate) fn compile(proto: &FnProto) -> Option<ScalarFn> {
         nslots,
         nparams,
         code,
-        result: Output::Slot(out),
         out,
         globals: lower.globals.into(),
         entry: Box::default(),
@@ -90,7 +89,6 @@ pub(crate) fn compile_loop(stmt: &RStmt) -> Option<ScalarFn> {
         nslots,
         nparams: 0,
         code,
-        result: Output::Nothing,
         out: 0,
         globals: lower.globals.into(),
         entry: lower.held.into_iter().zip(lower.read_first).collect(),

@@ -45,8 +45,9 @@ pub(crate) struct ScalarFn {
     nslots: usize,
     nparams: usize,
     code: Box<[flat::Op]>,
-    result: Output,
-    /// The slot of the result (`Output::Slot`), read at a return.
+    /// The slot of the result: a function's named output, or the slot a
+    /// one-line function leaves its value in. A top-level loop has none
+    /// (0, never read: it is never called).
     out: u32,
     /// The non-local names it reads or calls.
     globals: Box<[GlobalId]>,
@@ -57,16 +58,6 @@ pub(crate) struct ScalarFn {
     /// A top-level loop's workspace matrices whose elements it reads or
     /// writes (`true`), each by its index in `Num::Elem`.
     mats: Box<[(GlobalId, bool)]>,
-}
-
-/// Where the result comes from.
-#[derive(Debug)]
-enum Output {
-    /// A named output (`function r = f(n)`), assigned on every path, or
-    /// the slot a one-line function (`f(x) = …`) leaves its value in.
-    Slot(u32),
-    /// A top-level loop gives no result: its effect is the names it holds.
-    Nothing,
 }
 
 /// An expression whose value is a number.

@@ -2,7 +2,7 @@
 //! names read from the workspace without changing it, and any surprise
 //! answered by giving up (see the module above for why that is safe).
 
-use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn};
+use super::{Arith, Bool, Cmp, GiveUp, Num, ScalarFn};
 use crate::budget::Budget;
 use crate::callable::UserFunction;
 use crate::interp::Interpreter;
@@ -11,6 +11,7 @@ use crate::resolved::FnProto;
 use crate::workspace::{Peek, Workspace};
 use mla_runtime::{builtins, CallContext, CallSite, Func, Registry, Rng, Value};
 use smallvec::SmallVec;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -155,9 +156,9 @@ pub(super) const MATRIX: u32 = 1 << 31;
 /// What a called name stands for.
 pub(super) enum Callee<'a> {
     Scalar(&'a ScalarFn),
-    Builtin(&'a Func),
-    /// A pure builtin found in the registry during the run.
-    Owned(Func),
+    /// A pure builtin: the workspace's, or one found in the registry
+    /// during the run.
+    Builtin(Cow<'a, Func>),
 }
 
 impl<'a> Tier<'a> {
@@ -192,10 +193,7 @@ impl<'a> Tier<'a> {
         self.depth_left -= 1;
         self.top = end;
         self.exec(f, base);
-        let result = match f.result {
-            Output::Slot(s) => self.stack[base + s as usize],
-            Output::Nothing => f64::NAN,
-        };
+        let result = self.stack[base + f.out as usize];
         self.top = base;
         self.depth_left += 1;
         result
@@ -349,8 +347,7 @@ impl<'a> Tier<'a> {
                 self.last = Some((id, f));
                 self.call(f, callee_base)
             }
-            Ok(Callee::Builtin(f)) => self.call_builtin(f, callee_base),
-            Ok(Callee::Owned(f)) => self.call_builtin(&f, callee_base),
+            Ok(Callee::Builtin(f)) => self.call_builtin(&f, callee_base),
             Err(why) => {
                 self.top = callee_base;
                 self.give_up(why)
@@ -408,7 +405,9 @@ impl<'a> Tier<'a> {
                 // names first, so this is for names of its callees.
                 Peek::NotLooked => {
                     return match self.registry.func(&names::name(id)) {
-                        Some(f) if f.builtin().is_some_and(|b| b.pure) => Ok(Callee::Owned(f)),
+                        Some(f) if f.builtin().is_some_and(|b| b.pure) => {
+                            Ok(Callee::Builtin(Cow::Owned(f)))
+                        }
                         _ => Err(GiveUp::Always),
                     }
                 }
@@ -428,7 +427,7 @@ impl<'a> Tier<'a> {
                     .map(Callee::Scalar)
                     .ok_or(GiveUp::Always)
             }
-            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(f)),
+            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(Cow::Borrowed(f))),
             Func::Builtin(_) => Err(GiveUp::Always),
         }
     }
