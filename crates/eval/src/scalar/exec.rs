@@ -144,6 +144,14 @@ impl<'a> Tier<'a> {
                                 return self.unwind(r, &entry);
                             }
                             Ok(Callee::Builtin(b)) => {
+                                let x = self.builtin(b, &r.stack[args..args + *n as usize]);
+                                self.put(r, x, base + *dst as usize);
+                                if self.stopped.is_some() {
+                                    return self.unwind(r, &entry);
+                                }
+                                continue;
+                            }
+                            Ok(Callee::Owned(b)) => {
                                 let x = self.builtin(&b, &r.stack[args..args + *n as usize]);
                                 self.put(r, x, base + *dst as usize);
                                 if self.stopped.is_some() {

@@ -11,7 +11,6 @@ use crate::resolved::FnProto;
 use crate::workspace::{Peek, Workspace};
 use mla_runtime::{builtins, CallContext, CallSite, Func, Registry, Rng, Value};
 use smallvec::SmallVec;
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -156,9 +155,9 @@ pub(super) const MATRIX: u32 = 1 << 31;
 /// What a called name stands for.
 pub(super) enum Callee<'a> {
     Scalar(&'a ScalarFn),
-    /// A pure builtin: the workspace's, or one found in the registry
-    /// during the run.
-    Builtin(Cow<'a, Func>),
+    Builtin(&'a Func),
+    /// A pure builtin found in the registry during the run.
+    Owned(Func),
 }
 
 impl<'a> Tier<'a> {
@@ -347,7 +346,8 @@ impl<'a> Tier<'a> {
                 self.last = Some((id, f));
                 self.call(f, callee_base)
             }
-            Ok(Callee::Builtin(f)) => self.call_builtin(&f, callee_base),
+            Ok(Callee::Builtin(f)) => self.call_builtin(f, callee_base),
+            Ok(Callee::Owned(f)) => self.call_builtin(&f, callee_base),
             Err(why) => {
                 self.top = callee_base;
                 self.give_up(why)
@@ -405,9 +405,7 @@ impl<'a> Tier<'a> {
                 // names first, so this is for names of its callees.
                 Peek::NotLooked => {
                     return match self.registry.func(&names::name(id)) {
-                        Some(f) if f.builtin().is_some_and(|b| b.pure) => {
-                            Ok(Callee::Builtin(Cow::Owned(f)))
-                        }
+                        Some(f) if f.builtin().is_some_and(|b| b.pure) => Ok(Callee::Owned(f)),
                         _ => Err(GiveUp::Always),
                     }
                 }
@@ -427,7 +425,7 @@ impl<'a> Tier<'a> {
                     .map(Callee::Scalar)
                     .ok_or(GiveUp::Always)
             }
-            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(Cow::Borrowed(f))),
+            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(f)),
             Func::Builtin(_) => Err(GiveUp::Always),
         }
     }
