@@ -19,9 +19,11 @@ pub mod memory;
 pub mod operator;
 pub mod ops;
 pub mod optim;
+pub mod parallel;
 pub mod plot;
 pub mod printf;
 pub mod rng;
+pub mod simd_state;
 pub mod tape;
 pub mod value;
 

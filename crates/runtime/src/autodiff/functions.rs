@@ -72,7 +72,7 @@ pub(crate) fn log10(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
 macro_rules! elementwise_rules {
     ($($name:ident: $f:expr, $d:expr;)*) => {
         $(pub(crate) fn $name(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
-            Ok(elementwise(&input(&args[0])?, $f, $d))
+            elementwise(&input(&args[0])?, $f, $d)
         })*
     };
 }

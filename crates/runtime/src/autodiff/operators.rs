@@ -182,11 +182,15 @@ pub fn unary(op: UnaryOp, a: &Value) -> Result<Value> {
 }
 
 /// `f(x)` elementwise with derivative `d(x, f(x))`.
-pub(super) fn elementwise(x: &Input<'_>, f: fn(f64) -> f64, d: fn(f64, f64) -> f64) -> Value {
+pub(super) fn elementwise(
+    x: &Input<'_>,
+    f: fn(f64) -> f64,
+    d: fn(f64, f64) -> f64,
+) -> Result<Value> {
     let v = x.value().clone();
-    let out = v.mapv(f);
+    let out = crate::parallel::map_costly(&v, f)?;
     let saved = out.clone();
-    record(
+    Ok(record(
         &[x],
         out,
         Box::new(move |g| {
@@ -194,5 +198,5 @@ pub(super) fn elementwise(x: &Input<'_>, f: fn(f64) -> f64, d: fn(f64, f64) -> f
             dv *= g;
             vec![dv]
         }),
-    )
+    ))
 }

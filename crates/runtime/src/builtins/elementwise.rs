@@ -11,40 +11,51 @@ use crate::ops;
 use crate::value::Value;
 
 macro_rules! unary {
-    ($($name:literal, $fname:ident, $f:expr, $doc:literal, [$($gradient:tt)*];)*) => {
+    ($($name:literal, $fname:ident, $map:ident $f:expr, $doc:literal, [$($gradient:tt)*];)*) => {
         $(fn $fname(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-            map(args, $f)
+            $map(args, $f)
         })*
         pub(crate) const UNARY: &[Builtin] = &[$(entry!("elementwise"; $name, 1, 1, 1, concat!($name, "(X)"), $doc, $fname; $($gradient)*)),*];
     };
 }
 
 unary! {
-    "abs", abs, f64::abs, "absolute value of each element", [rule ad::abs, pure];
-    "sqrt", sqrt, f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt, pure];
-    "exp", exp, f64::exp, "e to the power of each element", [rule ad::exp, pure];
-    "log", log, f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log, pure];
-    "log1p", log1p, f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p, pure];
-    "log2", log2, f64::log2, "base-2 logarithm of each element", [rule ad::log2, pure];
-    "log10", log10, f64::log10, "base-10 logarithm of each element", [rule ad::log10, pure];
-    "sin", sin, f64::sin, "sine of each element (radians)", [rule ad::sin, pure];
-    "cos", cos, f64::cos, "cosine of each element (radians)", [rule ad::cos, pure];
-    "tan", tan, f64::tan, "tangent of each element (radians)", [rule ad::tan, pure];
-    "tanh", tanh, f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh, pure];
-    "floor", floor, f64::floor, "rounds each element down", [constant, pure];
-    "ceil", ceil, f64::ceil, "rounds each element up", [constant, pure];
-    "round", round, f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant, pure];
-    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant, pure];
+    "abs", abs, map f64::abs, "absolute value of each element", [rule ad::abs, pure];
+    "sqrt", sqrt, map f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt, pure];
+    "exp", exp, map_costly f64::exp, "e to the power of each element", [rule ad::exp, pure];
+    "log", log, map_costly f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log, pure];
+    "log1p", log1p, map_costly f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p, pure];
+    "log2", log2, map_costly f64::log2, "base-2 logarithm of each element", [rule ad::log2, pure];
+    "log10", log10, map_costly f64::log10, "base-10 logarithm of each element", [rule ad::log10, pure];
+    "sin", sin, map_costly f64::sin, "sine of each element (radians)", [rule ad::sin, pure];
+    "cos", cos, map_costly f64::cos, "cosine of each element (radians)", [rule ad::cos, pure];
+    "tan", tan, map_costly f64::tan, "tangent of each element (radians)", [rule ad::tan, pure];
+    "tanh", tanh, map_costly f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh, pure];
+    "floor", floor, map f64::floor, "rounds each element down", [constant, pure];
+    "ceil", ceil, map f64::ceil, "rounds each element up", [constant, pure];
+    "round", round, map f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant, pure];
+    "sign", sign, map |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant, pure];
 }
 
 /// `f` applied to each element of the first argument (a number stays a
-/// number). One thread: splitting maps across both cores with rayon was
-/// measured and made `sigmoid` of a 1000×1000 product 11× slower (8 → 90
-/// ms) while faer's threads were about, so maps stay serial.
+/// number), on this thread: for functions that cost about a memory access
+/// (`abs`, `floor`), handing work to another core costs more than it saves.
 pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
         _ => Ok(Value::matrix(crate::interrupt::map(&*mat(args, 0)?, f)?)),
+    }
+}
+
+/// [`map`] for libm's functions (5–20 ns an element), split across the
+/// cores for large matrices ([`crate::parallel`]).
+pub(crate) fn map_costly(args: &[Value], f: impl Fn(f64) -> f64 + Sync) -> Result<Value> {
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(f(*x))),
+        _ => Ok(Value::matrix(crate::parallel::map_costly(
+            &*mat(args, 0)?,
+            f,
+        )?)),
     }
 }
 

@@ -13,6 +13,7 @@
 use super::backend::{Backend, Failure, LuFactors, Threads};
 use super::faer_memory::{mat_from_fn, owned, scratch, to_array, view, view_mut, zeros};
 use crate::error::Result;
+use crate::simd_state::clear_upper_simd_state;
 use faer::diag::Diag;
 use faer::dyn_stack::MemStack;
 use faer::linalg::evd::{self, ComputeEigenvectors};
@@ -43,33 +44,6 @@ fn run<R>(threads: Threads, f: impl FnOnce(Par) -> R) -> R {
 
 fn not_converged<E>(_: E) -> Failure {
     Failure::NotConverged
-}
-
-/// Clears the upper halves of the vector registers after faer's kernels.
-/// faer's AVX-512 kernels can leave them dirty, and then every SSE
-/// instruction of libm's scalar `tanh`, `exp` and `log` pays a merge with
-/// the dirty state: measured, `tanh` of 1797×32 elements took 14.3 ms after
-/// one small product against 1.65 ms before (a training step of a small
-/// network was 16× NumPy). `vzeroupper` is what compilers emit at the end
-/// of AVX code for exactly this.
-pub(crate) fn clear_upper_simd_state() {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        #[allow(unsafe_code)]
-        // SAFETY: the CPU supports AVX (checked above), which is all
-        // `vzeroupper` needs; it changes no memory and no live value (the
-        // upper halves are dead between calls).
-        unsafe {
-            zero_upper();
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-#[allow(unsafe_code)]
-unsafe fn zero_upper() {
-    std::arch::x86_64::_mm256_zeroupper();
 }
 
 /// Splits factors stored in place (`LU` or `QR` of an `m × n` matrix with
