@@ -36,7 +36,33 @@ Errors go to standard error with the line and column; the exit code is 1.
 /// the parser accepts.
 const STACK_BYTES: usize = 1 << 30;
 
+/// glibc's allocator, tuned for a loop that frees and allocates the same
+/// matrices every step. By default glibc hands memory at the top of the
+/// heap back to the system as soon as it is free, so each training step
+/// took page faults on fresh memory again: a pad of 64 MiB is kept.
+/// Setting any of these turns off glibc's own sliding threshold for
+/// serving large blocks by `mmap`, which left at 128 KiB made every
+/// 16 MB `X'` a fresh mapping (100 of them 883 ms instead of 125), so
+/// the threshold is set to glibc's largest, 32 MiB. Measured, 100 steps
+/// of the digits MLP under `value_and_grad`: 240 ms with the defaults,
+/// 167–170 ms so; blocks above 32 MiB still come from and go back to the
+/// system at once.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    const TOP_PAD: libc::c_int = 64 << 20;
+    const MMAP_THRESHOLD: libc::c_int = 32 << 20;
+    #[allow(unsafe_code)]
+    // SAFETY: mallopt changes allocator settings and nothing else; it runs
+    // before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        libc::mallopt(libc::M_TOP_PAD, TOP_PAD);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    tune_allocator();
     let worker = std::thread::Builder::new()
         .stack_size(STACK_BYTES)
         .spawn(real_main);

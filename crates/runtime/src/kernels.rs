@@ -67,16 +67,6 @@ pub(crate) enum Lines {
     Cols,
 }
 
-/// The logistic function, without overflow for large |x|.
-pub(crate) fn sig(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
 /// One element of `relu`: NaN stays NaN (as NumPy's maximum(x, 0)).
 pub(crate) fn relu_one(x: f64) -> f64 {
     if x > 0.0 || x.is_nan() {

@@ -26,6 +26,7 @@ pub mod rng;
 pub mod simd_state;
 pub mod tape;
 pub mod value;
+pub mod vecmath;
 
 pub use builtins::{
     Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Host, Implementation,

@@ -8,34 +8,72 @@ use crate::simd_state::clear_upper_simd_state;
 use ndarray::{Array2, ShapeBuilder};
 use std::sync::OnceLock;
 
-/// Maps over fewer elements than this run on the calling thread: starting
-/// a thread and waiting for it costs about as much as `tanh` of this many
-/// elements on one core (measured on this 2-core machine, `tanh` of n×32
-/// matrices: 8192 elements 135 µs on one thread against 140–175 µs on two,
-/// 16384 elements 307 µs against 258 µs, 131072 elements 2.7 ms against
-/// 1.5 ms).
-pub const PARALLEL_MAP_ELEMENTS: usize = 1 << 14;
+/// Maps of a libm function (5–20 ns an element) over fewer elements than
+/// this run on the calling thread. Starting a thread and waiting for it
+/// costs 50–100 µs in this virtual machine, and its two cores behave like
+/// two hardware threads of one: measured, µs on one thread / on two,
+/// glibc's `exp` of 16384 elements 90–120 / 130–150, of 65536 405–480 /
+/// 300–335; glibc's `tanh` of 16384 307 / 258.
+pub const PARALLEL_LIBM_ELEMENTS: usize = 1 << 15;
 
-/// `f` of each element of `a`, split across the cores when `a` is
-/// large and laid out in one piece; otherwise [`interrupt::map`]. Stops on
-/// an interrupt between chunks of [`CHUNK`] elements, as that does. The
-/// result is the same bits on any number of threads: each element is `f`
-/// of that element alone.
+/// The same for [`crate::vecmath`]'s kernels (2–3 ns an element with
+/// AVX-512): `tanh` of 65536 elements 211–231 / 175–185 µs, of 131072
+/// 349–476 / 354 µs, of 262144 689–953 / 512–667 µs; `sigmoid` gains
+/// nothing below 262144.
+pub const PARALLEL_VECMATH_ELEMENTS: usize = 1 << 18;
+
+/// `f` (a libm function) of each element of `a`, split across the cores
+/// above [`PARALLEL_LIBM_ELEMENTS`]. The result is the same bits on any
+/// number of threads: each element is `f` of that element alone.
 pub fn map_costly(a: &Array2<f64>, f: impl Fn(f64) -> f64 + Sync) -> Result<Array2<f64>> {
-    let threads = threads();
+    let kernel = |x: &[f64], o: &mut [f64]| {
+        for (o, x) in o.iter_mut().zip(x) {
+            *o = f(*x);
+        }
+    };
+    map_split(a, kernel, PARALLEL_LIBM_ELEMENTS)
+}
+
+/// `kernel(x, out)`, one of [`crate::vecmath`]'s, over the elements of
+/// `a`, split across the cores above [`PARALLEL_VECMATH_ELEMENTS`].
+pub fn map_slices(
+    a: &Array2<f64>,
+    kernel: impl Fn(&[f64], &mut [f64]) + Sync,
+) -> Result<Array2<f64>> {
+    map_split(a, kernel, PARALLEL_VECMATH_ELEMENTS)
+}
+
+/// `kernel(x, out)` over the elements of `a` in memory order, writing a
+/// result of `a`'s shape and layout: on this thread below `parallel_from`
+/// elements, else in one piece per core. A kernel treats each element
+/// alone, so the split never changes a bit. Stops on an interrupt between
+/// chunks of [`CHUNK`] elements, as [`interrupt::map`] does.
+fn map_split(
+    a: &Array2<f64>,
+    kernel: impl Fn(&[f64], &mut [f64]) + Sync,
+    parallel_from: usize,
+) -> Result<Array2<f64>> {
     let column_major = !a.is_standard_layout() && a.t().is_standard_layout();
     let src = match a.as_slice_memory_order() {
         Some(s) if a.is_standard_layout() || column_major => s,
-        _ => return interrupt::map(a, f),
+        _ => return map_split(&a.as_standard_layout().into_owned(), kernel, parallel_from),
     };
-    if a.len() < PARALLEL_MAP_ELEMENTS || threads < 2 {
-        return interrupt::map(a, f);
-    }
     crate::memory::reserve_elements(a.len(), std::mem::size_of::<f64>())?;
     // Zeroed, so the system hands over fresh pages without writing them.
     let mut out = vec![0.0; a.len()];
+    let threads = if a.len() < parallel_from {
+        1
+    } else {
+        threads()
+    };
     for (o, x) in out.chunks_mut(CHUNK).zip(src.chunks(CHUNK)) {
-        interrupt::check()?;
+        if a.len() > CHUNK {
+            interrupt::check()?;
+        }
+        if threads < 2 {
+            kernel(x, o);
+            continue;
+        }
         let piece = x.len().div_ceil(threads);
         // Threads of their own, not rayon's: rayon's idle workers spin
         // before they sleep, and on this machine's two hardware threads
@@ -46,19 +84,19 @@ pub fn map_costly(a: &Array2<f64>, f: impl Fn(f64) -> f64 + Sync) -> Result<Arra
             let here = pieces.next();
             let mut all_started = true;
             for (o, x) in pieces {
-                let f = &f;
+                let kernel = &kernel;
                 let started =
-                    std::thread::Builder::new().spawn_scoped(scope, move || fill(o, x, f));
+                    std::thread::Builder::new().spawn_scoped(scope, move || fill(x, o, kernel));
                 all_started &= started.is_ok();
             }
             if let Some((o, x)) = here {
-                fill(o, x, &f);
+                fill(x, o, &kernel);
             }
             all_started
         });
         if !all_started {
             // The system refused a thread (a process limit): do it all here.
-            fill(o, x, &f);
+            kernel(x, o);
         }
     }
     let shape = a.dim();
@@ -71,12 +109,10 @@ pub fn map_costly(a: &Array2<f64>, f: impl Fn(f64) -> f64 + Sync) -> Result<Arra
 }
 
 /// One piece of a map, on whichever thread runs it.
-fn fill(o: &mut [f64], x: &[f64], f: &impl Fn(f64) -> f64) {
+fn fill(x: &[f64], o: &mut [f64], kernel: &impl Fn(&[f64], &mut [f64])) {
     // This thread may have run faer's kernels last.
     clear_upper_simd_state();
-    for (o, x) in o.iter_mut().zip(x) {
-        *o = f(*x);
-    }
+    kernel(x, o);
 }
 
 /// The cores to split a map across, asked once.

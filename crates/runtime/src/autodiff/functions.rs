@@ -1,7 +1,10 @@
 //! Derivatives of the elementwise builtins, reductions to a line and the
 //! losses; the builtin table names each in its entry (see [`super::rules`]).
 
-use super::operators::elementwise;
+use super::operators::{
+    elementwise,
+    Kernel::{Each, Slices},
+};
 use super::{input, record, Forward, Input};
 use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
@@ -78,19 +81,19 @@ macro_rules! elementwise_rules {
 }
 
 elementwise_rules! {
-    exp: f64::exp, |_, o| o;
-    log: f64::ln, |a, _| 1.0 / a;
-    sqrt: f64::sqrt, |_, o| 0.5 / o;
-    abs: f64::abs, |a, _| super::reductions::sign(a);
-    sin: f64::sin, |a, _| a.cos();
-    cos: f64::cos, |a, _| -a.sin();
-    tan: f64::tan, |_, o| 1.0 + o * o;
-    tanh: f64::tanh, |_, o| 1.0 - o * o;
-    log1p: f64::ln_1p, |a, _| 1.0 / (1.0 + a);
-    sigmoid: crate::kernels::sig, |_, o| o * (1.0 - o);
+    exp: Each(f64::exp), |_, o| o;
+    log: Each(f64::ln), |a, _| 1.0 / a;
+    sqrt: Each(f64::sqrt), |_, o| 0.5 / o;
+    abs: Each(f64::abs), |a, _| super::reductions::sign(a);
+    sin: Each(f64::sin), |a, _| a.cos();
+    cos: Each(f64::cos), |a, _| -a.sin();
+    tan: Each(f64::tan), |_, o| 1.0 + o * o;
+    tanh: Slices(crate::vecmath::tanh_into), |_, o| 1.0 - o * o;
+    log1p: Each(f64::ln_1p), |a, _| 1.0 / (1.0 + a);
+    sigmoid: Slices(crate::vecmath::sigmoid_into), |_, o| o * (1.0 - o);
     // The forward kernel is the builtin's own, so that a traced call gives
     // what the plain call gives (NaN included).
-    relu: crate::kernels::relu_one, |a, _| if a > 0.0 { 1.0 } else { 0.0 };
+    relu: Each(crate::kernels::relu_one), |a, _| if a > 0.0 { 1.0 } else { 0.0 };
 }
 
 pub(crate) fn sum(_: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {

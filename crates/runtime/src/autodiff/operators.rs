@@ -181,14 +181,21 @@ pub fn unary(op: UnaryOp, a: &Value) -> Result<Value> {
     }
 }
 
+/// The forward kernel of an elementwise rule: the plain builtin's own.
+pub(super) enum Kernel {
+    /// A function of one element (libm's).
+    Each(fn(f64) -> f64),
+    /// A slice kernel of [`crate::vecmath`].
+    Slices(fn(&[f64], &mut [f64])),
+}
+
 /// `f(x)` elementwise with derivative `d(x, f(x))`.
-pub(super) fn elementwise(
-    x: &Input<'_>,
-    f: fn(f64) -> f64,
-    d: fn(f64, f64) -> f64,
-) -> Result<Value> {
+pub(super) fn elementwise(x: &Input<'_>, f: Kernel, d: fn(f64, f64) -> f64) -> Result<Value> {
     let v = x.value().clone();
-    let out = crate::parallel::map_costly(&v, f)?;
+    let out = match f {
+        Kernel::Each(f) => crate::parallel::map_costly(&v, f)?,
+        Kernel::Slices(k) => crate::parallel::map_slices(&v, k)?,
+    };
     let saved = out.clone();
     Ok(record(
         &[x],

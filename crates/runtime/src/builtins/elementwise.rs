@@ -30,7 +30,7 @@ unary! {
     "sin", sin, map_costly f64::sin, "sine of each element (radians)", [rule ad::sin, pure];
     "cos", cos, map_costly f64::cos, "cosine of each element (radians)", [rule ad::cos, pure];
     "tan", tan, map_costly f64::tan, "tangent of each element (radians)", [rule ad::tan, pure];
-    "tanh", tanh, map_costly f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh, pure];
+    "tanh", tanh, map_slices (crate::vecmath::tanh, crate::vecmath::tanh_into), "hyperbolic tangent of each element", [rule ad::tanh, pure];
     "floor", floor, map f64::floor, "rounds each element down", [constant, pure];
     "ceil", ceil, map f64::ceil, "rounds each element up", [constant, pure];
     "round", round, map f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant, pure];
@@ -44,6 +44,21 @@ pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
         _ => Ok(Value::matrix(crate::interrupt::map(&*mat(args, 0)?, f)?)),
+    }
+}
+
+/// A function of one number and the slice kernel that gives the same bits.
+pub(crate) type SliceKernel = (fn(f64) -> f64, fn(&[f64], &mut [f64]));
+
+/// [`map`] by a slice kernel of [`crate::vecmath`] (`one` for a number),
+/// split across the cores for large matrices ([`crate::parallel`]).
+pub(crate) fn map_slices(args: &[Value], (one, kernel): SliceKernel) -> Result<Value> {
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(one(*x))),
+        _ => Ok(Value::matrix(crate::parallel::map_slices(
+            &*mat(args, 0)?,
+            kernel,
+        )?)),
     }
 }
 

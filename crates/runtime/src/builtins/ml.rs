@@ -5,7 +5,7 @@ use super::{mat, Builtin, CallContext};
 use crate::args::lines;
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
-use crate::kernels::{clamped_ln, logsumexp_of, relu_one, sig, softmax_of};
+use crate::kernels::{clamped_ln, logsumexp_of, relu_one, softmax_of};
 use crate::value::Value;
 use ndarray::Array2;
 
@@ -21,7 +21,10 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 ];
 
 fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    super::elementwise::map_costly(args, sig)
+    super::elementwise::map_slices(
+        args,
+        (crate::vecmath::sigmoid, crate::vecmath::sigmoid_into),
+    )
 }
 
 fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
