@@ -174,7 +174,8 @@ macro_rules! slice_kernels {
 }
 
 slice_kernels! {
-    /// e^x of each element (within 1 ulp; the `exp` builtin is glibc's).
+    /// e^x of each element, within 1 ulp (softmax and logsumexp use it;
+    /// the `exp` builtin stays glibc's).
     exp_into, exp_one, exp_wide;
     /// tanh of each element of `x` into `out` (as long as the shorter).
     tanh_into, tanh_one, tanh_wide;
@@ -202,6 +203,17 @@ fn width() -> Width {
         Width::Avx2
     } else {
         Width::Scalar
+    }
+}
+
+/// e^x of each element of `xs`, in place (through a small buffer, as the
+/// kernels read and write different slices).
+pub fn exp_in_place(xs: &mut [f64]) {
+    let mut buf = [0.0; 256];
+    for chunk in xs.chunks_mut(buf.len()) {
+        let b = &mut buf[..chunk.len()];
+        b.copy_from_slice(chunk);
+        exp_into(b, chunk);
     }
 }
 
