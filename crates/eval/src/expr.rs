@@ -62,7 +62,7 @@ pub(crate) fn apply_binary(
 
 /// The elementwise function of an operator whose result may be written
 /// into an operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
-pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
+pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<ops::InPlace> {
     ops::in_place(runtime_op(op)?, a, b)
 }
 

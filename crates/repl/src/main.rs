@@ -43,7 +43,8 @@ const STACK_BYTES: usize = 1 << 30;
 /// Setting any of these turns off glibc's own sliding threshold for
 /// serving large blocks by `mmap`, which left at 128 KiB made every
 /// 16 MB `X'` a fresh mapping (100 of them 883 ms instead of 125), so
-/// the threshold is set to glibc's largest, 32 MiB. Measured, 100 steps
+/// the threshold is set to glibc's largest on 64-bit, 32 MiB (a 32-bit
+/// glibc refuses it and keeps its own). Measured, 100 steps
 /// of the digits MLP under `value_and_grad`: 240 ms with the defaults,
 /// 167–170 ms so; blocks above 32 MiB still come from and go back to the
 /// system at once.

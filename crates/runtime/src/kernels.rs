@@ -114,8 +114,9 @@ fn shifted_exp(m: &Array2<f64>, lines: Lines) -> (Array2<f64>, Array2<f64>) {
 }
 
 /// log(sum(exp(.))) of each line: 1×1, n×1 (rows) or 1×n (columns), as
-/// max + log(sum(exp(x - max))) so nothing overflows; a line whose largest
-/// element is infinite (or all NaN) gives that element.
+/// max + log(sum(exp(x - max))) so nothing overflows. A line whose largest
+/// element is infinite gives it; a line with no number (empty, or all NaN,
+/// since the maximum skips NaN) gives -Inf.
 pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     let (e, max) = shifted_exp(m, lines);
     let sum = line_sum(&e, lines);

@@ -56,7 +56,13 @@ fn map_split(
     let column_major = !a.is_standard_layout() && a.t().is_standard_layout();
     let src = match a.as_slice_memory_order() {
         Some(s) if a.is_standard_layout() || column_major => s,
-        _ => return map_split(&a.as_standard_layout().into_owned(), kernel, parallel_from),
+        _ => {
+            // Strided or reversed (`fliplr` keeps negative strides): a
+            // copy in memory order first, counted against the budget.
+            crate::memory::reserve_elements(a.len(), std::mem::size_of::<f64>())?;
+            let copy = a.as_standard_layout().into_owned();
+            return map_split(&copy, kernel, parallel_from);
+        }
     };
     crate::memory::reserve_elements(a.len(), std::mem::size_of::<f64>())?;
     // Zeroed, so the system hands over fresh pages without writing them.
@@ -110,7 +116,7 @@ fn map_split(
 
 /// One piece of a map, on whichever thread runs it.
 fn fill(x: &[f64], o: &mut [f64], kernel: &impl Fn(&[f64], &mut [f64])) {
-    // This thread may have run faer's kernels last.
+    // The calling thread may have run faer's kernels last.
     clear_upper_simd_state();
     kernel(x, o);
 }
@@ -143,7 +149,7 @@ mod tests {
             got.t().is_standard_layout(),
             "a column-major input gives a column-major result"
         );
-        // A matrix not in one piece falls back to the serial map.
+        // A matrix not in one piece is copied in memory order first.
         let strided = a.clone().slice_move(ndarray::s![..;2, ..]);
         assert!(strided.as_slice_memory_order().is_none());
         assert_eq!(

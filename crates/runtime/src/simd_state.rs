@@ -6,8 +6,8 @@
 /// the dirty state: measured, `tanh` of 1797×32 elements took 14.3 ms after
 /// one small product against 1.65 ms before (a training step of a small
 /// network was 16× NumPy). `vzeroupper` is what compilers emit at the end
-/// of AVX code for exactly this. rayon's threads run faer's kernels too, so
-/// work handed to them clears the state first ([`crate::parallel`]).
+/// of AVX code for exactly this. Each piece of a split map clears it first
+/// too ([`crate::parallel`]).
 pub fn clear_upper_simd_state() {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") {

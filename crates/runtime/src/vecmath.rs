@@ -5,9 +5,13 @@
 //! training step; these run 4 elements at a time with AVX2 and FMA when the
 //! CPU has them (chosen at run time) and give the same bits either way.
 //!
-//! Accuracy, measured against 50-digit values (mpmath) on 10⁶ points:
-//! see the tests and `docs/language.md`. `exp` itself stays glibc's
-//! (correctly rounded in practice), so `exp(1)` is `e` to the last bit.
+//! Accuracy, measured against 50-digit values (mpmath) on 10⁴ points of
+//! [-3, 3]: tanh within 1.18 units in the last place (glibc's: 1.88), and
+//! correctly rounded in 91% of them (glibc's: 73%); exp within 1 ulp of
+//! glibc's, equal in 98.6% of 3·10⁵ points. The tests hold each within 1–2
+//! ulps of glibc. The `exp` builtin itself stays glibc's (correctly rounded
+//! in practice), so `exp(1)` is `e` to the last bit; softmax and
+//! logsumexp use the kernel here.
 
 use std::f64::consts::LOG2_E;
 

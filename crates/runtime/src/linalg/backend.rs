@@ -14,6 +14,9 @@ pub enum Threads {
     One,
     /// Every core.
     All,
+    /// Two threads, on any machine: a split whose parts are summed gives
+    /// the same bits everywhere only if the number of parts is fixed.
+    Two,
 }
 
 /// Why an iterative decomposition gave no result.

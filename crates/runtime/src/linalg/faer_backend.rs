@@ -31,6 +31,7 @@ fn par(threads: Threads) -> Par {
     match threads {
         Threads::One => Par::Seq,
         Threads::All => Par::rayon(0),
+        Threads::Two => Par::rayon(2),
     }
 }
 

@@ -22,7 +22,11 @@ pub const PARALLEL_MATVEC_ELEMENTS: usize = 1 << 18;
 fn threads(m: usize, k: usize, n: usize) -> Threads {
     let flops = m.saturating_mul(n).saturating_mul(k);
     let matvec = m == 1 || n == 1;
-    if flops >= PARALLEL_MATMUL_FLOPS || (matvec && flops >= PARALLEL_MATVEC_ELEMENTS) {
+    if matvec && flops >= PARALLEL_MATVEC_ELEMENTS {
+        // faer sums `X' * r` in one part per thread: two parts on every
+        // machine keep the bits the same everywhere.
+        Threads::Two
+    } else if flops >= PARALLEL_MATMUL_FLOPS {
         Threads::All
     } else {
         Threads::One
