@@ -4,10 +4,14 @@
 Usage (from the repository root):
     pip install numpy
     cargo build --release -p mla-repl
-    python3 bench/compare_numpy.py [path/to/mla]
+    python3 bench/compare_numpy.py [path/to/mla] [--rounds N]
 
 Each job is timed inside its own runtime (MLA with tic/toc, NumPy with
 perf_counter), best of several repetitions, so process start-up is not counted.
+NumPy and MLA then run again, one after the other, for --rounds rounds
+(default 3), and each side keeps its best time of all rounds: on a virtual
+machine whose speed drifts for seconds at a time, one slow stretch over one
+side's process would otherwise decide the ratio.
 """
 import os
 import subprocess
@@ -17,7 +21,13 @@ import time
 import numpy as np
 
 REPS = 5
-MLA = sys.argv[1] if len(sys.argv) > 1 else "target/release/mla"
+ARGS = sys.argv[1:]
+ROUNDS = 3
+if "--rounds" in ARGS:
+    i = ARGS.index("--rounds")
+    ROUNDS = int(ARGS[i + 1])
+    del ARGS[i : i + 2]
+MLA = ARGS[0] if ARGS else "target/release/mla"
 IRIS = os.path.join(os.path.dirname(__file__), "..", "crates", "runtime", "data", "iris.csv")
 
 MLA_SCRIPT = r"""
@@ -219,9 +229,18 @@ def row(name, np_ms, mla_ms):
     print(f"| {name} | {np_ms:.2f} | {mla_ms:.2f} | {mla_ms / np_ms:.2f} |")
 
 
+def best_of_rounds():
+    np_t, mla_t = {}, {}
+    for _ in range(ROUNDS):
+        for best, now in ((np_t, numpy_times()), (mla_t, mla_times())):
+            for name, t in now.items():
+                best[name] = min(best.get(name, t), t)
+    return np_t, mla_t
+
+
 def main():
-    np_t = numpy_times()
-    mla_t = mla_times()
+    np_t, mla_t = best_of_rounds()
+    print(f"rounds: {ROUNDS}, each job best of {REPS} in each round")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("| job | NumPy (ms) | MLA (ms) | MLA/NumPy |")
     print("|---|---:|---:|---:|")

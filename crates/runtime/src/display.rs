@@ -43,7 +43,7 @@ fn inline_into(v: &Value, out: &mut String) {
             crate::Func::Builtin(b) => out.push_str(&format!("builtin {}", b.signature)),
             crate::Func::User(u) => out.push_str(&u.describe()),
         },
-        Value::Traced(t) => inline_into(&Value::matrix(t.value.clone()), out),
+        Value::Traced(t) => inline_into(&Value::shared_matrix(t.value.clone()), out),
         Value::Optimizer(o) => out.push_str(&o.to_string()),
         Value::Tuple(items) => {
             out.push('(');

@@ -26,7 +26,7 @@ pub struct Tape {
 /// A value that carries a gradient path back to the arguments of `grad`.
 pub struct Traced {
     /// The value itself.
-    pub value: Array2<f64>,
+    pub value: Arc<Array2<f64>>,
     /// Its node on the tape.
     pub id: usize,
     /// The tape it belongs to.

@@ -5,12 +5,13 @@ use super::operators::{
     elementwise,
     Kernel::{Each, Slices},
 };
-use super::{input, record, Forward, Input};
+use super::{input, record, record_shared, Forward, Input};
 use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
 use crate::kernels::{clamped_ln, logsumexp_of, softmax_of, Dim, Lines};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
+use std::sync::Arc;
 
 /// Sums `m` over each line (keeping the line's shape for broadcasting).
 fn line_sums(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
@@ -176,15 +177,15 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
 
 fn softmax_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let lines = lines(args, x.value())?;
-    let y = softmax_of(x.value(), lines);
+    let y = Arc::new(softmax_of(x.value(), lines));
     let saved = y.clone();
-    Ok(record(
+    Ok(record_shared(
         &[x],
         y,
         Box::new(move |g| {
-            let gy = g * &saved;
+            let gy = g * &*saved;
             let s = line_sums(&gy, lines);
-            vec![&gy - &(&saved * &s)]
+            vec![&gy - &(&*saved * &s)]
         }),
     ))
 }
@@ -198,8 +199,13 @@ fn logsumexp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
 
 fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
     let y = input(&args[1]).map_err(|e| e.at_arg(1))?;
-    let (vp, vy) = (p.value().clone(), y.value().clone());
+    let (vp, vy) = (p.shared(), y.shared());
     same_shape(name, &vp, &vy)?;
+    // The gradient by the targets is worked out only when they are traced:
+    // `record` would drop it, and for cross-entropy it was a logarithm of
+    // every element (7% of a small network's step under value_and_grad).
+    let y_traced = matches!(y, Input::Var(_));
+    let unused = || Array2::zeros((0, 0));
     let name = match name {
         "mse" => "mse",
         "bce" => "bce",
@@ -211,7 +217,7 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
     };
     let (out, backward): (f64, super::Backward) = match name {
         "mse" => {
-            let d = &vp - &vy;
+            let d = &*vp - &*vy;
             let out = d.iter().map(|x| x * x).sum::<f64>() / n;
             (
                 out,
@@ -222,23 +228,27 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
             )
         }
         "bce" => {
-            let out = Zip::from(&vp).and(&vy).fold(0.0, |acc, p, y| {
+            let out = Zip::from(&*vp).and(&*vy).fold(0.0, |acc, p, y| {
                 acc - (y * clamped_ln(*p) + (1.0 - y) * clamped_ln(1.0 - p))
             }) / n;
             (
                 out,
                 Box::new(move |g| {
                     let s = g[[0, 0]] / n;
-                    let gp = Zip::from(&vp).and(&vy).map_collect(|p, y| {
+                    let gp = Zip::from(&*vp).and(&*vy).map_collect(|p, y| {
                         s * (-y * d_clamped_ln(*p) + (1.0 - y) * d_clamped_ln(1.0 - p))
                     });
-                    let gy = vp.mapv(|p| s * (clamped_ln(1.0 - p) - clamped_ln(p)));
+                    let gy = if y_traced {
+                        vp.mapv(|p| s * (clamped_ln(1.0 - p) - clamped_ln(p)))
+                    } else {
+                        unused()
+                    };
                     vec![gp, gy]
                 }),
             )
         }
         _ => {
-            let out = Zip::from(&vp).and(&vy).fold(0.0, |acc, p, y| {
+            let out = Zip::from(&*vp).and(&*vy).fold(0.0, |acc, p, y| {
                 if *y == 0.0 {
                     acc
                 } else {
@@ -249,14 +259,18 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
                 out,
                 Box::new(move |g| {
                     let s = g[[0, 0]] / n;
-                    let gp = Zip::from(&vp).and(&vy).map_collect(|p, y| {
+                    let gp = Zip::from(&*vp).and(&*vy).map_collect(|p, y| {
                         if *y == 0.0 {
                             0.0
                         } else {
                             -s * y * d_clamped_ln(*p)
                         }
                     });
-                    let gy = vp.mapv(|p| -s * clamped_ln(p));
+                    let gy = if y_traced {
+                        vp.mapv(|p| -s * clamped_ln(p))
+                    } else {
+                        unused()
+                    };
                     vec![gp, gy]
                 }),
             )

@@ -1,7 +1,11 @@
 //! Derivatives of the operators: `+ - .* ./ .^ * / \\ ^`, unary minus and
 //! transpose, and the elementwise-function helper the builtins use.
 
-use super::{input, record, Input};
+use super::{input, record, record_shared, Input};
+use std::sync::Arc;
+
+/// An operand or result that a backward closure holds without a copy.
+type Shared = Arc<Array2<f64>>;
 use crate::error::{Result, RuntimeError};
 use crate::linalg;
 use crate::operator::Op;
@@ -38,7 +42,7 @@ pub(super) fn unsupported(what: &str) -> RuntimeError {
 /// An infix operator with at least one traced operand.
 pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
     let (x, y) = (input(a)?, input(b)?);
-    let (va, vb) = (x.value().clone(), y.value().clone());
+    let (va, vb) = (x.shared(), y.shared());
     let (sa, sb) = (va.dim(), vb.dim());
     let scalar = |m: &Array2<f64>| m.dim() == (1, 1);
     match op {
@@ -67,7 +71,7 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
                     right: sb,
                 });
             }
-            let out = linalg::matmul(&va, &vb)?;
+            let out = linalg::matmul(&*va, &*vb)?;
             Ok(record(
                 &[&x, &y],
                 out,
@@ -92,7 +96,7 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
     }
 }
 
-fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
+fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Value> {
     let out = zip(".*", &va, &vb, |p, q| p * q)?;
     let (sa, sb) = (va.dim(), vb.dim());
     Ok(record(
@@ -106,10 +110,10 @@ fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> R
     ))
 }
 
-fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Array2<f64>, vb: Array2<f64>) -> Result<Value> {
-    let out = zip("./", &va, &vb, |p, q| p / q)?;
+fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Value> {
+    let out = Arc::new(zip("./", &va, &vb, |p, q| p / q)?);
     let (sa, sb) = (va.dim(), vb.dim());
-    Ok(record(
+    Ok(record_shared(
         &[x, y],
         out.clone(),
         Box::new(move |g| {
@@ -191,17 +195,17 @@ pub(super) enum Kernel {
 
 /// `f(x)` elementwise with derivative `d(x, f(x))`.
 pub(super) fn elementwise(x: &Input<'_>, f: Kernel, d: fn(f64, f64) -> f64) -> Result<Value> {
-    let v = x.value().clone();
-    let out = match f {
+    let v = x.shared();
+    let out = Arc::new(match f {
         Kernel::Each(f) => crate::parallel::map_costly(&v, f)?,
         Kernel::Slices(k) => crate::parallel::map_slices(&v, k)?,
-    };
+    });
     let saved = out.clone();
-    Ok(record(
+    Ok(record_shared(
         &[x],
         out,
         Box::new(move |g| {
-            let mut dv = Zip::from(&v).and(&saved).map_collect(|a, o| d(*a, *o));
+            let mut dv = Zip::from(&*v).and(&*saved).map_collect(|a, o| d(*a, *o));
             dv *= g;
             vec![dv]
         }),

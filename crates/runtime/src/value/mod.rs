@@ -59,6 +59,15 @@ impl Value {
         }
     }
 
+    /// [`Value::matrix`] of a matrix that may be shared (no copy).
+    pub fn shared_matrix(a: Arc<Array2<f64>>) -> Value {
+        if a.dim() == (1, 1) {
+            Value::Num(a[[0, 0]])
+        } else {
+            Value::Matrix(a)
+        }
+    }
+
     /// Wraps a logical matrix, turning a 1×1 result into a logical scalar.
     pub fn logical(a: Array2<bool>) -> Value {
         if a.dim() == (1, 1) {
@@ -238,7 +247,7 @@ impl Value {
 /// The plain value of a traced one (for conditions, printing, sizes).
 pub fn strip(v: &Value) -> Value {
     match v {
-        Value::Traced(t) => Value::matrix(t.value.clone()),
+        Value::Traced(t) => Value::shared_matrix(t.value.clone()),
         Value::Tuple(items) => Value::tuple(items.iter().map(strip).collect()),
         other => other.clone(),
     }
