@@ -119,9 +119,13 @@ fn shifted_exp(m: &Array2<f64>, lines: Lines) -> (Array2<f64>, Array2<f64>) {
 /// since the maximum skips NaN) gives -Inf.
 pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     let (e, max) = shifted_exp(m, lines);
-    let sum = line_sum(&e, lines);
-    ndarray::Zip::from(&max)
-        .and(&sum)
+    lse_of(&max, &line_sum(&e, lines))
+}
+
+/// max + log(sum) per line, or the maximum where it is not finite.
+fn lse_of(max: &Array2<f64>, sum: &Array2<f64>) -> Array2<f64> {
+    ndarray::Zip::from(max)
+        .and(sum)
         .map_collect(|&mx, &s| if mx.is_finite() { mx + s.ln() } else { mx })
 }
 
@@ -129,8 +133,15 @@ pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
 /// overflows. A line whose largest element is not finite gives exp(x - max)
 /// unscaled (NaN where x is that element), as exp(x - logsumexp) does.
 pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
+    softmax_and_logsumexp(m, lines).0
+}
+
+/// [`softmax_of`] and [`logsumexp_of`] from one pass of exponentials (the
+/// gradient of logsumexp is softmax).
+pub(crate) fn softmax_and_logsumexp(m: &Array2<f64>, lines: Lines) -> (Array2<f64>, Array2<f64>) {
     let (mut e, max) = shifted_exp(m, lines);
     let sum = line_sum(&e, lines);
+    let lse = lse_of(&max, &sum);
     let scale =
         ndarray::Zip::from(&max)
             .and(&sum)
@@ -141,7 +152,7 @@ pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     ndarray::Zip::from(&mut e)
         .and(&full)
         .for_each(|x, s| *x /= s);
-    e
+    (e, lse)
 }
 
 /// `ln x` clamped at -100, as PyTorch's losses do.

@@ -8,7 +8,7 @@ use super::operators::{
 use super::{input, record, record_shared, Forward, Input};
 use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
-use crate::kernels::{clamped_ln, logsumexp_of, softmax_of, Dim, Lines};
+use crate::kernels::{clamped_ln, softmax_and_logsumexp, softmax_of, Dim, Lines};
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis, Zip};
 use std::sync::Arc;
@@ -192,8 +192,7 @@ fn softmax_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
 
 fn logsumexp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
     let lines = lines(args, x.value())?;
-    let p = softmax_of(x.value(), lines);
-    let out = logsumexp_of(x.value(), lines);
+    let (p, out) = softmax_and_logsumexp(x.value(), lines);
     Ok(record(&[x], out, Box::new(move |g| vec![&p * g])))
 }
 
