@@ -25,6 +25,8 @@ ARGS = sys.argv[1:]
 ROUNDS = 3
 if "--rounds" in ARGS:
     i = ARGS.index("--rounds")
+    if i + 1 >= len(ARGS) or not ARGS[i + 1].isdigit() or int(ARGS[i + 1]) < 1:
+        sys.exit("usage: compare_numpy.py [path/to/mla] [--rounds N], N ≥ 1")
     ROUNDS = int(ARGS[i + 1])
     del ARGS[i : i + 2]
 MLA = ARGS[0] if ARGS else "target/release/mla"

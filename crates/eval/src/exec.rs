@@ -429,7 +429,7 @@ impl Interpreter {
                 // written into it.
                 if let Some(mut old) = self.own_slot(cx, target).take() {
                     match crate::expr::in_place(bin, &old, &rhs)
-                        .and_then(|f| ops::reuse(&mut old, &mut rhs, f))
+                        .and_then(|form| ops::reuse(&mut old, &mut rhs, form))
                     {
                         Some(new) => {
                             self.show(cx, stmt, &name.text, &new);

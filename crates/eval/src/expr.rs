@@ -60,8 +60,8 @@ pub(crate) fn apply_binary(
     }
 }
 
-/// The elementwise function of an operator whose result may be written
-/// into an operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
+/// The in-place form of an operator whose result may be written into an
+/// operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
 pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<ops::InPlace> {
     ops::in_place(runtime_op(op)?, a, b)
 }
@@ -525,8 +525,8 @@ impl Interpreter {
         mut a: Value,
         mut b: Value,
     ) -> Result<Value> {
-        if let Some(f) = in_place(op, &a, &b) {
-            if let Some(v) = ops::reuse(&mut a, &mut b, f) {
+        if let Some(form) = in_place(op, &a, &b) {
+            if let Some(v) = ops::reuse(&mut a, &mut b, form) {
                 return Ok(v);
             }
         }

@@ -76,14 +76,28 @@ pub(crate) fn relu_one(x: f64) -> f64 {
     }
 }
 
-/// The largest element of each line (NaN ignored unless a line is all
-/// NaN, as `f64::max` does), shaped 1×1, n×1 or 1×n by `lines`.
+/// The largest element of each line, shaped 1×1, n×1 or 1×n by `lines`:
+/// NaN beside numbers is skipped (their exponentials then carry it), a
+/// line of NaN alone gives NaN (as NumPy's `max`), an empty line -Inf.
 fn line_max(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
-    let max = |l: ndarray::ArrayView1<'_, f64>| l.fold(f64::NEG_INFINITY, |a, &b| a.max(b));
     match lines {
-        Lines::Whole => Array2::from_elem((1, 1), m.fold(f64::NEG_INFINITY, |a, &b| a.max(b))),
-        Lines::Rows => m.map_axis(Axis(1), max).insert_axis(Axis(1)),
-        Lines::Cols => m.map_axis(Axis(0), max).insert_axis(Axis(0)),
+        Lines::Whole => Array2::from_elem((1, 1), max_of(m.iter())),
+        Lines::Rows => m
+            .map_axis(Axis(1), |l| max_of(l.iter()))
+            .insert_axis(Axis(1)),
+        Lines::Cols => m
+            .map_axis(Axis(0), |l| max_of(l.iter()))
+            .insert_axis(Axis(0)),
+    }
+}
+
+/// The largest of `xs` as [`line_max`] defines it.
+fn max_of<'a>(xs: impl Iterator<Item = &'a f64> + Clone) -> f64 {
+    let top = xs.clone().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+    if top == f64::NEG_INFINITY && xs.into_iter().any(|x| x.is_nan()) {
+        f64::NAN
+    } else {
+        top
     }
 }
 
@@ -115,8 +129,8 @@ fn shifted_exp(m: &Array2<f64>, lines: Lines) -> (Array2<f64>, Array2<f64>) {
 
 /// log(sum(exp(.))) of each line: 1×1, n×1 (rows) or 1×n (columns), as
 /// max + log(sum(exp(x - max))) so nothing overflows. A line whose largest
-/// element is infinite gives it; a line with no number (empty, or all NaN,
-/// since the maximum skips NaN) gives -Inf.
+/// element is infinite gives it, a line with a NaN gives NaN (as NumPy),
+/// an empty line -Inf.
 pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     let (e, max) = shifted_exp(m, lines);
     lse_of(&max, &line_sum(&e, lines))
@@ -244,5 +258,19 @@ mod tests {
             .iter()
             .all(|x| x.is_nan()));
         assert!(logsumexp_of(&array![[f64::NAN, 1.0]], Lines::Rows)[(0, 0)].is_nan());
+        // A line of NaN alone is NaN, as NumPy gives; an empty line -Inf.
+        let nan_row = array![[f64::NAN, f64::NAN], [0.0, 0.0]];
+        let l = logsumexp_of(&nan_row, Lines::Rows);
+        assert!(l[(0, 0)].is_nan());
+        assert!(close(l[(1, 0)], std::f64::consts::LN_2));
+        assert!(softmax_of(&nan_row, Lines::Rows)
+            .row(0)
+            .iter()
+            .all(|x| x.is_nan()));
+        let empty = Array2::<f64>::zeros((2, 0));
+        assert_eq!(
+            logsumexp_of(&empty, Lines::Rows),
+            Array2::from_elem((2, 1), f64::NEG_INFINITY)
+        );
     }
 }

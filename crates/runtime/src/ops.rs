@@ -146,7 +146,7 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
     }
 }
 
-/// `f` elementwise into the storage of an operand that nothing else holds
+/// `op` elementwise into the storage of an operand that nothing else holds
 /// (a temporary such as `X * w` in `X * w + b`, or a variable's matrix
 /// taken out for `W -= lr * gW`), when the other operand is a number or
 /// broadcasts to its shape: the result then costs no allocation. `None`,

@@ -1,6 +1,7 @@
 //! The matrix product: the backend's, on one thread below
-//! [`PARALLEL_MATMUL_FLOPS`], and above [`INTERRUPT_BLOCK_FLOPS`] in blocks
-//! that Ctrl-C can stop between.
+//! [`PARALLEL_MATMUL_FLOPS`] (matrix-vector products on two from
+//! [`PARALLEL_MATVEC_ELEMENTS`]), and above [`INTERRUPT_BLOCK_FLOPS`] in
+//! blocks that Ctrl-C can stop between.
 
 use super::{Active, Backend, Threads};
 use crate::error::Result;
@@ -12,7 +13,7 @@ use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
 pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 
 /// Matrix-vector products whose matrix has at least this many elements
-/// run on all threads: they read the matrix once, so the cost is memory
+/// run on two threads (faer's backend; OpenBLAS chooses its own): they read the matrix once, so the cost is memory
 /// traffic, which two cores share better than one. Measured on 2 cores,
 /// `X * w` and `X' * r`, µs on one thread / on both: 2000×100 34 / 35 and
 /// 36 / 47; 5000×100 133 / 106 and 138 / 107; 20000×100 675 / 440–560
