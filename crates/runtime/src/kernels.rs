@@ -77,8 +77,7 @@ pub(crate) fn relu_one(x: f64) -> f64 {
 }
 
 /// The largest element of each line, shaped 1×1, n×1 or 1×n by `lines`:
-/// NaN beside numbers is skipped (their exponentials then carry it), a
-/// line of NaN alone gives NaN (as NumPy's `max`), an empty line -Inf.
+/// NaN when the line has a NaN (as NumPy's `max`), -Inf when it is empty.
 fn line_max(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     match lines {
         Lines::Whole => Array2::from_elem((1, 1), max_of(m.iter())),
@@ -92,13 +91,14 @@ fn line_max(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
 }
 
 /// The largest of `xs` as [`line_max`] defines it.
-fn max_of<'a>(xs: impl Iterator<Item = &'a f64> + Clone) -> f64 {
-    let top = xs.clone().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
-    if top == f64::NEG_INFINITY && xs.into_iter().any(|x| x.is_nan()) {
-        f64::NAN
-    } else {
-        top
-    }
+fn max_of<'a>(xs: impl Iterator<Item = &'a f64>) -> f64 {
+    xs.fold(f64::NEG_INFINITY, |a, &b| {
+        if a.is_nan() || b.is_nan() {
+            f64::NAN
+        } else {
+            a.max(b)
+        }
+    })
 }
 
 /// The sum of each line, shaped as [`line_max`] shapes.
@@ -128,9 +128,9 @@ fn shifted_exp(m: &Array2<f64>, lines: Lines) -> (Array2<f64>, Array2<f64>) {
 }
 
 /// log(sum(exp(.))) of each line: 1×1, n×1 (rows) or 1×n (columns), as
-/// max + log(sum(exp(x - max))) so nothing overflows. A line whose largest
-/// element is infinite gives it, a line with a NaN gives NaN (as NumPy),
-/// an empty line -Inf.
+/// max + log(sum(exp(x - max))) so nothing overflows. A line with a NaN
+/// gives NaN (as NumPy), one whose largest element is infinite gives it
+/// (as SciPy), an empty line -Inf.
 pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     let (e, max) = shifted_exp(m, lines);
     lse_of(&max, &line_sum(&e, lines))
@@ -144,8 +144,9 @@ fn lse_of(max: &Array2<f64>, sum: &Array2<f64>) -> Array2<f64> {
 }
 
 /// exp(x - max) / sum(exp(x - max)) along each line, so nothing
-/// overflows. A line whose largest element is not finite gives exp(x - max)
-/// unscaled (NaN where x is that element), as exp(x - logsumexp) does.
+/// overflows. A line with a NaN gives NaN throughout; one whose largest
+/// element is infinite gives exp(x - max) unscaled (NaN where x is that
+/// element), as exp(x - logsumexp) does.
 pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
     softmax_and_logsumexp(m, lines).0
 }
@@ -258,7 +259,12 @@ mod tests {
             .iter()
             .all(|x| x.is_nan()));
         assert!(logsumexp_of(&array![[f64::NAN, 1.0]], Lines::Rows)[(0, 0)].is_nan());
-        // A line of NaN alone is NaN, as NumPy gives; an empty line -Inf.
+        // A line with a NaN is NaN, as NumPy gives, even beside Inf; an
+        // empty line -Inf.
+        assert!(logsumexp_of(&array![[f64::INFINITY, f64::NAN]], Lines::Rows)[(0, 0)].is_nan());
+        let p = softmax_of(&array![[f64::INFINITY, 1.0, f64::NAN]], Lines::Rows);
+        assert!(p.iter().all(|x| x.is_nan()), "{p}");
+        assert!(logsumexp_of(&array![[f64::NAN]], Lines::Whole)[(0, 0)].is_nan());
         let nan_row = array![[f64::NAN, f64::NAN], [0.0, 0.0]];
         let l = logsumexp_of(&nan_row, Lines::Rows);
         assert!(l[(0, 0)].is_nan());
