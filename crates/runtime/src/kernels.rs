@@ -6,7 +6,7 @@
 use crate::error::{Result, RuntimeError, Shape};
 use crate::interrupt;
 use crate::memory::check_alloc;
-use ndarray::{Array2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 
 /// A matrix built from column-major data.
 pub fn from_column_major(rows: usize, cols: usize, data: Vec<f64>) -> Array2<f64> {
@@ -53,6 +53,32 @@ pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Ar
             let out: Vec<f64> = m.axis_iter(Axis(0)).map(|r| f(&r.to_vec())).collect();
             Array2::from_shape_vec((m.nrows(), 1), out).expect("n×1")
         }
+    }
+}
+
+/// The sum of each line along `dim`, or with `mean` its mean: the same bits
+/// as [`reduce`] with a sequential sum, for `sum` and `mean` plain and
+/// traced. Down the columns it adds row after row into one accumulator per
+/// column, so the additions of neighbouring columns run side by side in
+/// vector registers; summing one column at a time waits for each addition
+/// to finish (about 1.3 ns an element; `sum(D, 1)` was 5% of a small
+/// network's step).
+pub(crate) fn sum_along(m: &Array2<f64>, dim: Dim, mean: bool) -> Array2<f64> {
+    let finish = move |s: f64, count: usize| if mean { s / count as f64 } else { s };
+    match dim {
+        Dim::Down => {
+            // `Iterator::sum` for f64 starts at -0.0; so do these.
+            let mut acc = vec![-0.0f64; m.ncols()];
+            for row in m.rows() {
+                match row.as_slice() {
+                    Some(r) => acc.iter_mut().zip(r).for_each(|(a, x)| *a += x),
+                    None => acc.iter_mut().zip(row).for_each(|(a, x)| *a += x),
+                }
+            }
+            let out = acc.into_iter().map(|s| finish(s, m.nrows())).collect();
+            Array2::from_shape_vec((1, m.ncols()), out).expect("1×n")
+        }
+        _ => reduce(m, dim, |l| finish(l.iter().sum(), l.len())),
     }
 }
 
@@ -175,6 +201,39 @@ pub(crate) fn clamped_ln(x: f64) -> f64 {
     x.ln().max(-100.0)
 }
 
+/// `-Σ y ln p` over the entries whose target `y` is not 0, `ln` clamped,
+/// in row-major order: the value of `cross_entropy` before it divides by
+/// the rows, for the plain and the traced call alike. The entries are
+/// gathered first and their logarithms taken after: in one loop LLVM took
+/// `ln` of every entry and kept the ones it needed (83 µs for a one-hot
+/// 1797×10, 10 logarithms for each one used).
+pub(crate) fn cross_entropy_sum(p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> f64 {
+    const BATCH: usize = 64;
+    let mut batch = [(0.0f64, 0.0f64); BATCH];
+    let mut used = 0;
+    let mut acc = 0.0;
+    let mut visit = |p: f64, y: f64| {
+        if y != 0.0 {
+            batch[used] = (p, y);
+            used += 1;
+            if used == BATCH {
+                acc = batch
+                    .iter()
+                    .fold(acc, |acc, (p, y)| acc - y * clamped_ln(*p));
+                used = 0;
+            }
+        }
+    };
+    // ndarray's element iterator over two dimensions costs ~3 ns an element.
+    match (p.as_slice(), y.as_slice()) {
+        (Some(p), Some(y)) => p.iter().zip(y).for_each(|(p, y)| visit(*p, *y)),
+        _ => p.iter().zip(y.iter()).for_each(|(p, y)| visit(*p, *y)),
+    }
+    batch[..used]
+        .iter()
+        .fold(acc, |acc, (p, y)| acc - y * clamped_ln(*p))
+}
+
 /// One element of `clamp`: NaN stays NaN.
 pub(crate) fn clamp_one(x: f64, lo: f64, hi: f64) -> f64 {
     if x.is_nan() {
@@ -229,6 +288,54 @@ pub(crate) fn zip_with<T: Clone + Default>(
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn sums_down_the_columns_give_the_bits_of_one_column_at_a_time() {
+        let m = Array2::from_shape_fn((301, 13), |(i, j)| {
+            ((i * 31 + j * 17) % 101) as f64 * 10f64.powi((i % 7) as i32 - 3) - 0.3
+        });
+        let mut gaps = Array2::from_shape_fn((301, 26), |(i, j)| m[[i, j / 2]]);
+        gaps.slice_collapse(ndarray::s![.., ..;2]);
+        for a in [&m, &m.t().to_owned(), &gaps] {
+            for mean in [false, true] {
+                let want = reduce(a, Dim::Down, |l| {
+                    let s: f64 = l.iter().sum();
+                    if mean {
+                        s / l.len() as f64
+                    } else {
+                        s
+                    }
+                });
+                assert_eq!(sum_along(a, Dim::Down, mean), want);
+            }
+        }
+        // A column of negative zeros sums to -0, as `Iterator::sum` does.
+        let z = sum_along(&Array2::from_elem((3, 2), -0.0), Dim::Down, false);
+        assert!(z.iter().all(|x| *x == 0.0 && x.is_sign_negative()));
+    }
+
+    #[test]
+    fn cross_entropy_sums_every_used_entry_across_batches() {
+        // 203 × 3 with targets on 2 of every 3 entries: 406 used, 6 full
+        // batches of 64 and 22 left; a zero probability is clamped.
+        let p = Array2::from_shape_fn((203, 3), |(i, j)| ((i * 3 + j) % 17) as f64 / 16.0);
+        let y = Array2::from_shape_fn((203, 3), |(i, j)| if (i + j) % 3 == 0 { 0.0 } else { 0.5 });
+        let want = p
+            .iter()
+            .zip(y.iter())
+            .filter(|(_, y)| **y != 0.0)
+            .fold(0.0, |acc, (p, y)| acc - y * p.ln().max(-100.0));
+        assert_eq!(cross_entropy_sum(p.view(), y.view()), want);
+        // A transposed view is read in its own row-major order.
+        let (pt, yt) = (p.t().to_owned(), y.t().to_owned());
+        let want_t = pt
+            .iter()
+            .zip(yt.iter())
+            .filter(|(_, y)| **y != 0.0)
+            .fold(0.0, |acc, (p, y)| acc - y * p.ln().max(-100.0));
+        assert_eq!(cross_entropy_sum(p.t(), y.t()), want_t);
+        assert!(want > 100.0);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 4.0 * f64::EPSILON * b.abs()

@@ -221,20 +221,25 @@ pub fn elem_pow(a: &Value, b: &Value) -> Result<Value> {
         let out = elem_pow(&autodiff::strip(a), &autodiff::strip(b))?;
         return autodiff::elem_pow(a, b, out);
     }
-    if let (Value::Matrix(_), Value::Num(k)) = (a, b) {
-        let f: Option<fn(f64, f64) -> f64> = match *k {
-            2.0 => Some(|x, _| x * x),
-            0.5 => Some(|x, _| x.sqrt()),
-            -1.0 => Some(|x, _| 1.0 / x),
-            1.0 => Some(|x, _| x),
-            0.0 => Some(|_, _| 1.0),
-            _ => None,
-        };
-        if let Some(f) = f {
-            return elementwise(Op::ElemPow, a, b, f);
+    // One closure per exponent, not a function pointer: through a pointer,
+    // the call for each element of `H .^ 2` was 6% of a small network's
+    // training step (perf).
+    match (a, b) {
+        (Value::Matrix(_), Value::Num(k)) if *k == 2.0 => {
+            elementwise(Op::ElemPow, a, b, |x, _| x * x)
         }
+        (Value::Matrix(_), Value::Num(k)) if *k == 0.5 => {
+            elementwise(Op::ElemPow, a, b, |x, _| x.sqrt())
+        }
+        (Value::Matrix(_), Value::Num(k)) if *k == -1.0 => {
+            elementwise(Op::ElemPow, a, b, |x, _| 1.0 / x)
+        }
+        (Value::Matrix(_), Value::Num(k)) if *k == 1.0 => elementwise(Op::ElemPow, a, b, |x, _| x),
+        (Value::Matrix(_), Value::Num(k)) if *k == 0.0 => {
+            elementwise(Op::ElemPow, a, b, |_, _| 1.0)
+        }
+        _ => elementwise(Op::ElemPow, a, b, f64::powf),
     }
-    elementwise(Op::ElemPow, a, b, f64::powf)
 }
 
 /// `a * b`: the matrix product (a scalar scales).

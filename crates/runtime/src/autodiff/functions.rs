@@ -150,14 +150,7 @@ fn reduction(name: &str, x: &Input<'_>, args: &[Value]) -> Result<Value> {
         Dim::Across => v.ncols(),
     } as f64;
     let mean = name == "mean";
-    let out = crate::kernels::reduce(&v, dim, move |l| {
-        let s: f64 = l.iter().sum();
-        if mean {
-            s / l.len() as f64
-        } else {
-            s
-        }
-    });
+    let out = crate::kernels::sum_along(&v, dim, mean);
     let shape = v.dim();
     Ok(record(
         &[x],
@@ -247,13 +240,7 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
             )
         }
         _ => {
-            let out = Zip::from(&*vp).and(&*vy).fold(0.0, |acc, p, y| {
-                if *y == 0.0 {
-                    acc
-                } else {
-                    acc - y * clamped_ln(*p)
-                }
-            }) / n;
+            let out = crate::kernels::cross_entropy_sum(vp.view(), vy.view()) / n;
             (
                 out,
                 Box::new(move |g| {

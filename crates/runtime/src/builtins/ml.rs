@@ -5,7 +5,7 @@ use super::{mat, Builtin, CallContext};
 use crate::args::lines;
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
-use crate::kernels::{clamped_ln, logsumexp_of, relu_one, softmax_of};
+use crate::kernels::{clamped_ln, cross_entropy_sum, logsumexp_of, relu_one, softmax_of};
 use crate::value::Value;
 use ndarray::Array2;
 
@@ -137,10 +137,5 @@ fn cross_entropy(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("cross_entropy", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.nrows() as f64;
-    let total: f64 = p
-        .iter()
-        .zip(y.iter())
-        .map(|(p, y)| if *y == 0.0 { 0.0 } else { -y * clamped_ln(*p) })
-        .sum();
-    Ok(Value::Num(total / n))
+    Ok(Value::Num(cross_entropy_sum(p.view(), y.view()) / n))
 }

@@ -6,7 +6,7 @@ use super::{dim_arg, mat, Builtin, CallContext, Dim};
 use crate::args::{divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
-use crate::kernels::reduce;
+use crate::kernels::{reduce, sum_along};
 use crate::linalg;
 use crate::value::Value;
 use ndarray::{Array2, Axis};
@@ -38,11 +38,17 @@ pub(crate) fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64
 }
 
 fn sum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    reduction(args, 1, |v| v.iter().sum())
+    sum_or_mean(args, false)
 }
 
 fn mean(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    reduction(args, 1, |v| v.iter().sum::<f64>() / v.len() as f64)
+    sum_or_mean(args, true)
+}
+
+fn sum_or_mean(args: &[Value], mean: bool) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let dim = line_dim(args, 1, &m)?;
+    Ok(Value::matrix(sum_along(&m, dim, mean)))
 }
 
 fn prod(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -262,7 +268,7 @@ fn dot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         )));
     }
     let prod = &*a * &*b;
-    Ok(Value::matrix(reduce(&prod, Dim::Down, |v| v.iter().sum())))
+    Ok(Value::matrix(sum_along(&prod, Dim::Down, false)))
 }
 
 fn trace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

@@ -89,15 +89,53 @@ fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
     Ok(())
 }
 
+/// The largest magnitude in `a` (NaN ignored, as `f64::max` does) and
+/// whether every entry is finite. It runs in lanes of 8 without an early
+/// exit, so it vectorizes: the element-by-element `try_fold` it replaced
+/// took 1.9 ms of a 25 ms `solve` of 1000².
+fn magnitude(a: &Array2<f64>) -> (f64, bool) {
+    const LANES: usize = 8;
+    let mut largest = [0.0f64; LANES];
+    // `x * 0` is ±0 for a finite `x` and NaN for Inf and NaN.
+    let mut poison = [0.0f64; LANES];
+    let mut visit = |xs: &[f64]| {
+        let mut chunks = xs.chunks_exact(LANES);
+        for c in &mut chunks {
+            for k in 0..LANES {
+                let m = c[k].abs();
+                largest[k] = if m > largest[k] { m } else { largest[k] };
+                poison[k] += c[k] * 0.0;
+            }
+        }
+        for (k, x) in chunks.remainder().iter().enumerate() {
+            largest[k] = if x.abs() > largest[k] {
+                x.abs()
+            } else {
+                largest[k]
+            };
+            poison[k] += x * 0.0;
+        }
+    };
+    match a.as_slice_memory_order() {
+        Some(xs) => visit(xs),
+        None => a.rows().into_iter().for_each(|r| visit(&r.to_vec())),
+    }
+    let m = largest.iter().fold(0.0f64, |m, x| m.max(*x));
+    (m, poison.iter().all(|p| !p.is_nan()))
+}
+
+/// True when no entry of `a` is NaN or infinite.
+pub fn all_finite(a: &Array2<f64>) -> bool {
+    magnitude(a).1
+}
+
 fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
-    let largest = a
-        .iter()
-        .try_fold(0.0f64, |m, x| x.is_finite().then(|| m.max(x.abs())));
-    let Some(largest) = largest else {
+    let (largest, finite) = magnitude(a);
+    if !finite {
         return Err(RuntimeError::Domain(format!(
             "{what} needs finite values; the matrix holds NaN or Inf"
         )));
-    };
+    }
     // The iterations work with the matrix's norm: entries this large
     // overflow it to Inf, and the iteration then never converges.
     if largest * (a.len() as f64).sqrt() > f64::MAX / 4.0 {
@@ -111,10 +149,17 @@ fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
 
 /// True when `a` is symmetric to a tolerance relative to its largest entry.
 pub fn is_symmetric(a: &Array2<f64>) -> bool {
-    let scale = a.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1.0);
-    let tol = 1e-8 * scale;
+    let tol = 1e-8 * magnitude(a).0.max(1.0);
     let n = a.nrows();
-    (0..n).all(|i| (0..i).all(|j| (a[[i, j]] - a[[j, i]]).abs() <= tol))
+    // In tiles, so `a[[j, i]]` down a column stays in cache: 500² took
+    // 0.5 ms row by row, twice in every `eig`.
+    const TILE: usize = 32;
+    (0..n).step_by(TILE).all(|i0| {
+        (0..=i0).step_by(TILE).all(|j0| {
+            (i0..(i0 + TILE).min(n))
+                .all(|i| (j0..(j0 + TILE).min(i)).all(|j| (a[[i, j]] - a[[j, i]]).abs() <= tol))
+        })
+    })
 }
 
 /// Flips the sign of column `j` of `a` when its largest-magnitude entry is
@@ -510,6 +555,37 @@ mod tests {
         // Large but with a finite norm still decomposes.
         let s = singular_values(&Array2::from_elem((3, 3), 1e100)).unwrap();
         assert!((s[0] - 3e100).abs() < 1e88, "{s:?}");
+    }
+
+    #[test]
+    fn every_entry_counts_in_the_finiteness_and_symmetry_checks() {
+        // 77 = 9 lanes of 8 and a remainder of 5; 77 = 2 tiles of 32 and 13.
+        let n = 77;
+        let sym = Array2::from_shape_fn((n, n), |(i, j)| (i + j) as f64 + 0.5);
+        assert!(all_finite(&sym) && is_symmetric(&sym));
+        assert_eq!(magnitude(&sym).0, (2 * n - 2) as f64 + 0.5);
+        for (i, j) in [(0, 0), (5, 70), (76, 76), (76, 0), (40, 33)] {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut a = sym.clone();
+                a[[i, j]] = bad;
+                assert!(!all_finite(&a), "{bad} at ({i}, {j})");
+                assert!(!all_finite(&a.t().to_owned()), "{bad} at ({j}, {i})");
+            }
+            if i != j {
+                let mut a = sym.clone();
+                a[[i, j]] += 1e-3;
+                assert!(!is_symmetric(&a), "({i}, {j}) off by 1e-3");
+                a[[i, j]] -= 1e-3 - 1e-9;
+                assert!(is_symmetric(&a), "({i}, {j}) off by 1e-9");
+            }
+        }
+        // An owned array with gaps between its rows is read row by row.
+        let mut gaps = Array2::from_shape_fn((n, 2 * n), |(i, j)| -((i * j) as f64));
+        gaps.slice_collapse(ndarray::s![.., ..;2]);
+        assert!(gaps.as_slice_memory_order().is_none());
+        assert_eq!(magnitude(&gaps), ((76 * 152) as f64, true));
+        gaps[[3, 4]] = f64::NAN;
+        assert!(!all_finite(&gaps));
     }
 
     #[test]
