@@ -5,7 +5,7 @@ use super::operators::{
     elementwise,
     Kernel::{Each, Slices},
 };
-use super::{input, record, record_shared, Forward, Input};
+use super::{input, record, record_shared, unused, Forward, Input};
 use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
 use crate::kernels::{clamped_ln, softmax_and_logsumexp, softmax_of, Dim, Lines};
@@ -196,8 +196,7 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
     // The gradient by the targets is worked out only when they are traced:
     // `record` would drop it, and for cross-entropy it was a logarithm of
     // every element (7% of a small network's step under value_and_grad).
-    let y_traced = matches!(y, Input::Var(_));
-    let unused = || Array2::zeros((0, 0));
+    let y_traced = y.traced();
     let name = match name {
         "mse" => "mse",
         "bce" => "bce",

@@ -60,6 +60,18 @@ impl Input<'_> {
             Input::Const(c) => c.clone(),
         }
     }
+
+    /// Whether a gradient flows to this input: a backward closure skips
+    /// the work for one that does not and returns [`unused`] in its place.
+    pub(crate) fn traced(&self) -> bool {
+        matches!(self, Input::Var(_))
+    }
+}
+
+/// The placeholder a backward closure returns for an input that is not
+/// traced: [`record`] drops it unread.
+pub(crate) fn unused() -> Array2<f64> {
+    Array2::zeros((0, 0))
 }
 
 /// The traced view of an operand, or its plain value.
@@ -71,8 +83,8 @@ pub(crate) fn input(v: &Value) -> Result<Input<'_>> {
     }
 }
 
-/// Records `value = f(inputs)`; `backward(g)` returns one gradient per input
-/// (constants' gradients are computed and dropped).
+/// Records `value = f(inputs)`; `backward(g)` returns one gradient per input,
+/// and those of constants are dropped (a rule may return [`unused`] for them).
 pub(crate) fn record(inputs: &[&Input<'_>], value: Array2<f64>, backward: Backward) -> Value {
     record_shared(inputs, Arc::new(value), backward)
 }

@@ -1,7 +1,7 @@
 //! Derivatives of the operators: `+ - .* ./ .^ * / \\ ^`, unary minus and
 //! transpose, and the elementwise-function helper the builtins use.
 
-use super::{input, record, record_shared, Input};
+use super::{input, record, record_shared, unused, Input};
 use std::sync::Arc;
 
 /// An operand or result that a backward closure holds without a copy.
@@ -44,6 +44,9 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
     let (x, y) = (input(a)?, input(b)?);
     let (va, vb) = (x.shared(), y.shared());
     let (sa, sb) = (va.dim(), vb.dim());
+    // Gradients only for traced operands: in `X * W1 + b1` the product by
+    // the data `X` cost as much as the forward product, for nothing.
+    let (ta, tb) = (x.traced(), y.traced());
     let scalar = |m: &Array2<f64>| m.dim() == (1, 1);
     match op {
         Op::Add => {
@@ -51,7 +54,12 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
             Ok(record(
                 &[&x, &y],
                 out,
-                Box::new(move |g| vec![unbroadcast(g, sa), unbroadcast(g, sb)]),
+                Box::new(move |g| {
+                    vec![
+                        if ta { unbroadcast(g, sa) } else { unused() },
+                        if tb { unbroadcast(g, sb) } else { unused() },
+                    ]
+                }),
             ))
         }
         Op::Sub => {
@@ -59,7 +67,12 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
             Ok(record(
                 &[&x, &y],
                 out,
-                Box::new(move |g| vec![unbroadcast(g, sa), -unbroadcast(g, sb)]),
+                Box::new(move |g| {
+                    vec![
+                        if ta { unbroadcast(g, sa) } else { unused() },
+                        if tb { -unbroadcast(g, sb) } else { unused() },
+                    ]
+                }),
             ))
         }
         Op::ElemMul => elem_mul(&x, &y, va, vb),
@@ -79,8 +92,16 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
                 // nodes; its products run whole.
                 Box::new(move |g| {
                     vec![
-                        linalg::matmul_whole(g, vb.t()),
-                        linalg::matmul_whole(va.t(), g),
+                        if ta {
+                            linalg::matmul_whole(g, vb.t())
+                        } else {
+                            unused()
+                        },
+                        if tb {
+                            linalg::matmul_whole(va.t(), g)
+                        } else {
+                            unused()
+                        },
                     ]
                 }),
             ))
@@ -99,13 +120,21 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
 fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Value> {
     let out = zip(".*", &va, &vb, |p, q| p * q)?;
     let (sa, sb) = (va.dim(), vb.dim());
+    let (ta, tb) = (x.traced(), y.traced());
     Ok(record(
         &[x, y],
         out,
         Box::new(move |g| {
-            let ga = zip(".*", g, &vb, |p, q| p * q).expect("shapes broadcast");
-            let gb = zip(".*", g, &va, |p, q| p * q).expect("shapes broadcast");
-            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+            let by = |v: &Array2<f64>, shape| {
+                unbroadcast(
+                    &zip(".*", g, v, |p, q| p * q).expect("shapes broadcast"),
+                    shape,
+                )
+            };
+            vec![
+                if ta { by(&vb, sa) } else { unused() },
+                if tb { by(&va, sb) } else { unused() },
+            ]
         }),
     ))
 }
@@ -113,14 +142,20 @@ fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Valu
 fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Value> {
     let out = Arc::new(zip("./", &va, &vb, |p, q| p / q)?);
     let (sa, sb) = (va.dim(), vb.dim());
+    let (ta, tb) = (x.traced(), y.traced());
     Ok(record_shared(
         &[x, y],
         out.clone(),
         Box::new(move |g| {
-            let ga = zip("./", g, &vb, |p, q| p / q).expect("shapes broadcast");
-            let q = zip("./", &out, &vb, |o, d| o / d).expect("shapes broadcast");
-            let gb = zip(".*", g, &q, |p, r| -p * r).expect("shapes broadcast");
-            vec![unbroadcast(&ga, sa), unbroadcast(&gb, sb)]
+            let ga = || zip("./", g, &vb, |p, q| p / q).expect("shapes broadcast");
+            let gb = || {
+                let q = zip("./", &out, &vb, |o, d| o / d).expect("shapes broadcast");
+                zip(".*", g, &q, |p, r| -p * r).expect("shapes broadcast")
+            };
+            vec![
+                if ta { unbroadcast(&ga(), sa) } else { unused() },
+                if tb { unbroadcast(&gb(), sb) } else { unused() },
+            ]
         }),
     ))
 }
