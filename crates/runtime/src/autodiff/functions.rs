@@ -35,9 +35,15 @@ fn same_shape(name: &str, a: &Array2<f64>, b: &Array2<f64>) -> Result<()> {
     Ok(())
 }
 
-/// d/dx of `clamped_ln` (zero where the clamp holds).
+/// The smallest `x` whose `ln` is above -100, where `clamped_ln` stops
+/// clamping (a test checks it against `ln`).
+const CLAMP_EDGE: f64 = 3.7200759760208625e-44;
+
+/// d/dx of `clamped_ln` (zero where the clamp holds). A comparison rather
+/// than `x.ln() > -100`: LLVM took that logarithm for every entry of a
+/// cross-entropy's gradient, the zero targets' too.
 fn d_clamped_ln(x: f64) -> f64 {
-    if x.ln() > -100.0 {
+    if x >= CLAMP_EDGE {
         1.0 / x
     } else {
         0.0
@@ -45,7 +51,11 @@ fn d_clamped_ln(x: f64) -> f64 {
 }
 
 /// The plain elementwise builtin's value, with derivative `d(x, f(x))`.
-fn pointwise(fw: &mut Forward<'_, '_>, args: &[Value], d: fn(f64, f64) -> f64) -> Result<Value> {
+fn pointwise(
+    fw: &mut Forward<'_, '_>,
+    args: &[Value],
+    d: impl Fn(f64, f64) -> f64 + Send + Sync + 'static,
+) -> Result<Value> {
     let out = fw.run(1)?.to_matrix()?.into_owned();
     let x = input(&args[0])?;
     let v = x.value().clone();
@@ -315,4 +325,21 @@ fn clamp_rule(x: &Input<'_>, args: &[Value]) -> Result<Value> {
                 .map_collect(|g, a| if *a >= lo && *a <= hi { *g } else { 0.0 })]
         }),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clamp_edge_is_where_ln_crosses_minus_100() {
+        let below = f64::from_bits(CLAMP_EDGE.to_bits() - 1);
+        assert!(CLAMP_EDGE.ln() > -100.0 && below.ln() <= -100.0);
+        assert_eq!(clamped_ln(below), -100.0);
+        assert!(clamped_ln(CLAMP_EDGE) > -100.0);
+        for x in [below, CLAMP_EDGE, 0.0, -1.0, f64::NAN, 0.5, f64::INFINITY] {
+            let want = if x.ln() > -100.0 { 1.0 / x } else { 0.0 };
+            assert_eq!(d_clamped_ln(x).to_bits(), want.to_bits(), "at {x}");
+        }
+    }
 }

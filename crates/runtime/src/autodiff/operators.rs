@@ -228,8 +228,14 @@ pub(super) enum Kernel {
     Slices(fn(&[f64], &mut [f64])),
 }
 
-/// `f(x)` elementwise with derivative `d(x, f(x))`.
-pub(super) fn elementwise(x: &Input<'_>, f: Kernel, d: fn(f64, f64) -> f64) -> Result<Value> {
+/// `f(x)` elementwise with derivative `d(x, f(x))`. `d` is a closure of
+/// its own type, not a function pointer: called through a pointer for each
+/// element, tanh's `1 - y²` was 4% of a small network's step.
+pub(super) fn elementwise(
+    x: &Input<'_>,
+    f: Kernel,
+    d: impl Fn(f64, f64) -> f64 + Send + Sync + 'static,
+) -> Result<Value> {
     let v = x.shared();
     let out = Arc::new(match f {
         Kernel::Each(f) => crate::parallel::map_costly(&v, f)?,
@@ -240,9 +246,10 @@ pub(super) fn elementwise(x: &Input<'_>, f: Kernel, d: fn(f64, f64) -> f64) -> R
         &[x],
         out,
         Box::new(move |g| {
-            let mut dv = Zip::from(&*v).and(&*saved).map_collect(|a, o| d(*a, *o));
-            dv *= g;
-            vec![dv]
+            vec![Zip::from(&*v)
+                .and(&*saved)
+                .and(g)
+                .map_collect(|a, o, g| d(*a, *o) * g)]
         }),
     ))
 }
