@@ -244,8 +244,9 @@ pub(crate) fn clamped_ln(x: f64) -> f64 {
 }
 
 /// `-Σ y ln p` over the entries whose target `y` is not 0, `ln` clamped,
-/// in memory order when `p` and `y` share a layout: the value of `cross_entropy` before it divides by
-/// the rows, for the plain and the traced call alike. The entries are
+/// in the order ndarray's `Zip` takes (memory order when `p` and `y` share
+/// a layout): the value of `cross_entropy` before it divides by the rows,
+/// for the plain and the traced call alike. The entries are
 /// gathered first and their logarithms taken after: in one loop LLVM took
 /// `ln` of every entry and kept the ones it needed (83 µs for a one-hot
 /// 1797×10, 10 logarithms for each one used).
@@ -267,8 +268,8 @@ pub(crate) fn cross_entropy_sum(p: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) 
         }
     };
     // In memory order when both share a layout (a product's result is
-    // column-major), else row by row: ndarray's element iterator over two
-    // dimensions cost ~3 ns an element.
+    // column-major), else in the order `Zip` prefers for the pair: ndarray's
+    // element iterator over two dimensions cost ~3 ns an element.
     ndarray::Zip::from(p).and(y).for_each(|p, y| visit(*p, *y));
     batch[..used]
         .iter()
@@ -375,7 +376,7 @@ mod tests {
             .fold(0.0, |acc, (p, y)| acc - y * p.ln().max(-100.0));
         assert_eq!(cross_entropy_sum(p.view(), y.view()), want);
         // Transposed views share a (column-major) layout and are read in
-        // memory order; mixed layouts row by row.
+        // memory order; a row-major `p` with a column-major `y`, row by row.
         assert_eq!(cross_entropy_sum(p.t(), y.t()), want);
         let (pt, yt) = (
             p.t().as_standard_layout().into_owned(),
