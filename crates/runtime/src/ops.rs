@@ -224,22 +224,17 @@ pub fn elem_pow(a: &Value, b: &Value) -> Result<Value> {
     // One closure per exponent, not a function pointer: through a pointer,
     // the call for each element of `H .^ 2` was 6% of a small network's
     // training step (perf).
-    match (a, b) {
-        (Value::Matrix(_), Value::Num(k)) if *k == 2.0 => {
-            elementwise(Op::ElemPow, a, b, |x, _| x * x)
+    if let (Value::Matrix(_), Value::Num(k)) = (a, b) {
+        match *k {
+            2.0 => return elementwise(Op::ElemPow, a, b, |x, _| x * x),
+            0.5 => return elementwise(Op::ElemPow, a, b, |x, _| x.sqrt()),
+            -1.0 => return elementwise(Op::ElemPow, a, b, |x, _| 1.0 / x),
+            1.0 => return elementwise(Op::ElemPow, a, b, |x, _| x),
+            0.0 => return elementwise(Op::ElemPow, a, b, |_, _| 1.0),
+            _ => {}
         }
-        (Value::Matrix(_), Value::Num(k)) if *k == 0.5 => {
-            elementwise(Op::ElemPow, a, b, |x, _| x.sqrt())
-        }
-        (Value::Matrix(_), Value::Num(k)) if *k == -1.0 => {
-            elementwise(Op::ElemPow, a, b, |x, _| 1.0 / x)
-        }
-        (Value::Matrix(_), Value::Num(k)) if *k == 1.0 => elementwise(Op::ElemPow, a, b, |x, _| x),
-        (Value::Matrix(_), Value::Num(k)) if *k == 0.0 => {
-            elementwise(Op::ElemPow, a, b, |_, _| 1.0)
-        }
-        _ => elementwise(Op::ElemPow, a, b, f64::powf),
     }
+    elementwise(Op::ElemPow, a, b, f64::powf)
 }
 
 /// `a * b`: the matrix product (a scalar scales).

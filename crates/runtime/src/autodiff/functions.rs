@@ -5,7 +5,7 @@ use super::operators::{
     elementwise,
     Kernel::{Each, Slices},
 };
-use super::{input, record, record_shared, unused, Forward, Input};
+use super::{input, only_if, record, record_shared, Forward, Input};
 use crate::args::{dim_arg, lines};
 use crate::error::{Result, RuntimeError};
 use crate::kernels::{clamped_ln, softmax_and_logsumexp, softmax_of, Dim, Lines};
@@ -239,11 +239,9 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
                     let gp = Zip::from(&*vp).and(&*vy).map_collect(|p, y| {
                         s * (-y * d_clamped_ln(*p) + (1.0 - y) * d_clamped_ln(1.0 - p))
                     });
-                    let gy = if y_traced {
+                    let gy = only_if(y_traced, || {
                         vp.mapv(|p| s * (clamped_ln(1.0 - p) - clamped_ln(p)))
-                    } else {
-                        unused()
-                    };
+                    });
                     vec![gp, gy]
                 }),
             )
@@ -261,11 +259,7 @@ fn loss(name: &str, p: &Input<'_>, args: &[Value]) -> Result<Value> {
                             -s * y * d_clamped_ln(*p)
                         }
                     });
-                    let gy = if y_traced {
-                        vp.mapv(|p| -s * clamped_ln(p))
-                    } else {
-                        unused()
-                    };
+                    let gy = only_if(y_traced, || vp.mapv(|p| -s * clamped_ln(p)));
                     vec![gp, gy]
                 }),
             )

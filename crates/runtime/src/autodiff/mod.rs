@@ -62,16 +62,20 @@ impl Input<'_> {
     }
 
     /// Whether a gradient flows to this input: a backward closure skips
-    /// the work for one that does not and returns [`unused`] in its place.
+    /// the work for one that does not ([`only_if`]).
     pub(crate) fn traced(&self) -> bool {
         matches!(self, Input::Var(_))
     }
 }
 
-/// The placeholder a backward closure returns for an input that is not
-/// traced: [`record`] drops it unread.
-pub(crate) fn unused() -> Array2<f64> {
-    Array2::zeros((0, 0))
+/// `grad()` for an input that is traced; for one that is not, a 0×0
+/// placeholder that [`record`] drops unread, so the work is skipped.
+pub(crate) fn only_if(traced: bool, grad: impl FnOnce() -> Array2<f64>) -> Array2<f64> {
+    if traced {
+        grad()
+    } else {
+        Array2::zeros((0, 0))
+    }
 }
 
 /// The traced view of an operand, or its plain value.
@@ -84,7 +88,7 @@ pub(crate) fn input(v: &Value) -> Result<Input<'_>> {
 }
 
 /// Records `value = f(inputs)`; `backward(g)` returns one gradient per input,
-/// and those of constants are dropped (a rule may return [`unused`] for them).
+/// and those of constants are dropped (a rule may skip them with [`only_if`]).
 pub(crate) fn record(inputs: &[&Input<'_>], value: Array2<f64>, backward: Backward) -> Value {
     record_shared(inputs, Arc::new(value), backward)
 }

@@ -1,7 +1,7 @@
 //! Derivatives of the operators: `+ - .* ./ .^ * / \\ ^`, unary minus and
 //! transpose, and the elementwise-function helper the builtins use.
 
-use super::{input, record, record_shared, unused, Input};
+use super::{input, only_if, record, record_shared, Input};
 use std::sync::Arc;
 
 /// An operand or result that a backward closure holds without a copy.
@@ -56,8 +56,8 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
                 out,
                 Box::new(move |g| {
                     vec![
-                        if ta { unbroadcast(g, sa) } else { unused() },
-                        if tb { unbroadcast(g, sb) } else { unused() },
+                        only_if(ta, || unbroadcast(g, sa)),
+                        only_if(tb, || unbroadcast(g, sb)),
                     ]
                 }),
             ))
@@ -69,8 +69,8 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
                 out,
                 Box::new(move |g| {
                     vec![
-                        if ta { unbroadcast(g, sa) } else { unused() },
-                        if tb { -unbroadcast(g, sb) } else { unused() },
+                        only_if(ta, || unbroadcast(g, sa)),
+                        only_if(tb, || -unbroadcast(g, sb)),
                     ]
                 }),
             ))
@@ -92,16 +92,8 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value> {
                 // nodes; its products run whole.
                 Box::new(move |g| {
                     vec![
-                        if ta {
-                            linalg::matmul_whole(g, vb.t())
-                        } else {
-                            unused()
-                        },
-                        if tb {
-                            linalg::matmul_whole(va.t(), g)
-                        } else {
-                            unused()
-                        },
+                        only_if(ta, || linalg::matmul_whole(g, vb.t())),
+                        only_if(tb, || linalg::matmul_whole(va.t(), g)),
                     ]
                 }),
             ))
@@ -131,10 +123,7 @@ fn elem_mul(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Valu
                     shape,
                 )
             };
-            vec![
-                if ta { by(&vb, sa) } else { unused() },
-                if tb { by(&va, sb) } else { unused() },
-            ]
+            vec![only_if(ta, || by(&vb, sa)), only_if(tb, || by(&va, sb))]
         }),
     ))
 }
@@ -153,8 +142,8 @@ fn elem_div(x: &Input<'_>, y: &Input<'_>, va: Shared, vb: Shared) -> Result<Valu
                 zip(".*", g, &q, |p, r| -p * r).expect("shapes broadcast")
             };
             vec![
-                if ta { unbroadcast(&ga(), sa) } else { unused() },
-                if tb { unbroadcast(&gb(), sb) } else { unused() },
+                only_if(ta, || unbroadcast(&ga(), sa)),
+                only_if(tb, || unbroadcast(&gb(), sb)),
             ]
         }),
     ))

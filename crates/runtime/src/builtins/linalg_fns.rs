@@ -25,7 +25,7 @@ pub(crate) const ENTRIES: &[Builtin] = &[
 
 fn eig(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let a = mat(args, 0)?;
-    let general = a.nrows() == a.ncols() && linalg::all_finite(&a) && !linalg::is_symmetric(&a);
+    let general = a.nrows() == a.ncols() && linalg::symmetry(&a) == Some(false);
     if general {
         let (vals, vecs) = linalg::eig_general(&a, cx.nout >= 2).map_err(|e| e.at_arg(0))?;
         return Ok(match vecs {

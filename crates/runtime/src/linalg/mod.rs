@@ -129,7 +129,16 @@ pub fn all_finite(a: &Array2<f64>) -> bool {
     magnitude(a).1
 }
 
-fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
+/// Whether `a` is symmetric (as [`is_symmetric`]), or `None` when it holds
+/// NaN or Inf: `eig` decides between its solvers with one pass over `a`.
+pub fn symmetry(a: &Array2<f64>) -> Option<bool> {
+    let (largest, finite) = magnitude(a);
+    finite.then(|| symmetric_within(a, largest))
+}
+
+/// Checks that every entry is finite and small enough for a norm; returns
+/// the largest magnitude, which the symmetry check scales by.
+fn require_finite(what: &str, a: &Array2<f64>) -> Result<f64> {
     let (largest, finite) = magnitude(a);
     if !finite {
         return Err(RuntimeError::Domain(format!(
@@ -144,12 +153,17 @@ fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
             crate::format::format_scalar(largest)
         )));
     }
-    Ok(())
+    Ok(largest)
 }
 
 /// True when `a` is symmetric to a tolerance relative to its largest entry.
 pub fn is_symmetric(a: &Array2<f64>) -> bool {
-    let tol = 1e-8 * magnitude(a).0.max(1.0);
+    symmetric_within(a, magnitude(a).0)
+}
+
+/// [`is_symmetric`] given `a`'s largest magnitude.
+fn symmetric_within(a: &Array2<f64>, largest: f64) -> bool {
+    let tol = 1e-8 * largest.max(1.0);
     let n = a.nrows();
     // In tiles, so `a[[j, i]]` down a column stays in cache: 500² took
     // 0.5 ms row by row, twice in every `eig`.
@@ -216,8 +230,8 @@ pub fn eigvals_sym_in<B: Backend>(a: &Array2<f64>) -> Result<Vec<f64>> {
 
 fn check_sym(a: &Array2<f64>) -> Result<()> {
     require_square("eig", a)?;
-    require_finite("eig", a)?;
-    if !is_symmetric(a) {
+    let largest = require_finite("eig", a)?;
+    if !symmetric_within(a, largest) {
         return Err(RuntimeError::Domain(
             "eig needs a symmetric matrix (this one is not); for a covariance use X' * X / n or cov(X)".into(),
         ));
@@ -368,8 +382,8 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
 /// [`chol`] on backend `B`.
 pub fn chol_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     require_square("chol", a)?;
-    require_finite("chol", a)?;
-    if !is_symmetric(a) {
+    let largest = require_finite("chol", a)?;
+    if !symmetric_within(a, largest) {
         return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
     }
     let n = a.nrows();
