@@ -84,6 +84,14 @@ pub fn linalg_backend() -> String {
     mla_runtime::linalg::backend_description()
 }
 
+/// Measures the bytes the process holds with `meter` (a counting global
+/// allocator's live bytes) for the memory budget
+/// ([`Limits::max_memory_bytes`]); without one, the resident size the
+/// system reports is used. Only the first call counts.
+pub fn set_memory_meter(meter: fn() -> usize) {
+    mla_runtime::memory::set_meter(meter);
+}
+
 /// Checks that `code` parses, without running it. An error's
 /// [`is_incomplete`](Error::is_incomplete) tells whether more lines could
 /// complete it (an open block, bracket or string).

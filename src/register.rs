@@ -106,6 +106,7 @@ impl Interpreter {
             group: "host",
             func: Implementation::Closure(imp),
             gradient: mla_runtime::builtins::Gradient::None,
+            pure: false,
         };
         self.inner
             .register(builtin)

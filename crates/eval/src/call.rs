@@ -614,8 +614,7 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
             reason: "the script is not UTF-8 text".into(),
         })?;
         let source = Source::new(path, text);
-        let parsed = mla_parser::parse(&source.text)
-            .map_err(|e| RuntimeError::callback(EvalError::from_parse(e, &source)))?;
+        let parsed = crate::source::parse(&source).map_err(RuntimeError::callback)?;
         let program = crate::resolve::program(&parsed, &source);
         self.me
             .exec_program(&program)

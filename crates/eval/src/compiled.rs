@@ -22,8 +22,7 @@ impl Compiled {
     /// no interpreter: names are looked up when it runs.
     pub fn new(name: &str, text: &str) -> Result<Compiled, EvalError> {
         let source = Source::new(name, text);
-        let parsed =
-            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, &source))?;
+        let parsed = crate::source::parse(&source)?;
         Ok(Compiled {
             program: Arc::new(crate::resolve::program(&parsed, &source)),
         })

@@ -299,25 +299,81 @@ impl Diagnostic for EvalError {
 /// Renders a diagnostic as plain text at a fixed width (for files, tests and
 /// terminals without colour).
 pub fn render_plain(d: &dyn Diagnostic) -> String {
-    let handler =
-        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-            .with_width(100);
+    render(d, miette::GraphicalTheme::unicode_nocolor())
+}
+
+/// Renders a diagnostic with colour for a terminal.
+pub fn render_color(d: &dyn Diagnostic) -> String {
+    render(d, miette::GraphicalTheme::unicode())
+}
+
+fn render(d: &dyn Diagnostic, theme: miette::GraphicalTheme) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    if handler.render_report(&mut out, d).is_err() {
+    let done = match long_line(d) {
+        // miette pads to the column with a format width, which panics past
+        // 65 535: such a line is named, not shown.
+        Some((line, column)) => handler.render_report(
+            &mut out,
+            &Unshown {
+                inner: d,
+                at: format!("line {line}, column {column}"),
+            },
+        ),
+        None => handler.render_report(&mut out, d),
+    };
+    if done.is_err() {
         out = d.to_string();
     }
     out
 }
 
-/// Renders a diagnostic with colour for a terminal.
-pub fn render_color(d: &dyn Diagnostic) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode())
-        .with_width(100);
-    let mut out = String::new();
-    if handler.render_report(&mut out, d).is_err() {
-        out = d.to_string();
+/// Longest source line a diagnostic is drawn with.
+const LONGEST_SHOWN_LINE: usize = 10_000;
+
+/// The 1-based line and column of the first label on a line too long to
+/// draw.
+fn long_line(d: &dyn Diagnostic) -> Option<(usize, usize)> {
+    let source = d.source_code()?;
+    d.labels()?.find_map(|label| {
+        let contents = source.read_span(label.inner(), 0, 0).ok()?;
+        (contents.data().len() > LONGEST_SHOWN_LINE || contents.column() > LONGEST_SHOWN_LINE)
+            .then(|| (contents.line() + 1, contents.column() + 1))
+    })
+}
+
+/// A diagnostic drawn without its source, its place given in the help.
+struct Unshown<'a> {
+    inner: &'a dyn Diagnostic,
+    at: String,
+}
+
+impl std::fmt::Debug for Unshown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.inner, f)
     }
-    out
+}
+
+impl std::fmt::Display for Unshown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self.inner, f)
+    }
+}
+
+impl std::error::Error for Unshown<'_> {}
+
+impl Diagnostic for Unshown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.inner.code()
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        let place = format!("at {} (the line is too long to show)", self.at);
+        Some(Box::new(match self.inner.help() {
+            Some(h) => format!("{place}\n{h}"),
+            None => place,
+        }))
+    }
 }
 
 /// The closest names to `name` among `candidates`, for "did you mean".

@@ -121,6 +121,12 @@ impl Interpreter {
 
     pub(crate) fn exec_block(&mut self, cx: &Ctx, body: &[RStmt], last: &mut Last) -> Result<Flow> {
         for stmt in body {
+            // Every statement looks at the interrupt flag (Ctrl-C or a
+            // host's watchdog): one relaxed load, so a function body of
+            // long builtin calls stops between them too.
+            if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                self.check_now(cx, stmt.span)?;
+            }
             let flow = self.exec_stmt(cx, stmt, last)?;
             if cx.top {
                 self.figures_after(cx, stmt);
@@ -295,7 +301,12 @@ impl Interpreter {
                 branches,
                 otherwise,
             } => return self.exec_if(cx, branches, otherwise.as_deref(), last),
-            RStmtKind::While { cond, body } => {
+            RStmtKind::While { cond, body, tier } => {
+                if cx.top {
+                    if let Some(ran) = self.try_scalar_loop(cx, stmt, tier, last) {
+                        return ran.map(|()| Flow::Normal);
+                    }
+                }
                 while self.condition(cx, cond)? {
                     self.tick(cx, stmt.span)?;
                     match self.exec_block(cx, body, last)? {
@@ -305,7 +316,19 @@ impl Interpreter {
                     }
                 }
             }
-            RStmtKind::For { var, iter, body } => return self.exec_for(cx, *var, iter, body, last),
+            RStmtKind::For {
+                var,
+                iter,
+                body,
+                tier,
+            } => {
+                if cx.top {
+                    if let Some(ran) = self.try_scalar_loop(cx, stmt, tier, last) {
+                        return ran.map(|()| Flow::Normal);
+                    }
+                }
+                return self.exec_for(cx, *var, iter, body, last);
+            }
             RStmtKind::Try(t) => return self.exec_try(cx, t, last),
             RStmtKind::Break => return Ok(Flow::Break),
             RStmtKind::Continue => return Ok(Flow::Continue),
@@ -406,7 +429,7 @@ impl Interpreter {
                 // written into it.
                 if let Some(mut old) = self.own_slot(cx, target).take() {
                     match crate::expr::in_place(bin, &old, &rhs)
-                        .and_then(|f| ops::reuse(&mut old, &mut rhs, f))
+                        .and_then(|form| ops::reuse(&mut old, &mut rhs, form))
                     {
                         Some(new) => {
                             self.show(cx, stmt, &name.text, &new);
@@ -510,7 +533,7 @@ impl Interpreter {
         }
         let k = match k {
             Ok(k) => Value::Num(k),
-            Err(k) => mla_runtime::autodiff::strip(&k),
+            Err(k) => mla_runtime::value::strip(&k),
         };
         let rhs = rhs.map_or_else(|v| v, Value::Num);
         let args = [IndexArg::Val(k)];

@@ -60,9 +60,9 @@ pub(crate) fn apply_binary(
     }
 }
 
-/// The elementwise function of an operator whose result may be written
-/// into an operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
-pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
+/// The in-place form of an operator whose result may be written into an
+/// operand (`ops::reuse`): `+ - .* ./`, and `*`, `/` by a number.
+pub(crate) fn in_place(op: BinOp, a: &Value, b: &Value) -> Option<ops::InPlace> {
     ops::in_place(runtime_op(op)?, a, b)
 }
 
@@ -132,7 +132,7 @@ pub(crate) fn kind(e: &RuntimeError) -> ErrorKind {
         Type { .. } => ErrorKind::Type,
         Arity { .. } | TooManyOutputs { .. } => ErrorKind::Call,
         Singular { .. } | Domain(_) => ErrorKind::Math,
-        TooLarge { .. } => ErrorKind::Memory,
+        TooLarge { .. } | OutOfMemory { .. } | AddressSpace { .. } => ErrorKind::Memory,
         Io { .. } | Csv { .. } => ErrorKind::Io,
         Denied { .. } => ErrorKind::Denied,
         Host(_) => ErrorKind::Host,
@@ -181,6 +181,9 @@ impl Ctx<'_> {
             )),
             RuntimeError::TooLarge { .. } => err.with_help(
                 "MLA refuses to allocate more than this at once, to keep the process alive",
+            ),
+            RuntimeError::OutOfMemory { .. } | RuntimeError::AddressSpace { .. } => err.with_help(
+                "nothing was allocated and the variables are as they were; clear variables you no longer need (`clear x`) or work in smaller pieces",
             ),
             _ => err,
         }
@@ -370,7 +373,7 @@ impl Interpreter {
         span: Span,
     ) -> Result<Value> {
         let t = self.read(cx, v, target.span)?;
-        let k = IndexArg::Val(mla_runtime::autodiff::strip(&k));
+        let k = IndexArg::Val(mla_runtime::value::strip(&k));
         cx.index_value(&t, std::slice::from_ref(&k), span)
     }
 
@@ -522,8 +525,8 @@ impl Interpreter {
         mut a: Value,
         mut b: Value,
     ) -> Result<Value> {
-        if let Some(f) = in_place(op, &a, &b) {
-            if let Some(v) = ops::reuse(&mut a, &mut b, f) {
+        if let Some(form) = in_place(op, &a, &b) {
+            if let Some(v) = ops::reuse(&mut a, &mut b, form) {
                 return Ok(v);
             }
         }
@@ -556,7 +559,7 @@ impl Interpreter {
                 return Ok(x);
             }
             // Range bounds carry no gradient.
-            let v = mla_runtime::autodiff::strip(&v);
+            let v = mla_runtime::value::strip(&v);
             v.as_scalar().ok_or_else(|| {
                 cx.err(
                     ErrorKind::Type,
@@ -622,7 +625,7 @@ impl Interpreter {
             // Indices carry no gradient.
             out.push(IndexArg::Val(match v {
                 Value::Num(_) => v,
-                v => mla_runtime::autodiff::strip(&v),
+                v => mla_runtime::value::strip(&v),
             }));
         }
         Ok(out)

@@ -49,13 +49,14 @@ impl FilePolicy {
     /// Reads the file at `path` if the policy allows it.
     pub(crate) fn read(&self, path: &str) -> Result<Vec<u8>> {
         let real = self.resolve(path, Access::Read)?;
-        std::fs::read(real).map_err(|e| io(path, &e))
+        mla_runtime::files::read(&real).map_err(|e| io(path, &e))?
     }
 
-    /// Writes the file at `path` if the policy allows it.
+    /// Writes the file at `path` if the policy allows it: all of it or,
+    /// on an error, nothing (the old file stays as it was).
     pub(crate) fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let real = self.resolve(path, Access::Write)?;
-        std::fs::write(real, bytes).map_err(|e| io(path, &e))
+        mla_runtime::atomic_file::write(&real, bytes).map_err(|e| io(path, &e))
     }
 }
 

@@ -40,28 +40,28 @@ impl Interpreter {
         let v = self.eval(cx, iter)?;
         let asked = std::mem::take(&mut self.progress_asked);
         let (rows, cols) = v.shape();
-        let items: Box<dyn Iterator<Item = Value> + '_> = match &v {
-            Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(v.clone())),
+        type Items<'v> = Box<dyn Iterator<Item = mla_runtime::Result<Value>> + 'v>;
+        let items: Items<'_> = match &v {
+            Value::Num(_) | Value::Bool(_) => Box::new(std::iter::once(Ok(v.clone()))),
             Value::Matrix(_) | Value::Logical(_) if rows == 1 => {
                 let elems = v.elements().map_err(|e| cx.runtime_err(e, iter.span))?;
-                Box::new(elems.into_iter().map(Value::Num))
+                Box::new(elems.into_iter().map(|x| Ok(Value::Num(x))))
             }
             // A traced matrix too: each column is indexed out, so the loop
-            // variable carries its gradient.
+            // variable carries its gradient. Columns are made one at a
+            // time, as the loop reaches them (a loop that breaks early
+            // never builds the rest).
             Value::Matrix(_) | Value::Logical(_) | Value::Traced(_) => {
-                let mut cols_v = Vec::with_capacity(cols);
-                for j in 0..cols {
-                    let c = mla_runtime::index::index2(
-                        &v,
+                let v = &v;
+                Box::new((0..cols).map(move |j| {
+                    mla_runtime::index::index2(
+                        v,
                         &IndexArg::All,
                         &IndexArg::Val(Value::Num((j + 1) as f64)),
                     )
-                    .map_err(|e| cx.runtime_err(e, iter.span))?;
-                    cols_v.push(c);
-                }
-                Box::new(cols_v.into_iter())
+                }))
             }
-            Value::Tuple(items) => Box::new(items.iter().cloned()),
+            Value::Tuple(items) => Box::new(items.iter().cloned().map(Ok)),
             other => {
                 return Err(cx
                     .err(
@@ -84,6 +84,7 @@ impl Interpreter {
         };
         let run = || -> Result<Flow> {
             for item in items {
+                let item = item.map_err(|e| cx.runtime_err(e, iter.span))?;
                 self.tick(cx, iter.span)?;
                 self.check_room(cx, var, &item, iter.span)?;
                 self.assign_var(cx, var, item);

@@ -9,6 +9,7 @@ use crate::resolved::Slots;
 use crate::source::Source;
 use crate::workspace::Workspace;
 use mla_parser::Span;
+use mla_runtime::memory::MemoryBudget;
 use mla_runtime::value::AllocationLimit;
 use mla_runtime::{Builtin, Clash, Registry, Rng, Value};
 use std::io::Write;
@@ -84,12 +85,16 @@ pub struct Interpreter {
     /// Set (by a Ctrl-C handler, say) to stop the running program at the
     /// next loop iteration or call.
     pub(crate) interrupt: Arc<AtomicBool>,
-    /// The scalar tier's locals (kept for their capacity).
+    /// The scalar tier's stack, kept between runs.
     pub(crate) numbers: Vec<f64>,
+    /// The scalar tier's last run found its stack too small.
+    pub(crate) tier_stack_short: bool,
     /// Whether calls may run in the scalar tier (tests compare both ways).
     pub(crate) scalar_tier: bool,
     /// Calls that ran in the scalar tier to the end.
     pub(crate) scalar_runs: u64,
+    /// Top-level loops the scalar tier ran to the end (for tests).
+    pub(crate) scalar_loops: u64,
     /// Operations and time of the running evaluation.
     pub(crate) budget: Budget,
     /// Calls stop with an error when the stack reaches this address (it
@@ -150,8 +155,10 @@ impl Interpreter {
             limits: Limits::default(),
             interrupt: Arc::new(AtomicBool::new(false)),
             numbers: Vec::new(),
+            tier_stack_short: false,
             scalar_tier: true,
             scalar_runs: 0,
+            scalar_loops: 0,
             budget: Budget::default(),
             stack_floor: 0,
             quiet: false,
@@ -265,15 +272,18 @@ impl Interpreter {
 
     /// Prepares an evaluation on the current thread, which may use
     /// `stack_bytes` of stack from here: clears the interrupt flag, the
-    /// value stack and the budget, and sets the allocation limit for as
-    /// long as the returned guard lives.
-    pub(crate) fn begin(&mut self, stack_bytes: usize) -> AllocationLimit {
+    /// value stack and the budget, and sets the allocation limit and the
+    /// memory budget for as long as the returned guards live.
+    pub(crate) fn begin(&mut self, stack_bytes: usize) -> (AllocationLimit, MemoryBudget) {
         self.interrupt.store(false, Ordering::Relaxed);
         self.stack.clear();
         self.depth = 0;
         self.budget = Budget::start(self.limits.max_operations, self.limits.max_duration);
         self.stack_floor = stack_address().saturating_sub(stack_bytes);
-        AllocationLimit::set(self.limits.max_elements())
+        (
+            AllocationLimit::set(self.limits.max_elements()),
+            MemoryBudget::set(self.limits.max_memory_bytes),
+        )
     }
 
     /// Parses and runs `text`, naming it `name` in diagnostics. Displays
@@ -285,11 +295,17 @@ impl Interpreter {
     pub fn run(&mut self, name: &str, text: &str) -> Result<Value, EvalError> {
         self.entries += 1;
         let source = Source::new(name, text);
-        let stack = usable_stack(self.limits.stack_bytes);
+        // Calls stop at 7/8 of `stack_bytes`; the thread has TREE_STACK
+        // more, so parsing and walking the deepest tree the parser allows
+        // fits whatever the setting (a 256 KiB stack, or deep recursion
+        // already at its floor).
+        let budget = usable_stack(self.limits.stack_bytes);
+        let stack = usable_stack(budget.saturating_add(TREE_STACK));
+        let budget = budget.min(stack.saturating_sub(TREE_STACK));
         std::thread::scope(|scope| {
             let handle = std::thread::Builder::new()
                 .stack_size(stack)
-                .spawn_scoped(scope, || self.run_here(&source, stack - stack / 8));
+                .spawn_scoped(scope, || self.run_here(&source, budget - budget / 8));
             match handle {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(EvalError::new(
@@ -362,10 +378,9 @@ impl Interpreter {
     }
 
     fn run_here(&mut self, source: &Arc<Source>, stack_bytes: usize) -> Result<Value, EvalError> {
-        let parsed =
-            mla_parser::parse(&source.text).map_err(|e| EvalError::from_parse(e, source))?;
-        let program = crate::resolve::program(&parsed, source);
         let _limit = self.begin(stack_bytes);
+        let parsed = crate::source::parse(source)?;
+        let program = crate::resolve::program(&parsed, source);
         // Long kernels (products, decompositions) look at the flag too.
         let _watch = mla_runtime::interrupt::watch(self.interrupt.clone());
         let result = self.exec_program(&program);
@@ -432,6 +447,11 @@ pub(crate) fn stack_address() -> usize {
     let marker = 0u8;
     std::hint::black_box(std::ptr::addr_of!(marker)) as usize
 }
+
+/// Stack beyond `Limits::stack_bytes` for the parser and the walks of an
+/// expression `mla_parser::MAX_DEPTH` deep (a few KiB a level in a debug
+/// build).
+const TREE_STACK: usize = 16 << 20;
 
 /// What an interruption leaves: the help of every "interrupted" error.
 pub(crate) const KEPT: &str = "every variable assigned before the interruption is kept";

@@ -29,10 +29,18 @@ pub struct Limits {
     /// keeps its old value; a variable that an indexed assignment grows
     /// past it is removed.
     pub max_workspace_bytes: Option<usize>,
+    /// Most bytes the whole process may hold when a matrix, string or
+    /// result is made: a larger request is an error, not an abort (see
+    /// `mla_runtime::memory`). `None` (the default): three quarters of
+    /// physical memory. Under an address-space limit (`ulimit -v`), a
+    /// request must also fit in what is left of the address space.
+    pub max_memory_bytes: Option<usize>,
     /// Deepest chain of nested calls (default 1000).
     pub max_call_depth: usize,
-    /// Stack of the thread `run` evaluates on, in bytes (default 1 GiB,
-    /// reserved, not used, until deep recursion needs it).
+    /// Stack that calls on the thread `run` evaluates on may use, in bytes
+    /// (default 1 GiB, reserved, not used, until deep recursion needs it).
+    /// The thread gets 16 MiB more, for parsing and for expressions nested
+    /// as deep as the parser allows, so no setting overflows it.
     pub stack_bytes: usize,
     /// Stack that an evaluation on the caller's own thread (a compiled
     /// program, a call from the host) may use before deep recursion stops
@@ -50,6 +58,7 @@ impl Default for Limits {
             max_duration: None,
             max_allocation_bytes: mla_runtime::MAX_ELEMENTS * 8,
             max_workspace_bytes: None,
+            max_memory_bytes: None,
             max_call_depth: 1000,
             stack_bytes: 1 << 30,
             host_stack_bytes: 1 << 20,

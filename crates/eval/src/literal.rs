@@ -38,7 +38,7 @@ impl Interpreter {
                 }
                 all_logical &= matches!(v, Value::Bool(_) | Value::Logical(_));
                 any_traced |= matches!(v, Value::Traced(_));
-                let plain = mla_runtime::autodiff::strip(&v);
+                let plain = mla_runtime::value::strip(&v);
                 originals.push(v);
                 let m = plain
                     .to_matrix()
@@ -143,7 +143,7 @@ impl Interpreter {
                 }
                 row += block.nrows();
             }
-            return mla_runtime::autodiff::concat(&pieces, (height, w))
+            return mla_runtime::ops::concat_traced(&pieces, (height, w))
                 .map_err(|e| cx.runtime_err(e, span));
         }
         let views: Vec<_> = blocks.iter().map(|(m, _)| m.view()).collect();

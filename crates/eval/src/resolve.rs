@@ -229,10 +229,12 @@ impl Resolver {
                 var: self.var(&var.text),
                 iter: self.expr(iter),
                 body: self.block(body),
+                tier: Box::default(),
             },
             StmtKind::While { cond, body } => RStmtKind::While {
                 cond: self.expr(cond),
                 body: self.block(body),
+                tier: Box::default(),
             },
             StmtKind::Try {
                 body, var, handler, ..

@@ -115,10 +115,14 @@ pub(crate) enum RStmtKind {
         var: Var,
         iter: RExpr,
         body: Vec<RStmt>,
+        /// A top-level loop's lowering to the scalar tier (boxed: most
+        /// loops never use it, and it keeps `RStmt` small).
+        tier: Box<crate::scalar::ScalarSlot>,
     },
     While {
         cond: RExpr,
         body: Vec<RStmt>,
+        tier: Box<crate::scalar::ScalarSlot>,
     },
     /// Boxed: rare, and it keeps `RStmt` small.
     Try(Box<RTry>),

@@ -257,7 +257,8 @@ fn storage(v: Option<&Value>, out: &mut Vec<(usize, usize)>) {
         Some(Value::Matrix(m)) => out.push((Arc::as_ptr(m) as usize, 8 * m.len())),
         Some(Value::Logical(m)) => out.push((Arc::as_ptr(m) as usize, m.len())),
         Some(Value::Str(s)) => out.push((s.as_ptr() as usize, s.len())),
-        Some(Value::Traced(t)) => out.push((Arc::as_ptr(t) as usize, 8 * t.value.len())),
+        // By its storage, which a plain copy of it (`strip`) shares.
+        Some(Value::Traced(t)) => out.push((Arc::as_ptr(&t.value) as usize, 8 * t.value.len())),
         Some(Value::Tuple(items)) => items.iter().for_each(|x| storage(Some(x), out)),
         Some(Value::Func(mla_runtime::Func::User(u))) => {
             if let Some(l) = u.as_any().downcast_ref::<crate::callable::Lambda>() {

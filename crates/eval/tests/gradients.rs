@@ -81,6 +81,12 @@ fn ml_losses_and_softmax() {
     );
     check(&mut mla, "f(p, y) = mse(p, y);", &["v", "v'' * 0 + 1"]);
     check(&mut mla, "f(Q) = cross_entropy(Q, Y) + bce(Q, Y);", &["P"]);
+    // By the targets too: their gradient is worked out only when traced.
+    check(
+        &mut mla,
+        "f(Q, T) = cross_entropy(Q, T) + bce(Q, T);",
+        &["P", "Y + 0.1"],
+    );
 }
 
 #[test]

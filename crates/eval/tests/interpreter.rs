@@ -129,10 +129,19 @@ fn deep_recursion_is_an_error_not_a_crash() {
 
 #[test]
 fn long_operator_chains_do_not_overflow() {
+    // A chain as long as the parser's depth budget runs; a longer one (it
+    // ran up to the evaluation stack before, and aborted past it) is a
+    // syntax error that says why.
     let (mut mla, _) = interp();
-    let src = format!("x = {}1;", "1 + ".repeat(20_000));
+    let terms = mla_parser::MAX_DEPTH;
+    let src = format!("x = {}1;", "1 + ".repeat(terms - 1));
     mla.run("<chain>", &src).unwrap();
-    assert_eq!(num(&mla, "x"), 20_001.0);
+    assert_eq!(num(&mla, "x"), terms as f64);
+    let src = format!("y = {}1;", "1 + ".repeat(20_000));
+    let err = mla.run("<chain>", &src).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Syntax);
+    let text = mla_eval::render_plain(&err);
+    assert!(text.contains("levels deep"), "{text}");
 }
 
 #[test]
@@ -386,4 +395,15 @@ fn at_lambdas_are_anonymous_functions() {
     assert_eq!(num(&mla, "b"), 42.0);
     assert_eq!(num(&mla, "c"), 14.0);
     assert_eq!(num(&mla, "d"), 6.0);
+}
+
+#[test]
+fn an_error_past_column_65535_renders_without_panicking() {
+    let (mut mla, _) = interp();
+    let code = format!("x = {})", " ".repeat(70_000));
+    let e = mla.run("<-e>", &code).unwrap_err();
+    for text in [mla_eval::render_plain(&e), mla_eval::render_color(&e)] {
+        assert!(text.contains("line 1, column 70005"), "{text}");
+        assert!(text.len() < 2000, "the long line is not drawn");
+    }
 }

@@ -35,6 +35,7 @@ fn builtin(name: &'static str, signature: &'static str, func: mla_runtime::Built
         group: "embedding",
         func: mla_runtime::Implementation::Fn(func),
         gradient: mla_runtime::builtins::Gradient::None,
+        pure: false,
     }
 }
 

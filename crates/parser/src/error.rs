@@ -40,6 +40,18 @@ impl ParseError {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((s, _)) => s,
         };
+        if let pest::error::ErrorVariant::CustomError { message } = &err.variant {
+            // pest stops, rather than overflow, when its recursion (blocks
+            // or lambdas inside each other) nears the end of the stack.
+            if message.contains("limit reached") {
+                let len = src[pos..].chars().next().map_or(0, char::len_utf8);
+                return ParseError::hinted(
+                    Span::new(pos, pos + len),
+                    "the program nests too deep for the parser's stack here".into(),
+                    "move inner blocks or lambdas into functions of their own".into(),
+                );
+            }
+        }
         let positives: Vec<Rule> = match &err.variant {
             pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
             pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
@@ -92,6 +104,27 @@ impl ParseError {
                 message = "unexpected end of input: expected `end`".into();
                 hint = "a block (`if`, `for`, `while`, `try` or `function`) is missing its `end`"
                     .into();
+            } else if let Some((op, at)) = trailing_operator(&src[..pos]) {
+                // `x++`, `x = 1 +`: the operator is the place to point at.
+                let (message, hint) = if op == "++" || op == "--" {
+                    (
+                        format!(
+                            "`{op}` needs an expression after it: MLA has no increment operator"
+                        ),
+                        format!("write `x {}= 1`", &op[..1]),
+                    )
+                } else {
+                    (
+                        format!("`{op}` needs an expression after it"),
+                        String::new(),
+                    )
+                };
+                return ParseError {
+                    message,
+                    span: Span::new(at, at + op.len()),
+                    hint,
+                    incomplete: more_helps,
+                };
             } else {
                 message = format!("unexpected end of input: expected {}", join_or(&wanted));
             }
@@ -324,4 +357,15 @@ impl Diagnostic for ParseError {
             span,
         ))))
     }
+}
+
+/// The operator that ends `before` (blanks aside) and where it starts.
+fn trailing_operator(before: &str) -> Option<(&str, usize)> {
+    let text = before.trim_end();
+    [
+        "++", "--", ".*", "./", ".^", "+", "-", "*", "/", "^", "\\", "=", "<", ">", "&", "|",
+    ]
+    .into_iter()
+    .find(|op| text.ends_with(op))
+    .map(|op| (op, text.len() - op.len()))
 }

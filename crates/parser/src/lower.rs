@@ -1,6 +1,7 @@
 //! Turns pest's pairs into the AST, with a static Pratt table for operators.
 
 use crate::ast::*;
+use crate::depth;
 use crate::error::ParseError;
 use crate::grammar::Rule;
 use crate::Span;
@@ -37,19 +38,33 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::infix(Rule::pow_mistake, Right))
 });
 
-pub(crate) fn span_of(pair: &Pair<Rule>) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+thread_local! {
+    /// Where the text pest is reading starts in the whole source: a
+    /// program is parsed one top-level statement at a time.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-pub(crate) fn program(pair: Pair<Rule>) -> Result<Program> {
-    let block_pair = pair
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::block)
-        .expect("grammar: program holds a block");
-    Ok(Program {
-        body: block(block_pair)?,
-    })
+/// Makes spans of the pairs lowered next start at `offset` of the source.
+pub(crate) fn set_offset(offset: usize) {
+    OFFSET.with(|o| o.set(offset));
+}
+
+fn offset() -> usize {
+    OFFSET.with(std::cell::Cell::get)
+}
+
+pub(crate) fn span_of(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    let at = offset();
+    Span::new(at + s.start(), at + s.end())
+}
+
+/// The statement of a `next_statement` pair, `None` at the end of input.
+pub(crate) fn next_statement(pair: Pair<Rule>) -> Result<Option<Stmt>> {
+    pair.into_inner()
+        .find(|p| p.as_rule() == Rule::statement)
+        .map(statement)
+        .transpose()
 }
 
 fn block(pair: Pair<Rule>) -> Result<Vec<Stmt>> {
@@ -60,6 +75,8 @@ fn block(pair: Pair<Rule>) -> Result<Vec<Stmt>> {
 }
 
 fn statement(pair: Pair<Rule>) -> Result<Stmt> {
+    // A statement in a block in a statement…: blocks nest the tree too.
+    let _level = depth::enter(1, span_of(&pair))?;
     let mut inner = pair.into_inner();
     let body = inner.next().expect("grammar: statement body");
     let term = inner.next().expect("grammar: statement terminator");
@@ -311,6 +328,7 @@ pub(crate) fn expr(pair: Pair<Rule>) -> Result<Expr> {
         Rule::expr => expr(pair.into_inner().next().expect("grammar: expr body")),
         Rule::lambda => {
             let span = span_of(&pair);
+            let _level = depth::enter(1, span)?;
             let mut inner = pair.into_inner();
             // `(x, y) -> e` or `@(x, y) e`.
             let ps = inner.next().expect("params");
@@ -343,7 +361,40 @@ pub(crate) fn expr(pair: Pair<Rule>) -> Result<Expr> {
     }
 }
 
+/// Operands of an operator chain; every other pair in it is an operator.
+fn is_operand(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::term
+            | Rule::number
+            | Rule::string
+            | Rule::kw_true
+            | Rule::kw_false
+            | Rule::end_index
+            | Rule::ident
+            | Rule::matrix
+            | Rule::paren
+    )
+}
+
+/// Takes one level for each operator of a chain (the most the Pratt fold
+/// can nest it), before the fold builds it: the error points at the first
+/// operator past the budget.
+fn chain_depth(pairs: &[Pair<Rule>]) -> Result<depth::Deeper> {
+    let room = depth::MAX_DEPTH.saturating_sub(depth::current());
+    let mut ops = 0;
+    for p in pairs.iter().filter(|p| !is_operand(p.as_rule())) {
+        ops += 1;
+        if ops > room {
+            return Err(depth::too_deep(span_of(p)));
+        }
+    }
+    depth::enter(ops, Span::default())
+}
+
 fn operators<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Expr> {
+    let pairs: Vec<Pair<'i, Rule>> = pairs.collect();
+    let _levels = chain_depth(&pairs)?;
     PRATT
         .map_primary(term_or_primary)
         .map_prefix(|op, rhs| {
@@ -367,7 +418,7 @@ fn operators<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Expr> {
             let span = lhs.span.to(rhs.span);
             // Rules like `sub = { "-" ~ !"=" }` take the blanks before
             // their lookahead; the operator itself is the trimmed text.
-            let op_start = op.as_span().start();
+            let op_start = offset() + op.as_span().start();
             let op_span = Span::new(op_start, op_start + op.as_str().trim_end().len());
             let bin = match op.as_rule() {
                 Rule::or => BinOp::OrElse,
@@ -432,14 +483,21 @@ fn operators<'i>(pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Result<Expr> {
                 span,
             })
         })
-        .parse(pairs)
+        .parse(pairs.into_iter())
 }
 
 fn term_or_primary(pair: Pair<Rule>) -> Result<Expr> {
     if pair.as_rule() != Rule::term {
         return primary(pair);
     }
-    let mut inner = pair.into_inner();
+    let inner: Vec<Pair<Rule>> = pair.into_inner().collect();
+    // Each postfix nests the term one level: `x''''` is four deep.
+    let room = depth::MAX_DEPTH.saturating_sub(depth::current());
+    if let Some(past) = inner.get(1..).and_then(|posts| posts.get(room)) {
+        return Err(depth::too_deep(span_of(past)));
+    }
+    let _levels = depth::enter(inner.len().saturating_sub(1), Span::default())?;
+    let mut inner = inner.into_iter();
     let mut acc = primary(inner.next().expect("grammar: term primary"))?;
     for post in inner {
         let span = acc.span.to(span_of(&post));
@@ -507,6 +565,10 @@ fn index_args(pair: Pair<Rule>) -> Result<Vec<Expr>> {
 
 fn primary(pair: Pair<Rule>) -> Result<Expr> {
     let span = span_of(&pair);
+    let _level = match pair.as_rule() {
+        Rule::matrix | Rule::paren => Some(depth::enter(1, span)?),
+        _ => None,
+    };
     let kind = match pair.as_rule() {
         Rule::number => ExprKind::Number(pair.as_str().parse().map_err(|_| {
             ParseError::hinted(span, "this number cannot be read".into(), String::new())

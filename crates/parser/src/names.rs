@@ -61,7 +61,9 @@ pub fn expectation(rule: Rule) -> Option<Expect> {
         Rule::WHITESPACE | Rule::COMMENT | Rule::continuation | Rule::hs => return None,
         Rule::mrow_sep | Rule::mfill | Rule::m_newline | Rule::m_elem_sep => return None,
         Rule::ident_char | Rule::keyword | Rule::string_inner | Rule::escape => return None,
-        Rule::program | Rule::block | Rule::statement | Rule::stmt_body => E::Statement,
+        Rule::program | Rule::next_statement | Rule::block | Rule::statement | Rule::stmt_body => {
+            E::Statement
+        }
         Rule::function_def
         | Rule::short_function
         | Rule::function_head

@@ -114,8 +114,9 @@ fn spans_cover_the_text() {
 
 #[test]
 fn error_lands_on_the_right_column() {
+    // An input ending in an operator points at the operator.
     let e = parse(" x+ ").unwrap_err();
-    assert_eq!(e.span.line_col(" x+ "), (1, 5));
+    assert_eq!(e.span.line_col(" x+ "), (1, 3));
     assert!(e.is_incomplete());
     let e = parse("x = 1 y").unwrap_err();
     assert_eq!(e.span.line_col("x = 1 y"), (1, 7));
@@ -233,4 +234,13 @@ fn incomplete_only_when_more_lines_can_help() {
         let e = parse(src).unwrap_err();
         assert!(!e.is_incomplete(), "{src:?}: {}", e.message);
     }
+}
+
+#[test]
+fn x_plus_plus_points_at_the_operator_and_suggests_plus_equals() {
+    let e = parse("x = 1; x++").unwrap_err();
+    assert_eq!(e.span.line_col("x = 1; x++"), (1, 9));
+    assert_eq!((e.span.start, e.span.end), (8, 10));
+    assert!(e.message.contains("no increment operator"), "{}", e.message);
+    assert_eq!(e.hint, "write `x += 1`");
 }

@@ -20,6 +20,14 @@ pub fn so_far() -> Allocations {
     }
 }
 
+/// Bytes allocated and not yet freed: what the memory budget measures.
+pub fn held() -> usize {
+    let s = GLOBAL.stats();
+    let live =
+        s.bytes_allocated as i128 - s.bytes_deallocated as i128 + s.bytes_reallocated as i128;
+    live.max(0) as usize
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

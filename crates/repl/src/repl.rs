@@ -27,6 +27,12 @@ pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
         std::io::stdout().is_terminal(),
     );
     interpreter.set_color(color);
+    // Diagnostics go to standard error: coloured only when that is a
+    // terminal (`mla 2>log` gets plain text).
+    let color_errors = use_color(
+        std::env::var_os("NO_COLOR"),
+        std::io::stderr().is_terminal(),
+    );
     let mla = Rc::new(RefCell::new(interpreter));
     let config = Config::builder()
         .history_ignore_dups(true)
@@ -89,7 +95,7 @@ pub fn run_with(mut interpreter: Interpreter) -> ExitCode {
                         history.save(editor.history_mut());
                         return ExitCode::from(e.exit_status().unwrap_or(0).clamp(0, 255) as u8);
                     }
-                    let text = if color {
+                    let text = if color_errors {
                         render_color(&e)
                     } else {
                         render_plain(&e)

@@ -192,3 +192,72 @@ fn dash_i_runs_the_script_then_the_repl_with_its_variables() {
     assert!(stdout.contains("42"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scratch directory of the test's own.
+#[cfg(unix)]
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mla-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts `script` in `dir` with output to a pipe, waits until it has
+/// saved `ready.csv`, sends `signal`, and returns what it wrote.
+#[cfg(unix)]
+fn signalled(dir: &std::path::Path, script: &str, signal: &str) -> std::process::Output {
+    std::fs::write(dir.join("s.mla"), script).unwrap();
+    let child = mla()
+        .current_dir(dir)
+        .arg("s.mla")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while !dir.join("ready.csv").exists() {
+        assert!(t.elapsed().as_secs() < 60, "the script never got ready");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_to_a_script_with_redirected_output_loses_no_output() {
+    let dir = scratch("sigint");
+    let out = signalled(
+        &dir,
+        "print(1)\nprintf(\"two\\n\")\nsave(\"ready.csv\", 1);\nwhile true\nend\n",
+        "-INT",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\ntwo\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn load_of_a_fifo_is_interrupted_by_sigterm_and_the_output_flushed() {
+    let dir = scratch("sigterm");
+    let made = Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = signalled(
+        &dir,
+        "print(1)\nsave(\"ready.csv\", 1);\nx = load(\"fifo\")\n",
+        "-TERM",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n");
+    // The read stops at the interrupt, well before the 2 s grace.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 //! matrices elided NumPy/Julia style: as many columns as fit the width
 //! (the terminal's at the REPL, [`DEFAULT_WIDTH`] elsewhere).
 
+pub use crate::format::{format_g, format_scalar, DEFAULT_WIDTH};
 use crate::value::Value;
 use ndarray::Array2;
 use std::fmt::Write;
@@ -11,91 +12,52 @@ use std::fmt::Write;
 /// `EDGE_ROWS` are shown around a `⋮`.
 pub const MAX_ROWS: usize = 20;
 const EDGE_ROWS: usize = 6;
-/// The width output is laid out for when no terminal says otherwise
-/// (scripts, pipes, tests), so that it never depends on where it runs.
-pub const DEFAULT_WIDTH: usize = 80;
 /// Every column, the `…` one included, is two blanks and its cells.
 const GAP: usize = 2;
 
-/// A number as MLA prints it alone: `3`, `0.3333333333`, `1.5e-12`, `NaN`.
-pub fn format_scalar(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        return format!("{}", x as i64);
-    }
-    format_g(x, 10)
-}
-
-/// C's `%.{prec}g` with trailing zeros removed.
-pub fn format_g(x: f64, prec: usize) -> String {
-    let prec = prec.max(1);
-    if x == 0.0 {
-        return "0".into();
-    }
-    let exp = x.abs().log10().floor() as i32;
-    // Rounding can carry into the next decade (9.9999 → 10.000); recheck.
-    let sci = format!("{:.*e}", prec - 1, x);
-    let exp = sci
-        .rsplit('e')
-        .next()
-        .and_then(|e| e.parse::<i32>().ok())
-        .unwrap_or(exp);
-    if exp < -5 || exp >= prec as i32 {
-        let (mant, e) = sci.split_once('e').unwrap_or((&sci, "0"));
-        let mant = trim_zeros(mant);
-        let e: i32 = e.parse().unwrap_or(0);
-        format!("{mant}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
-    } else {
-        let decimals = (prec as i32 - 1 - exp).max(0) as usize;
-        trim_zeros(&format!("{:.*}", decimals, x)).to_string()
-    }
-}
-
-fn trim_zeros(s: &str) -> &str {
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        s
-    }
-}
-
 /// A short one-line form, used inside tuples, string concatenation and `print`.
 pub fn inline(v: &Value) -> String {
+    let mut out = String::new();
+    inline_into(v, &mut out);
+    out
+}
+
+/// [`inline`] appended to `out`: nested tuples write into one buffer, so
+/// showing a tuple nested n deep takes time linear in n (a string per
+/// level, copied into the next, took quadratic time).
+fn inline_into(v: &Value, out: &mut String) {
     match v {
-        Value::Num(x) => format_scalar(*x),
-        Value::Bool(b) => b.to_string(),
-        Value::Str(s) => s.to_string(),
+        Value::Num(x) => out.push_str(&format_scalar(*x)),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Str(s) => out.push_str(s),
         Value::Matrix(m) if m.len() <= 10 && (m.nrows() == 1 || m.ncols() == 1) => {
             let items: Vec<String> = m.iter().map(|x| format_scalar(*x)).collect();
             let sep = if m.nrows() == 1 { " " } else { "; " };
-            format!("[{}]", items.join(sep))
+            out.push('[');
+            out.push_str(&items.join(sep));
+            out.push(']');
         }
-        Value::Matrix(m) => format!("{}×{} Matrix", m.nrows(), m.ncols()),
-        Value::Logical(m) => format!("{}×{} Logical", m.nrows(), m.ncols()),
+        Value::Matrix(m) => out.push_str(&format!("{}×{} Matrix", m.nrows(), m.ncols())),
+        Value::Logical(m) => out.push_str(&format!("{}×{} Logical", m.nrows(), m.ncols())),
         Value::Func(f) => match f {
-            crate::Func::Builtin(b) => format!("builtin {}", b.signature),
-            crate::Func::User(u) => u.describe(),
+            crate::Func::Builtin(b) => out.push_str(&format!("builtin {}", b.signature)),
+            crate::Func::User(u) => out.push_str(&u.describe()),
         },
-        Value::Traced(t) => inline(&Value::matrix(t.value.clone())),
-        Value::Optimizer(o) => o.to_string(),
-        Value::External(x) => x.describe(),
+        Value::Traced(t) => inline_into(&Value::shared_matrix(t.value.clone()), out),
+        Value::Optimizer(o) => out.push_str(&o.to_string()),
+        Value::External(x) => out.push_str(&x.describe()),
         Value::Tuple(items) => {
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| match i {
-                    Value::Str(s) => format!("{s:?}"),
-                    other => inline(other),
-                })
-                .collect();
-            format!("({})", parts.join(", "))
+            out.push('(');
+            for (k, item) in items.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                match item {
+                    Value::Str(s) => out.push_str(&format!("{s:?}")),
+                    other => inline_into(other, out),
+                }
+            }
+            out.push(')');
         }
     }
 }
@@ -344,6 +306,37 @@ fn logical_grid(m: &Array2<bool>, width: usize) -> String {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn print_of_a_nested_tuple_is_linear_in_its_depth() {
+        // Showing and dropping 40 000 nested tuples recurses: a big stack,
+        // as the evaluator's thread has.
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn(|| {
+                let nest = |n: usize| {
+                    let mut t = Value::Num(1.0);
+                    for _ in 0..n {
+                        t = Value::tuple(vec![t, Value::Num(1.0)]);
+                    }
+                    t
+                };
+                assert_eq!(inline(&nest(2)), "((1, 1), 1)");
+                // Quadratic time showed 4e4 levels in seconds; linear, in ms.
+                let deep = nest(40_000);
+                let t = std::time::Instant::now();
+                let shown = inline(&deep);
+                assert_eq!(shown.len(), 40_000 * 5 + 1);
+                assert!(
+                    t.elapsed() < std::time::Duration::from_secs(1),
+                    "{:?}",
+                    t.elapsed()
+                );
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
 
     #[test]
     fn scalars() {

@@ -38,7 +38,7 @@ pub fn html_named(name: &str, v: &Value, width: usize) -> Option<String> {
             ))
         }
         Value::Logical(m) => Some(logical_table(name, m, width)),
-        Value::Traced(t) => html_named(name, &Value::matrix(t.value.clone()), width),
+        Value::Traced(t) => html_named(name, &Value::shared_matrix(t.value.clone()), width),
         Value::Tuple(items)
             if items
                 .iter()

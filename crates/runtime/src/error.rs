@@ -22,7 +22,10 @@ pub fn bytes_str(bytes: f64) -> String {
         x /= 1024.0;
         unit += 1;
     }
-    if unit == 0 || x.fract() == 0.0 {
+    if x >= 1024.0 {
+        // Past what any machine holds: a number, not 300 digits.
+        format!("{} {}", crate::format::format_scalar(x), UNITS[unit])
+    } else if unit == 0 || x.fract() == 0.0 {
         format!("{x} {}", UNITS[unit])
     } else {
         format!("{x:.1} {}", UNITS[unit])
@@ -118,6 +121,23 @@ pub enum RuntimeError {
         /// The most elements one allocation may have (see
         /// [`allocation_limit`](crate::value::allocation_limit)).
         limit: usize,
+    },
+    /// An allocation that would take the process past its memory budget
+    /// (see [`crate::memory`]).
+    OutOfMemory {
+        /// Bytes asked for.
+        bytes: f64,
+        /// Bytes the process held.
+        held: f64,
+        /// The budget.
+        budget: f64,
+    },
+    /// An allocation larger than what the address-space limit leaves.
+    AddressSpace {
+        /// Bytes asked for.
+        bytes: f64,
+        /// Bytes of address space left.
+        left: f64,
     },
     /// A file the host does not let the program reach.
     Denied {
@@ -245,7 +265,7 @@ impl fmt::Display for RuntimeError {
             Shape(msg) | BadIndex(msg) | Domain(msg) => f.write_str(msg),
             IndexOutOfRange { index, dim, size } => {
                 // `x[1e300]` says 1e+300, not three hundred digits.
-                let index = crate::display::format_scalar(*index);
+                let index = crate::format::format_scalar(*index);
                 let which = match dim {
                     1 => format!(
                         "row index {index} is out of range: the matrix has {} ({})",
@@ -286,10 +306,27 @@ impl fmt::Display for RuntimeError {
             TooLarge { rows, cols, limit } => write!(
                 f,
                 "refusing to allocate a {}×{} matrix ({}): one allocation may take at most {}",
-                crate::display::format_scalar(*rows),
-                crate::display::format_scalar(*cols),
+                crate::format::format_scalar(*rows),
+                crate::format::format_scalar(*cols),
                 bytes_str(rows * cols * 8.0),
                 bytes_str(*limit as f64 * 8.0)
+            ),
+            OutOfMemory {
+                bytes,
+                held,
+                budget,
+            } => write!(
+                f,
+                "not enough memory: this needs {} more, and the process holds {} of its {} budget",
+                bytes_str(*bytes),
+                bytes_str(*held),
+                bytes_str(*budget)
+            ),
+            AddressSpace { bytes, left } => write!(
+                f,
+                "not enough memory: this needs {} more, and the address-space limit (ulimit -v) leaves {}",
+                bytes_str(*bytes),
+                bytes_str(*left)
             ),
             Denied { path, reason } => write!(f, "cannot access `{path}`: {reason}"),
             Host(msg) => f.write_str(msg),

@@ -130,7 +130,7 @@ pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
         return e.index(&[r.clone(), c.clone()]);
     }
     if let Value::Traced(_) = x {
-        return crate::autodiff::index2(x, r, c);
+        return crate::autodiff::index(x, |v| index2(v, r, c));
     }
     // The common case in loops, `A[i, j]`, without building index lists.
     if let Value::Matrix(m) = x {
@@ -167,7 +167,7 @@ pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
         return e.index(std::slice::from_ref(k));
     }
     if let Value::Traced(_) = x {
-        return crate::autodiff::index1(x, k);
+        return crate::autodiff::index(x, |v| index1(v, k));
     }
     if let Value::Tuple(items) = x {
         return tuple_item(items, k);

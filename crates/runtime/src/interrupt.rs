@@ -82,7 +82,8 @@ const JOB_STACK: usize = 16 << 20;
 /// Runs `job` on a thread of its own while this one watches the flag. On
 /// an interrupt this returns at once, naming `what` as the abandoned work;
 /// the job runs on to its end and its result is dropped. With no flag
-/// watched, `job` simply runs here.
+/// watched, `job` simply runs here. The job's thread has this thread's
+/// memory budget, so what it allocates is checked as if it ran here.
 pub fn detached<R: Send + 'static>(
     what: &'static str,
     job: impl FnOnce() -> R + Send + 'static,
@@ -91,11 +92,13 @@ pub fn detached<R: Send + 'static>(
         return Ok(job());
     };
     check()?;
+    let budget = crate::memory::budget();
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name(format!("mla {what}"))
         .stack_size(JOB_STACK)
         .spawn(move || {
+            let _budget = crate::memory::MemoryBudget::set(Some(budget));
             // The receiver is gone when the job was abandoned.
             let _ = tx.send(job());
         });
@@ -148,14 +151,16 @@ fn lines_per_chunk(a: &ArrayView2<'_, f64>, axis: Axis) -> usize {
     (CHUNK / line.max(1)).max(1)
 }
 
-fn output<T: Clone + Default>(shape: (usize, usize), column_major: bool) -> Array2<T> {
-    // A zero default makes this a zeroed allocation, which the system hands
-    // over without writing it.
-    if column_major {
+fn output<T: Clone + Default>(shape: (usize, usize), column_major: bool) -> Result<Array2<T>> {
+    // Large results are checked against the memory budget first: an error,
+    // not an abort, when memory runs out. A zero default then makes this a
+    // zeroed allocation, which the system hands over without writing it.
+    crate::memory::reserve_elements(shape.0 * shape.1, std::mem::size_of::<T>())?;
+    Ok(if column_major {
         Array2::from_elem(shape.f(), T::default())
     } else {
         Array2::from_elem(shape, T::default())
-    }
+    })
 }
 
 /// `f` of each element of `a`, stopping on an interrupt between chunks.
@@ -175,7 +180,7 @@ fn in_chunks<T: Clone + Default>(
     let view = a.view();
     let (axis, column_major) = layout(&view);
     let lines = lines_per_chunk(&view, axis);
-    let mut out = output(a.dim(), column_major);
+    let mut out = output(a.dim(), column_major)?;
     for (o, x) in out
         .axis_chunks_iter_mut(axis, lines)
         .zip(view.axis_chunks_iter(axis, lines))
@@ -204,7 +209,7 @@ pub fn zip<T: Clone + Default>(
         layout(&b)
     };
     let lines = lines_per_chunk(&a, axis);
-    let mut out = output(a.dim(), column_major);
+    let mut out = output(a.dim(), column_major)?;
     for ((mut o, x), y) in out
         .axis_chunks_iter_mut(axis, lines)
         .zip(a.axis_chunks_iter(axis, lines))
@@ -245,6 +250,14 @@ mod tests {
         // Small kernels finish: they are too short to be worth a look.
         let small = Array2::<f64>::ones((3, 3));
         assert!(map(&small, |x| x + 1.0).is_ok());
+    }
+
+    #[test]
+    fn a_detached_job_has_the_callers_memory_budget() {
+        let _w = watch(Arc::new(AtomicBool::new(false)));
+        let _b = crate::memory::MemoryBudget::set(Some(12_345_678));
+        let on_the_job = detached("job", crate::memory::budget).unwrap();
+        assert_eq!(on_the_job, 12_345_678);
     }
 
     #[test]

@@ -2,55 +2,16 @@
 //! broadcasting, the matrix product, divisions and powers.
 
 use crate::autodiff;
-use crate::error::{Result, RuntimeError, Shape};
+use crate::error::{Result, RuntimeError};
 use crate::external::UnaryOp;
 use crate::interrupt;
+pub use crate::kernels::broadcast_shape;
+use crate::kernels::zip_with;
 use crate::linalg;
 use crate::operator::Op;
 use crate::value::{check_alloc, Value};
 use ndarray::Array2;
 use std::sync::Arc;
-
-/// The shape two operands broadcast to, or a broadcasting error.
-pub fn broadcast_shape(op: &'static str, a: Shape, b: Shape) -> Result<Shape> {
-    let dim = |x: usize, y: usize| {
-        if x == y || y == 1 {
-            Some(x)
-        } else if x == 1 {
-            Some(y)
-        } else {
-            None
-        }
-    };
-    match (dim(a.0, b.0), dim(a.1, b.1)) {
-        (Some(r), Some(c)) => {
-            check_alloc(r, c)?;
-            Ok((r, c))
-        }
-        _ => Err(RuntimeError::Broadcast {
-            op,
-            left: a,
-            right: b,
-        }),
-    }
-}
-
-/// Applies `f` elementwise with broadcasting; `T` is f64 or bool output.
-/// Large operands are worked through in chunks that Ctrl-C can stop.
-pub(crate) fn zip_with<T: Clone + Default>(
-    op: &'static str,
-    a: &Array2<f64>,
-    b: &Array2<f64>,
-    f: impl Fn(f64, f64) -> T,
-) -> Result<Array2<T>> {
-    if a.dim() == b.dim() {
-        return interrupt::zip(a.view(), b.view(), f);
-    }
-    let shape = broadcast_shape(op, a.dim(), b.dim())?;
-    let av = a.broadcast(shape).expect("checked broadcast");
-    let bv = b.broadcast(shape).expect("checked broadcast");
-    interrupt::zip(av, bv, f)
-}
 
 /// Applies an infix operator to two values; `warnings` collects what a
 /// nearly singular solve or power says beside its result.
@@ -74,23 +35,39 @@ pub fn binary(op: Op, a: &Value, b: &Value, warnings: &mut Vec<String>) -> Resul
     }
 }
 
-/// The elementwise function of an operator whose result may be written
-/// into an operand ([`reuse`]): `+ - .* ./`, and `*`, `/` by a number.
-pub fn in_place(op: Op, a: &Value, b: &Value) -> Option<fn(f64, f64) -> f64> {
+/// An operator whose result may be written into an operand ([`reuse`]).
+/// An enum, not a function pointer, so that each gets a loop of its own
+/// that the compiler vectorizes: through a pointer every element was a
+/// call (a fifth of the digits MLP's steps went to such calls).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InPlace {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `.*`, or `*` by a number
+    Mul,
+    /// `./`, or `/` by a number
+    Div,
+}
+
+/// The operator's in-place form, when its result may be written into an
+/// operand ([`reuse`]): `+ - .* ./`, and `*`, `/` by a number.
+pub fn in_place(op: Op, a: &Value, b: &Value) -> Option<InPlace> {
     let scalar = |v: &Value| matches!(v, Value::Num(_));
     Some(match op {
-        Op::Add => |x, y| x + y,
-        Op::Sub => |x, y| x - y,
-        Op::ElemMul => |x, y| x * y,
-        Op::MatMul if scalar(a) || scalar(b) => |x, y| x * y,
-        Op::ElemDiv => |x, y| x / y,
-        Op::RightDiv if scalar(b) => |x, y| x / y,
+        Op::Add => InPlace::Add,
+        Op::Sub => InPlace::Sub,
+        Op::ElemMul => InPlace::Mul,
+        Op::MatMul if scalar(a) || scalar(b) => InPlace::Mul,
+        Op::ElemDiv => InPlace::Div,
+        Op::RightDiv if scalar(b) => InPlace::Div,
         _ => return None,
     })
 }
 
 /// An elementwise numeric operator on two values, with broadcasting.
-pub fn elementwise(op: Op, a: &Value, b: &Value, f: fn(f64, f64) -> f64) -> Result<Value> {
+pub fn elementwise(op: Op, a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64) -> Result<Value> {
     match (a, b) {
         (Value::Traced(_), _) | (_, Value::Traced(_)) => autodiff::binary(op, a, b),
         _ => zip_values(op.symbol(), a, b, f),
@@ -104,7 +81,7 @@ pub fn zip_values(
     name: &'static str,
     a: &Value,
     b: &Value,
-    f: fn(f64, f64) -> f64,
+    f: impl Fn(f64, f64) -> f64,
 ) -> Result<Value> {
     match (a, b) {
         (Value::Traced(_), _) | (_, Value::Traced(_)) => Err(RuntimeError::Domain(format!(
@@ -160,7 +137,11 @@ fn numeric<'a>(op: &str, v: &'a Value) -> Result<&'a Value> {
 /// `a + b`: elementwise addition, or concatenation when either is a string.
 pub fn add(a: &Value, b: &Value) -> Result<Value> {
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (Value::Str(x), Value::Str(y)) => {
+            // The text is built, then copied into the value.
+            crate::memory::reserve(x.len().saturating_add(y.len()).saturating_mul(2))?;
+            Ok(Value::str(format!("{x}{y}")))
+        }
         (Value::Str(x), y) if y.is_numeric() => {
             Ok(Value::str(format!("{x}{}", crate::display::inline(y))))
         }
@@ -171,27 +152,40 @@ pub fn add(a: &Value, b: &Value) -> Result<Value> {
     }
 }
 
-/// `f` elementwise into the storage of an operand that nothing else holds
+/// `op` elementwise into the storage of an operand that nothing else holds
 /// (a temporary such as `X * w` in `X * w + b`, or a variable's matrix
 /// taken out for `W -= lr * gW`), when the other operand is a number or
 /// broadcasts to its shape: the result then costs no allocation. `None`,
 /// with both operands untouched, when neither can be reused; the caller
 /// then computes the result the usual way. Only plain matrices are reused,
 /// so strings, truth values and traced values never come here.
-pub fn reuse(a: &mut Value, b: &mut Value, f: fn(f64, f64) -> f64) -> Option<Value> {
-    if write_into(a, b, f) {
+pub fn reuse(a: &mut Value, b: &mut Value, op: InPlace) -> Option<Value> {
+    if write_into(a, b, op, false) {
         return Some(std::mem::replace(a, Value::Num(0.0)));
     }
-    if write_into(b, a, |q, p| f(p, q)) {
+    if write_into(b, a, op, true) {
         return Some(std::mem::replace(b, Value::Num(0.0)));
     }
     None
 }
 
+/// `target = target op other` (`other op target` when `swapped`) in
+/// `target`'s storage; whether it was done ([`update`]).
+fn write_into(target: &mut Value, other: &Value, op: InPlace, swapped: bool) -> bool {
+    match (op, swapped) {
+        (InPlace::Add, _) => update(target, other, |p, q| p + q),
+        (InPlace::Sub, false) => update(target, other, |p, q| p - q),
+        (InPlace::Sub, true) => update(target, other, |p, q| q - p),
+        (InPlace::Mul, _) => update(target, other, |p, q| p * q),
+        (InPlace::Div, false) => update(target, other, |p, q| p / q),
+        (InPlace::Div, true) => update(target, other, |p, q| q / p),
+    }
+}
+
 /// `target = g(target, other)` elementwise in `target`'s storage, when it
 /// is a matrix nothing else holds and `other` is a number or broadcasts to
 /// its shape; whether it was done.
-fn write_into(target: &mut Value, other: &Value, g: impl Fn(f64, f64) -> f64) -> bool {
+fn update(target: &mut Value, other: &Value, g: impl Fn(f64, f64) -> f64) -> bool {
     let Value::Matrix(m) = target else {
         return false;
     };
@@ -217,6 +211,13 @@ fn write_into(target: &mut Value, other: &Value, g: impl Fn(f64, f64) -> f64) ->
     }
 }
 
+/// A matrix literal with traced blocks (`[W; b']` inside a differentiated
+/// function): `blocks` are placed at their (row, column) offsets in a
+/// matrix of `shape`, and the result carries their gradients.
+pub fn concat_traced(blocks: &[(Value, usize, usize)], shape: (usize, usize)) -> Result<Value> {
+    autodiff::concat(blocks, shape)
+}
+
 /// `a .^ b`. Like NumPy, the exponents 2, 0.5, -1, 1 and 0 of a matrix are
 /// computed without `pow` (as `x * x`, `sqrt(x)`, `1 / x`, …), which also
 /// gives NumPy's last digits; `pow` was a third of a small network's
@@ -226,17 +227,17 @@ pub fn elem_pow(a: &Value, b: &Value) -> Result<Value> {
         let out = elem_pow(&autodiff::strip(a), &autodiff::strip(b))?;
         return autodiff::elem_pow(a, b, out);
     }
+    // One closure per exponent, not a function pointer: through a pointer,
+    // the call for each element of `H .^ 2` was 6% of a small network's
+    // training step (perf).
     if let (Value::Matrix(_), Value::Num(k)) = (a, b) {
-        let f: Option<fn(f64, f64) -> f64> = match *k {
-            2.0 => Some(|x, _| x * x),
-            0.5 => Some(|x, _| x.sqrt()),
-            -1.0 => Some(|x, _| 1.0 / x),
-            1.0 => Some(|x, _| x),
-            0.0 => Some(|_, _| 1.0),
-            _ => None,
-        };
-        if let Some(f) = f {
-            return elementwise(Op::ElemPow, a, b, f);
+        match *k {
+            2.0 => return elementwise(Op::ElemPow, a, b, |x, _| x * x),
+            0.5 => return elementwise(Op::ElemPow, a, b, |x, _| x.sqrt()),
+            -1.0 => return elementwise(Op::ElemPow, a, b, |x, _| 1.0 / x),
+            1.0 => return elementwise(Op::ElemPow, a, b, |x, _| x),
+            0.0 => return elementwise(Op::ElemPow, a, b, |_, _| 1.0),
+            _ => {}
         }
     }
     elementwise(Op::ElemPow, a, b, f64::powf)
@@ -461,7 +462,7 @@ mod tests {
 
     #[test]
     fn reuse_writes_into_an_unshared_operand() {
-        let sub: fn(f64, f64) -> f64 = |x, y| x - y;
+        let sub = InPlace::Sub;
         // the left operand, a row broadcast into it
         let mut a = m(array![[1.0, 2.0], [3.0, 4.0]]);
         let before = data(&a);
@@ -491,6 +492,11 @@ mod tests {
         let mut q = m(array![[1.0, 2.0]]);
         assert!(reuse(&mut p, &mut q, sub).is_none());
         assert_eq!(values(&p), [1.0, 2.0, 3.0]);
+        // written into the right operand, division keeps its order too
+        let mut left = shared.clone();
+        let mut right = m(array![[10.0, 40.0]]);
+        let r = reuse(&mut left, &mut right, InPlace::Div).expect("reused");
+        assert_eq!(values(&r), [0.1, 0.05]);
     }
 
     #[test]

@@ -131,12 +131,19 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> Result<String> {
         .iter()
         .filter(|p| matches!(p, Piece::Spec(_)))
         .count();
+    // A width or precision is as many characters: one too large for the
+    // memory budget is an error before anything is formatted.
+    for piece in &pieces {
+        if let Piece::Spec(spec) = piece {
+            crate::memory::reserve(spec.width.max(spec.prec.unwrap_or(0)))?;
+        }
+    }
     let mut out = String::new();
     let mut next = 0usize;
     loop {
         for piece in &pieces {
             match piece {
-                Piece::Text(t) => out.push_str(t),
+                Piece::Text(t) => grow(&mut out, t)?,
                 Piece::Spec(spec) => {
                     if next >= args.len() {
                         if args.is_empty() {
@@ -144,7 +151,7 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> Result<String> {
                         }
                         return Ok(out);
                     }
-                    out.push_str(&format_one(spec, &args[next]));
+                    grow(&mut out, &format_one(spec, &args[next]))?;
                     next += 1;
                 }
             }
@@ -153,6 +160,26 @@ pub fn sprintf(fmt: &str, args: &[Value]) -> Result<String> {
             return Ok(out);
         }
     }
+}
+
+/// Appends `piece`, doubling the output's room within the memory budget
+/// (an error rather than an abort when it runs out).
+fn grow(out: &mut String, piece: &str) -> Result<()> {
+    if out.capacity() - out.len() < piece.len() {
+        let want = out
+            .len()
+            .saturating_add(piece.len())
+            .max(2 * out.capacity());
+        crate::memory::reserve(want)?;
+        out.try_reserve(want - out.len())
+            .map_err(|_| RuntimeError::OutOfMemory {
+                bytes: want as f64,
+                held: crate::memory::held() as f64,
+                budget: crate::memory::budget() as f64,
+            })?;
+    }
+    out.push_str(piece);
+    Ok(())
 }
 
 fn pad(spec: &Spec, body: String, numeric: bool) -> String {

@@ -38,6 +38,8 @@ fn entry(
         group: "tall matrices",
         func: Implementation::Fn(f),
         gradient: Gradient::None,
+        // Each reads files or the engine's state.
+        pure: false,
     }
 }
 

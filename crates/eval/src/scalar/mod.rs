@@ -11,7 +11,7 @@
 //!
 //! **Why it is safe to try.** What the tier accepts has no effect but the
 //! function's own locals: no output, no workspace write, no impure builtin
-//! (only those in [`PURE_BUILTINS`], called through the same table, with a
+//! (only those the builtin table declares `pure`, called through it, with a
 //! host that refuses everything else). So when anything unforeseen happens
 //! during a run (a name that is not a numeric function or number, a builtin
 //! that errors, warns or gives a matrix, the depth limit, an interrupt), the
@@ -20,7 +20,15 @@
 //! places. A structural reason also turns the tier off for that function.
 
 mod compile;
+mod exec;
+mod flat;
+mod held;
+#[cfg(test)]
+mod loop_tests;
+#[cfg(test)]
+mod random_tests;
 mod run;
+mod script_loop;
 #[cfg(test)]
 mod tests;
 
@@ -28,34 +36,28 @@ use crate::names::GlobalId;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
-pub(crate) use compile::compile;
-
-/// Builtins the tier may call: pure functions of numbers. Each is called
-/// through the builtin table, so its result is the general evaluator's.
-pub(crate) const PURE_BUILTINS: &[&str] = &[
-    "abs", "sqrt", "exp", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "floor",
-    "ceil", "round", "sign", "clamp", "mod", "rem", "max", "min", "sigmoid", "relu",
-];
+pub(crate) use compile::{compile, compile_loop};
 
 /// A function lowered to the scalar tier.
 #[derive(Debug)]
 pub(crate) struct ScalarFn {
-    /// Locals, parameters first.
+    /// Locals, parameters first, then the slots of `for` loops.
     nslots: usize,
     nparams: usize,
-    body: Box<[Stmt]>,
-    result: Output,
+    code: Box<[flat::Op]>,
+    /// The slot of the result: a function's named output, or the slot a
+    /// one-line function leaves its value in. A top-level loop has none
+    /// (0, never read: it is never called).
+    out: u32,
     /// The non-local names it reads or calls.
     globals: Box<[GlobalId]>,
-}
-
-/// Where the result comes from.
-#[derive(Debug)]
-enum Output {
-    /// A named output (`function r = f(n)`), assigned on every path.
-    Slot(u32),
-    /// The expression of a one-line function (`f(x) = …`).
-    Expr(Num),
+    /// A top-level loop's workspace names held in slots `0..`, each with
+    /// whether the loop may read it before assigning it; empty for a
+    /// function.
+    entry: Box<[(GlobalId, bool)]>,
+    /// A top-level loop's workspace matrices whose elements it reads or
+    /// writes (`true`), each by its index in `Num::Elem`.
+    mats: Box<[(GlobalId, bool)]>,
 }
 
 /// An expression whose value is a number.
@@ -73,6 +75,9 @@ enum Num {
     ArithLL(Arith, u32, u32),
     /// A user function of the tier or a pure builtin.
     Call(GlobalId, Box<[Num]>),
+    /// An element of a workspace matrix a top-level loop holds: one
+    /// (column-major) index or a row and a column.
+    Elem(u32, Box<[Num]>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -128,6 +133,14 @@ enum Stmt {
         stop: Num,
         body: Box<[Stmt]>,
     },
+    /// `X[k] = v`, `X[i, j] += v`: an element of a held matrix, which
+    /// must exist (growing the matrix is left to the general evaluator).
+    SetElem {
+        mat: u32,
+        index: Box<[Num]>,
+        op: Option<Arith>,
+        value: Num,
+    },
     Break,
     Continue,
     Return,
@@ -139,6 +152,9 @@ pub(crate) enum GiveUp {
     /// Something about this call (the depth, an interrupt, a value out of a
     /// builtin's domain, a name not yet looked up): try the tier next time.
     ThisCall,
+    /// An interrupt, or a limit of the time or operation budget reached,
+    /// which the general evaluator reports.
+    Stopped,
     /// The function calls something the tier cannot run: stop trying.
     Always,
 }
@@ -157,7 +173,15 @@ impl ScalarSlot {
         if self.off.load(Ordering::Relaxed) {
             return None;
         }
-        self.lowered.get_or_init(|| compile(proto)).as_ref()
+        self.get_or(|| compile(proto))
+    }
+
+    /// The lowered form, made by `lower` on first use.
+    pub(crate) fn get_or(&self, lower: impl FnOnce() -> Option<ScalarFn>) -> Option<&ScalarFn> {
+        if self.off.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.lowered.get_or_init(lower).as_ref()
     }
 
     /// Stops running this function in the tier.

@@ -2,7 +2,7 @@
 //! names read from the workspace without changing it, and any surprise
 //! answered by giving up (see the module above for why that is safe).
 
-use super::{Arith, Bool, Cmp, GiveUp, Num, Output, ScalarFn, Stmt, PURE_BUILTINS};
+use super::{Arith, Bool, Cmp, GiveUp, Num, ScalarFn};
 use crate::budget::Budget;
 use crate::callable::UserFunction;
 use crate::interp::Interpreter;
@@ -15,13 +15,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 type Run<T> = Result<T, GiveUp>;
-
-enum Flow {
-    Normal,
-    Break,
-    Continue,
-    Return,
-}
 
 impl Interpreter {
     /// Runs a call of `proto`, whose arguments are on the value stack from
@@ -40,25 +33,18 @@ impl Interpreter {
                 self.ws.fallback(id, &self.registry);
             }
         }
-        let mut numbers = std::mem::take(&mut self.numbers);
-        numbers.clear();
-        for v in &self.stack[base..] {
+        let mut numbers = self.tier_stack();
+        for (k, v) in self.stack[base..].iter().enumerate() {
             match v {
-                Some(Value::Num(x)) => numbers.push(*x),
-                _ => return None,
+                Some(Value::Num(x)) if k < numbers.len() => numbers[k] = *x,
+                _ => {
+                    self.numbers = numbers;
+                    return None;
+                }
             }
         }
-        let mut tier = Tier {
-            ws: &self.ws,
-            registry: &self.registry,
-            interrupt: &self.interrupt,
-            budget: &mut self.budget,
-            stack_floor: self.stack_floor,
-            depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
-            stack: numbers,
-            last: None,
-            stopped: None,
-        };
+        let mut tier = self.tier(numbers);
+        tier.top = f.nparams;
         let x = tier.call(f, 0);
         let stopped = tier.stopped;
         self.numbers = tier.stack;
@@ -71,14 +57,62 @@ impl Interpreter {
                 proto.scalar.turn_off();
                 None
             }
-            Some(GiveUp::ThisCall) => None,
+            Some(GiveUp::ThisCall | GiveUp::Stopped) => None,
+        }
+    }
+}
+
+/// The tier's stack to start with, in `f64`s (128 KiB): a frame that does
+/// not fit gives up, and the next run gets twice the room.
+const FIRST_STACK: usize = 1 << 14;
+
+/// The most room a run gets (32 MiB), far beyond the default depth
+/// limit's need; a deeper recursion gives up to the general evaluator.
+const MOST_STACK: usize = 1 << 22;
+
+impl Interpreter {
+    /// The stack a run works in: the last run's, grown when it ran out.
+    pub(super) fn tier_stack(&mut self) -> Vec<f64> {
+        let mut numbers = std::mem::take(&mut self.numbers);
+        let want = if self.tier_stack_short {
+            (numbers.len() * 2).clamp(FIRST_STACK, MOST_STACK)
+        } else {
+            numbers.len().max(FIRST_STACK)
+        };
+        self.tier_stack_short = false;
+        // Memory that cannot be had leaves the stack as it is (calls that
+        // do not fit give up), never an abort.
+        if want > numbers.len() && numbers.try_reserve_exact(want - numbers.len()).is_ok() {
+            numbers.resize(want, 0.0);
+        }
+        numbers
+    }
+
+    /// A run of the tier over `stack`, whose entry frame starts at 0.
+    pub(super) fn tier(&mut self, stack: Vec<f64>) -> Tier<'_> {
+        Tier {
+            ws: &self.ws,
+            registry: &self.registry,
+            interrupt: &self.interrupt,
+            budget: &mut self.budget,
+            stack_floor: self.stack_floor,
+            depth_left: self.limits.max_call_depth.saturating_sub(self.depth),
+            stack,
+            top: 0,
+            frames: Vec::new(),
+            short: &mut self.tier_stack_short,
+            last: None,
+            stopped: None,
+            last_set: NOT_SET,
+            mats: Vec::new(),
+            held: &[],
         }
     }
 }
 
 /// What a run reads: the interpreter's state, never written.
-struct Tier<'a> {
-    ws: &'a Workspace,
+pub(super) struct Tier<'a> {
+    pub(super) ws: &'a Workspace,
     registry: &'a Registry,
     interrupt: &'a AtomicBool,
     /// The evaluation's operation and time budget: the tier ticks it as the
@@ -88,19 +122,38 @@ struct Tier<'a> {
     stack_floor: usize,
     /// Calls left before the depth limit, where the general evaluator
     /// reports the error.
-    depth_left: usize,
-    /// The locals of every running call, innermost last.
-    stack: Vec<f64>,
+    pub(super) depth_left: usize,
+    /// The locals of every running call, innermost last, up to `top`; its
+    /// length is fixed for the run, so that a push has no growth path.
+    pub(super) stack: Vec<f64>,
+    pub(super) top: usize,
+    /// The callers of the running register code, innermost last.
+    pub(super) frames: Vec<super::exec::Frame<'a>>,
+    /// Set when a frame did not fit in `stack`.
+    pub(super) short: &'a mut bool,
     /// The last user function called and its name: the workspace cannot
     /// change during a run, so the look-up holds (callgrind: a third of
     /// a call to `fib` went to finding `fib`).
-    last: Option<(GlobalId, &'a ScalarFn)>,
+    pub(super) last: Option<(GlobalId, &'a ScalarFn)>,
     /// Set when the run gives up, with the reason.
-    stopped: Option<GiveUp>,
+    pub(super) stopped: Option<GiveUp>,
+    /// The slot of the entry frame (or, with [`MATRIX`], the held matrix)
+    /// assigned last: a top-level loop leaves that variable as the
+    /// statement's value, as the general evaluator does.
+    pub(super) last_set: u32,
+    /// A top-level loop's matrices, by their index in `Num::Elem`.
+    pub(super) mats: Vec<super::held::Held<'a>>,
+    /// The workspace names a top-level loop holds in its slots.
+    pub(super) held: &'a [(GlobalId, bool)],
 }
 
+pub(super) const NOT_SET: u32 = u32::MAX;
+
+/// Marks a `last_set` that is a held matrix's index, not a slot.
+pub(super) const MATRIX: u32 = 1 << 31;
+
 /// What a called name stands for.
-enum Callee<'a> {
+pub(super) enum Callee<'a> {
     Scalar(&'a ScalarFn),
     Builtin(&'a Func),
     /// A pure builtin found in the registry during the run.
@@ -113,7 +166,7 @@ impl<'a> Tier<'a> {
     /// beside the values instead of in a `Result` at every node saves a
     /// test and a wider return per node (callgrind: a fifth of a call).
     #[cold]
-    fn give_up(&mut self, why: GiveUp) -> f64 {
+    pub(super) fn give_up(&mut self, why: GiveUp) -> f64 {
         if self.stopped.is_none() || why == GiveUp::Always {
             self.stopped = Some(why);
         }
@@ -121,25 +174,26 @@ impl<'a> Tier<'a> {
     }
 
     /// Runs `f`, whose arguments are on the stack from `base`.
-    fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
+    #[inline(always)]
+    pub(super) fn call(&mut self, f: &'a ScalarFn, base: usize) -> f64 {
         if self.depth_left == 0 || crate::interp::stack_address() < self.stack_floor {
             return self.give_up(GiveUp::ThisCall);
         }
         if self.tick() {
             return f64::NAN;
         }
-        self.depth_left -= 1;
-        if f.nslots > f.nparams {
-            self.stack.resize(base + f.nslots, 0.0);
+        // Locals need no clearing: lowering proved each is assigned before
+        // it is read.
+        let end = base + f.nslots;
+        if end > self.stack.len() {
+            *self.short = true;
+            return self.give_up(GiveUp::ThisCall);
         }
-        let result = match &f.result {
-            Output::Slot(s) => {
-                self.block(&f.body, base);
-                self.stack[base + *s as usize]
-            }
-            Output::Expr(e) => self.num(e, base),
-        };
-        self.stack.truncate(base);
+        self.depth_left -= 1;
+        self.top = end;
+        self.exec(f, base);
+        let result = self.stack[base + f.out as usize];
+        self.top = base;
         self.depth_left += 1;
         result
     }
@@ -148,7 +202,7 @@ impl<'a> Tier<'a> {
     /// check (about once a millisecond) found an interrupt or a limit
     /// reached, which the general evaluator then reports.
     #[inline]
-    fn tick(&mut self) -> bool {
+    pub(super) fn tick(&mut self) -> bool {
         self.budget.countdown -= 1;
         if self.budget.countdown < 0 {
             self.tick_slow();
@@ -160,100 +214,11 @@ impl<'a> Tier<'a> {
     #[inline(never)]
     fn tick_slow(&mut self) {
         if self.interrupt.load(Ordering::Relaxed) || self.budget.check().is_err() {
-            self.give_up(GiveUp::ThisCall);
+            self.give_up(GiveUp::Stopped);
         }
     }
 
-    fn block(&mut self, body: &'a [Stmt], base: usize) -> Flow {
-        for s in body {
-            match self.stmt(s, base) {
-                Flow::Normal => {}
-                other => return other,
-            }
-        }
-        Flow::Normal
-    }
-
-    #[inline(always)]
-    fn stmt(&mut self, s: &'a Stmt, base: usize) -> Flow {
-        match s {
-            Stmt::Set(slot, e) => {
-                let x = self.num(e, base);
-                self.stack[base + *slot as usize] = x;
-            }
-            Stmt::If(arms, otherwise) => {
-                for (c, body) in arms.iter() {
-                    if self.test(c, base) {
-                        return self.block(body, base);
-                    }
-                }
-                return self.block(otherwise, base);
-            }
-            Stmt::While(..) | Stmt::For { .. } => return self.looping(s, base),
-            Stmt::Break => return Flow::Break,
-            Stmt::Continue => return Flow::Continue,
-            Stmt::Return => return Flow::Return,
-        }
-        Flow::Normal
-    }
-
-    /// `while` and `for`, apart from `stmt` so that its hot arms keep a
-    /// small frame.
-    #[inline(never)]
-    fn looping(&mut self, s: &'a Stmt, base: usize) -> Flow {
-        match s {
-            Stmt::While(c, body) => loop {
-                let go = self.cond(c, base);
-                if self.tick() {
-                    return Flow::Return;
-                }
-                if !go {
-                    break;
-                }
-                match self.block(body, base) {
-                    Flow::Break => break,
-                    Flow::Return => return Flow::Return,
-                    Flow::Normal | Flow::Continue => {}
-                }
-            },
-            Stmt::For {
-                var,
-                start,
-                step,
-                stop,
-                body,
-            } => {
-                let a = self.num(start, base);
-                let s = match step {
-                    Some(e) => self.num(e, base),
-                    None => 1.0,
-                };
-                let b = self.num(stop, base);
-                if self.stopped.is_some() {
-                    return Flow::Return;
-                }
-                let Ok(n) = crate::expr::range_len(a, s, b) else {
-                    self.give_up(GiveUp::ThisCall);
-                    return Flow::Return;
-                };
-                for i in 0..n {
-                    if self.tick() {
-                        return Flow::Return;
-                    }
-                    self.stack[base + *var as usize] = a + s * i as f64;
-                    match self.block(body, base) {
-                        Flow::Break => break,
-                        Flow::Return => return Flow::Return,
-                        Flow::Normal | Flow::Continue => {}
-                    }
-                }
-            }
-            _ => unreachable!("only loops come here"),
-        }
-        Flow::Normal
-    }
-
-    fn num(&mut self, e: &'a Num, base: usize) -> f64 {
+    pub(super) fn num(&mut self, e: &'a Num, base: usize) -> f64 {
         match e {
             Num::Const(x) => *x,
             Num::Local(s) => self.stack[base + *s as usize],
@@ -271,24 +236,42 @@ impl<'a> Tier<'a> {
                 self.stack[base + *y as usize],
             ),
             Num::Call(id, args) => self.call_named(*id, args, base),
+            Num::Elem(m, index) => self.elem(*m, index, base),
         }
     }
 
     /// An operand: the leaves that need no recursion are read here
     /// (callgrind: a call of `fib` makes three fewer calls of `num`).
     #[inline(always)]
-    fn operand(&mut self, e: &'a Num, base: usize) -> f64 {
+    pub(super) fn operand(&mut self, e: &'a Num, base: usize) -> f64 {
         match e {
             Num::Const(x) => *x,
             Num::Local(s) => self.stack[base + *s as usize],
             Num::ArithLC(op, x, y) => arith(*op, self.stack[base + *x as usize], *y),
+            Num::Call(id, args) => self.call_named(*id, args, base),
             _ => self.num(e, base),
         }
+    }
+
+    /// Whether a top-level loop holds `id` in its frame (a number) or took
+    /// it out of the workspace (a matrix it writes).
+    fn holds(&self, id: GlobalId) -> bool {
+        self.held.iter().any(|(h, _)| *h == id)
+            || self
+                .mats
+                .iter()
+                .any(|m| matches!(m, super::held::Held::Write(w) if w.id == id))
     }
 
     /// A workspace variable or constant that must be a number.
     #[inline(never)]
     fn global(&mut self, id: GlobalId) -> f64 {
+        // A name a top-level loop holds is read in its frame as a slot;
+        // here a function it calls reads it from the workspace, which the
+        // run has not updated.
+        if self.holds(id) {
+            return self.give_up(GiveUp::Always);
+        }
         match self.ws.get(id) {
             Some(Value::Num(x)) => *x,
             Some(_) => self.give_up(GiveUp::Always),
@@ -307,6 +290,10 @@ impl<'a> Tier<'a> {
     /// nothing, or a variable holding a truth value or number.
     #[inline(never)]
     fn truth(&mut self, id: GlobalId) -> bool {
+        if self.holds(id) {
+            self.give_up(GiveUp::Always);
+            return false;
+        }
         let f = match self.ws.get(id) {
             Some(Value::Bool(b)) => return *b,
             Some(Value::Num(x)) => return *x != 0.0,
@@ -331,23 +318,28 @@ impl<'a> Tier<'a> {
     /// starts.
     #[inline(never)]
     fn call_named(&mut self, id: GlobalId, args: &'a [Num], base: usize) -> f64 {
-        let callee_base = self.stack.len();
+        let callee_base = self.top;
         if let Some((last, f)) = self.last {
             if last == id && args.len() == f.nparams {
                 for a in args {
                     let x = self.operand(a, base);
-                    self.stack.push(x);
+                    self.push(x);
                 }
                 return self.call(f, callee_base);
             }
         }
         for a in args {
             let x = self.num(a, base);
-            self.stack.push(x);
+            self.push(x);
+        }
+        if self.top - callee_base != args.len() {
+            *self.short = true;
+            self.top = callee_base;
+            return self.give_up(GiveUp::ThisCall);
         }
         match self.callee(id) {
             Ok(Callee::Scalar(f)) if args.len() != f.nparams => {
-                self.stack.truncate(callee_base);
+                self.top = callee_base;
                 self.give_up(GiveUp::Always)
             }
             Ok(Callee::Scalar(f)) => {
@@ -357,23 +349,23 @@ impl<'a> Tier<'a> {
             Ok(Callee::Builtin(f)) => self.call_builtin(f, callee_base),
             Ok(Callee::Owned(f)) => self.call_builtin(&f, callee_base),
             Err(why) => {
-                self.stack.truncate(callee_base);
+                self.top = callee_base;
                 self.give_up(why)
             }
         }
     }
 
-    /// A condition, with the common comparison of a local and a literal
-    /// read here.
+    /// Pushes an argument; one that does not fit is dropped (and the call
+    /// then finds its frame does not fit either, and gives up).
     #[inline(always)]
-    fn test(&mut self, c: &'a Bool, base: usize) -> bool {
-        match c {
-            Bool::CmpLC(op, x, y) => compare(*op, self.stack[base + *x as usize], *y),
-            _ => self.cond(c, base),
+    fn push(&mut self, x: f64) {
+        if let Some(slot) = self.stack.get_mut(self.top) {
+            *slot = x;
+            self.top += 1;
         }
     }
 
-    fn cond(&mut self, c: &'a Bool, base: usize) -> bool {
+    pub(super) fn cond(&mut self, c: &'a Bool, base: usize) -> bool {
         match c {
             Bool::Const(b) => *b,
             Bool::Global(id) => self.truth(*id),
@@ -402,7 +394,7 @@ impl<'a> Tier<'a> {
 
     /// What the name `id` calls: a user function the tier runs, or a pure
     /// builtin.
-    fn callee(&self, id: GlobalId) -> Run<Callee<'a>> {
+    pub(super) fn callee(&self, id: GlobalId) -> Run<Callee<'a>> {
         let f = match self.ws.get(id) {
             Some(Value::Func(f)) => f,
             Some(_) => return Err(GiveUp::Always),
@@ -413,9 +405,7 @@ impl<'a> Tier<'a> {
                 // names first, so this is for names of its callees.
                 Peek::NotLooked => {
                     return match self.registry.func(&names::name(id)) {
-                        Some(f) if f.builtin().is_some_and(|b| PURE_BUILTINS.contains(&b.name)) => {
-                            Ok(Callee::Owned(f))
-                        }
+                        Some(f) if f.builtin().is_some_and(|b| b.pure) => Ok(Callee::Owned(f)),
                         _ => Err(GiveUp::Always),
                     }
                 }
@@ -435,39 +425,25 @@ impl<'a> Tier<'a> {
                     .map(Callee::Scalar)
                     .ok_or(GiveUp::Always)
             }
-            Func::Builtin(b) if PURE_BUILTINS.contains(&b.name) => Ok(Callee::Builtin(f)),
+            Func::Builtin(b) if b.pure => Ok(Callee::Builtin(f)),
             Func::Builtin(_) => Err(GiveUp::Always),
         }
     }
 
-    fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
-        let r = self.builtin(f, &self.stack[base..]);
-        self.stack.truncate(base);
+    pub(super) fn call_builtin(&mut self, f: &Func, base: usize) -> f64 {
+        let r = self.builtin(f, &self.stack[base..self.top]);
+        self.top = base;
         r.unwrap_or_else(|why| self.give_up(why))
     }
 
     /// Calls a pure builtin through the table with a host that refuses
     /// everything: only a number with no warning is taken.
-    fn builtin(&self, f: &Func, args: &[f64]) -> Run<f64> {
+    pub(super) fn builtin(&self, f: &Func, args: &[f64]) -> Run<f64> {
         let b = f.builtin().ok_or(GiveUp::Always)?;
         if args.len() < b.min_args || args.len() > b.max_args {
             return Err(GiveUp::Always);
         }
-        let values: SmallVec<[Value; 4]> = args.iter().map(|x| Value::Num(*x)).collect();
-        let mut host = PureHost {
-            registry: self.registry,
-            touched: false,
-            sink: std::io::sink(),
-            rng: None,
-            clock: None,
-            plots: mla_runtime::plot::Plots::default(),
-        };
-        let result = builtins::call(
-            b,
-            &mut CallContext::new(&mut host, 1, CallSite::default()),
-            &values,
-        );
-        match (result, host.touched) {
+        match call_pure(self.registry, b, args) {
             (Ok(Value::Num(x)), false) => Ok(x),
             _ => Err(GiveUp::ThisCall),
         }
@@ -475,7 +451,7 @@ impl<'a> Tier<'a> {
 }
 
 #[inline(always)]
-fn arith(op: Arith, x: f64, y: f64) -> f64 {
+pub(super) fn arith(op: Arith, x: f64, y: f64) -> f64 {
     match op {
         Arith::Add => x + y,
         Arith::Sub => x - y,
@@ -486,7 +462,7 @@ fn arith(op: Arith, x: f64, y: f64) -> f64 {
 }
 
 #[inline(always)]
-fn compare(op: Cmp, x: f64, y: f64) -> bool {
+pub(super) fn compare(op: Cmp, x: f64, y: f64) -> bool {
     match op {
         Cmp::Lt => x < y,
         Cmp::Le => x <= y,
@@ -495,6 +471,37 @@ fn compare(op: Cmp, x: f64, y: f64) -> bool {
         Cmp::Eq => x == y,
         Cmp::Ne => x != y,
     }
+}
+
+/// Calls builtin `b` on numbers with a [`PureHost`]: its result, and
+/// whether it used the host for anything but computing.
+fn call_pure(
+    registry: &Registry,
+    b: &mla_runtime::Builtin,
+    args: &[f64],
+) -> (mla_runtime::Result<Value>, bool) {
+    let values: SmallVec<[Value; 4]> = args.iter().map(|x| Value::Num(*x)).collect();
+    let mut host = PureHost {
+        registry,
+        touched: false,
+        sink: std::io::sink(),
+        rng: None,
+        clock: None,
+        plots: mla_runtime::plot::Plots::default(),
+    };
+    let result = builtins::call(
+        b,
+        &mut CallContext::new(&mut host, 1, CallSite::default()),
+        &values,
+    );
+    (result, host.touched)
+}
+
+/// Whether builtin `b` called on `args` uses its host (for the test that
+/// holds the table's `pure` declarations to their word).
+#[cfg(test)]
+pub(super) fn touches_host(registry: &Registry, b: &mla_runtime::Builtin, args: &[f64]) -> bool {
+    call_pure(registry, b, args).1
 }
 
 /// The host a pure builtin runs with: it notes any use beyond computing,

@@ -193,3 +193,90 @@ fn limits_stop_a_tiered_loop() {
         render_plain(&err)
     );
 }
+
+/// A builtin the table declares pure must behave so for the tier: given
+/// numbers it touches nothing of its host (no output, randomness, clock,
+/// figures, warnings or callbacks), whatever the numbers.
+#[test]
+fn builtins_declared_pure_touch_nothing() {
+    let registry = mla_runtime::Registry::standard();
+    let values = [-2.5, -1.0, 0.0, 0.5, 1.0, 3.0, f64::NAN, f64::INFINITY];
+    let mut checked = 0;
+    for b in mla_runtime::BUILTINS.iter().filter(|b| b.pure) {
+        for n in b.min_args..=b.max_args.min(3) {
+            for i in 0..values.len() {
+                let args: Vec<f64> = (0..n).map(|k| values[(i + k * 3) % values.len()]).collect();
+                assert!(
+                    !super::run::touches_host(&registry, b, &args),
+                    "`{}` declared pure touched its host with {args:?}",
+                    b.name
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} calls checked");
+}
+
+/// Register code puts a callee's frame over its caller's temporaries from
+/// the arguments up: results computed before a call must survive it.
+#[test]
+fn calls_keep_their_callers_values() {
+    let code = "a(x) = x + 1
+b(x, y) = x * 10 + y
+function r = mix(n)
+  r = 0;
+  for i = 1:n
+    r = r + a(i) * b(a(i), b(i, 2)) - b(a(a(i)), 3) / a(i);
+    if b(i, a(i)) > a(b(i, 1)) + 3.5
+      r = r - a(r) / 1000;
+    end
+  end
+end
+mix(7)
+";
+    let (out, runs) = same(code);
+    // The same loop in Python gives 3679.9283734492783.
+    assert_eq!(out, "ans = 3679.928373\n");
+    assert_eq!(runs, 1);
+}
+
+/// A recursion that needs more room than the tier's first stack (16 384
+/// slots: here 900 frames of over 20) gives up, the general evaluator
+/// answers, and later runs have room.
+#[test]
+fn a_deep_recursion_grows_the_stack() {
+    let locals: String = (1..=20).map(|k| format!("  a{k} = n + {k};\n")).collect();
+    let code = format!(
+        "function r = wide(n)\n{locals}  if n == 0\n    r = a20;\n  else\n    r = wide(n - 1) + 1;\n  end\nend\nwide(900)\n"
+    );
+    let (out, _) = same(&code);
+    assert_eq!(out, "ans = 920\n");
+    let mut mla = Interpreter::with_output(Box::new(SharedBuffer::new()));
+    mla.run("t.mla", &code).expect("runs");
+    assert!(mla.numbers.len() >= 2 * 16384, "{}", mla.numbers.len());
+    let before = mla.scalar_runs;
+    mla.run("t.mla", "wide(900)").expect("runs");
+    assert_eq!(mla.scalar_runs, before + 1);
+}
+
+/// Giving up many calls deep drops every frame: the general evaluator
+/// runs the call again from its start and gets the same answer.
+#[test]
+fn giving_up_deep_in_calls_starts_over() {
+    let code = "function r = g(n)
+  if n == 0
+    r = k;
+  else
+    r = g(n - 1) + 1;
+  end
+end
+k = 5;
+a = g(40)
+k = [1 2];
+b = g(40)
+";
+    let (out, runs) = same(code);
+    assert_eq!(out, "a = 45\nb = 1×2 Matrix\n  41  42\n");
+    assert_eq!(runs, 1);
+}

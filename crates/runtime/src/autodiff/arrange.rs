@@ -4,8 +4,9 @@
 //! back to the element it came from.
 
 use super::{input, record, Forward};
-use crate::builtins::{sort_options, Dim};
+use crate::args::sort_options;
 use crate::error::Result;
+use crate::kernels::Dim;
 use crate::value::Value;
 use ndarray::Array2;
 
@@ -27,7 +28,7 @@ pub(crate) fn sort(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> {
             let mut out = Array2::zeros(shape);
             for ((i, j), k) in at.indexed_iter() {
                 let k = (*k as usize).saturating_sub(1);
-                let from = if dim == Dim::Rows { [k, j] } else { [i, k] };
+                let from = if dim == Dim::Down { [k, j] } else { [i, k] };
                 if let Some(o) = out.get_mut(from) {
                     *o += g[[i, j]];
                 }

@@ -25,112 +25,22 @@ pub(crate) mod rules {
     pub(crate) use super::reductions::{cumsum, dot, max, min, norm, prod, std, var};
 }
 
-use crate::builtins::{CallContext, Implementation};
 use crate::error::{Result, RuntimeError};
+use crate::tape::{Backward, Node};
+pub use crate::tape::{Tape, Traced};
 use crate::value::Value;
+pub use crate::value::{strip, Forward, Rule};
 use ndarray::Array2;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 pub use linalg::{left_div, power, right_div};
 pub use operators::{binary, elem_pow, unary, UnaryOp};
-pub use structure::{assign, concat, index1, index2};
-
-/// A gradient rule that takes its value from the plain builtin: it runs
-/// [`Forward::run`] and records only how the gradient flows back, so a
-/// traced call computes exactly what the plain call computes (value,
-/// argument checks, errors and warnings alike). `args` are the call's
-/// arguments as given, traced ones included.
-pub type Rule = fn(&mut Forward<'_, '_>, &[Value]) -> Result<Value>;
-
-/// The plain builtin behind a traced call, ready to run on the plain values
-/// of its arguments.
-pub struct Forward<'c, 'h> {
-    cx: &'c mut CallContext<'h>,
-    func: Implementation,
-    plain: Vec<Value>,
-}
-
-impl<'c, 'h> Forward<'c, 'h> {
-    /// The builtin `func` called in `cx` with `args` (some traced).
-    pub fn new(cx: &'c mut CallContext<'h>, func: Implementation, args: &[Value]) -> Self {
-        Forward {
-            cx,
-            func,
-            plain: args.iter().map(strip).collect(),
-        }
-    }
-
-    /// How many results the caller asked for.
-    pub(crate) fn nout(&self) -> usize {
-        self.cx.nout
-    }
-
-    /// The arguments' plain values.
-    pub(crate) fn args(&self) -> &[Value] {
-        &self.plain
-    }
-
-    /// Runs the plain builtin asking `nout` results (a rule may ask for
-    /// more than the caller did, e.g. the order beside the sorted values).
-    pub(crate) fn run(&mut self, nout: usize) -> Result<Value> {
-        let asked = std::mem::replace(&mut self.cx.nout, nout);
-        let out = self.func.call(self.cx, &self.plain);
-        self.cx.nout = asked;
-        out
-    }
-
-    /// Runs the plain builtin with its first argument replaced by `first`
-    /// (to learn where a rearrangement puts each element).
-    pub(crate) fn run_on(&mut self, first: Value) -> Result<Value> {
-        let mut args = self.plain.clone();
-        args[0] = first;
-        self.func.call(self.cx, &args)
-    }
-}
-
-/// Sends the gradient of a node's output back to each of its traced inputs,
-/// in the order of [`Node::parents`].
-type Backward = Box<dyn Fn(&Array2<f64>) -> Vec<Array2<f64>> + Send + Sync>;
-
-struct Node {
-    parents: Vec<usize>,
-    backward: Option<Backward>,
-}
-
-/// The record of one `grad` evaluation.
-#[derive(Default)]
-pub struct Tape {
-    nodes: Mutex<Vec<Node>>,
-}
-
-/// A value that carries a gradient path back to the arguments of `grad`.
-pub struct Traced {
-    /// The value itself.
-    pub value: Array2<f64>,
-    /// Its node on the tape.
-    pub id: usize,
-    /// The tape it belongs to.
-    pub tape: Arc<Tape>,
-}
-
-impl std::fmt::Debug for Traced {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Traced(#{}, {:?})", self.id, self.value.dim())
-    }
-}
-
-impl Tape {
-    fn push(&self, node: Node) -> usize {
-        let mut nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
-        nodes.push(node);
-        nodes.len() - 1
-    }
-}
+pub use structure::{assign, concat, index};
 
 /// One input of a recorded operation: traced, or a constant.
 pub(crate) enum Input<'a> {
     Var(&'a Traced),
-    Const(Array2<f64>),
+    Const(Arc<Array2<f64>>),
 }
 
 impl Input<'_> {
@@ -140,25 +50,61 @@ impl Input<'_> {
             Input::Const(c) => c,
         }
     }
+
+    /// The value, shared rather than copied: a backward closure that needs
+    /// an operand holds it so (copies of the operands were a sixth of a
+    /// small network's training step under `value_and_grad`).
+    pub(crate) fn shared(&self) -> Arc<Array2<f64>> {
+        match self {
+            Input::Var(t) => t.value.clone(),
+            Input::Const(c) => c.clone(),
+        }
+    }
+
+    /// Whether a gradient flows to this input: a backward closure skips
+    /// the work for one that does not ([`only_if`]).
+    pub(crate) fn traced(&self) -> bool {
+        matches!(self, Input::Var(_))
+    }
+}
+
+/// `grad()` for an input that is traced; for one that is not, a 0×0
+/// placeholder that [`record`] drops unread, so the work is skipped.
+pub(crate) fn only_if(traced: bool, grad: impl FnOnce() -> Array2<f64>) -> Array2<f64> {
+    if traced {
+        grad()
+    } else {
+        Array2::zeros((0, 0))
+    }
 }
 
 /// The traced view of an operand, or its plain value.
 pub(crate) fn input(v: &Value) -> Result<Input<'_>> {
     match v {
         Value::Traced(t) => Ok(Input::Var(t)),
-        other => Ok(Input::Const(other.to_matrix()?.into_owned())),
+        Value::Matrix(m) => Ok(Input::Const(m.clone())),
+        other => Ok(Input::Const(Arc::new(other.to_matrix()?.into_owned()))),
     }
 }
 
-/// Records `value = f(inputs)`; `backward(g)` returns one gradient per input
-/// (constants' gradients are computed and dropped).
+/// Records `value = f(inputs)`; `backward(g)` returns one gradient per input,
+/// and those of constants are dropped (a rule may skip them with [`only_if`]).
 pub(crate) fn record(inputs: &[&Input<'_>], value: Array2<f64>, backward: Backward) -> Value {
+    record_shared(inputs, Arc::new(value), backward)
+}
+
+/// [`record`] of a value the backward closure holds too.
+pub(crate) fn record_shared(
+    inputs: &[&Input<'_>],
+    value: Arc<Array2<f64>>,
+    backward: Backward,
+) -> Value {
     let tape = inputs.iter().find_map(|i| match i {
         Input::Var(t) => Some(t.tape.clone()),
         Input::Const(_) => None,
     });
     let Some(tape) = tape else {
-        return Value::matrix(value);
+        return Value::shared_matrix(value);
     };
     let mask: Vec<Option<usize>> = inputs
         .iter()
@@ -188,15 +134,6 @@ pub fn any_traced(values: &[Value]) -> bool {
     values.iter().any(|v| matches!(v, Value::Traced(_)))
 }
 
-/// The plain value of a traced one (for conditions, printing, sizes).
-pub fn strip(v: &Value) -> Value {
-    match v {
-        Value::Traced(t) => Value::matrix(t.value.clone()),
-        Value::Tuple(items) => Value::tuple(items.iter().map(strip).collect()),
-        other => other.clone(),
-    }
-}
-
 /// Starts a differentiation: the arguments become leaves of a fresh tape.
 pub fn leaves(args: &[Value]) -> Result<(Arc<Tape>, Vec<Value>)> {
     let tape = Arc::new(Tape::default());
@@ -214,7 +151,7 @@ pub fn leaves(args: &[Value]) -> Result<(Arc<Tape>, Vec<Value>)> {
                     .at_arg(i + 1),
             );
         }
-        let value = a.to_matrix()?.into_owned();
+        let value = Arc::new(a.to_matrix()?.into_owned());
         let id = tape.push(Node {
             parents: Vec::new(),
             backward: None,
@@ -252,7 +189,7 @@ pub fn gradients(tape: &Tape, result: &Value, shapes: &[(usize, usize)]) -> Resu
             )))
         }
     };
-    let nodes = tape.nodes.lock().unwrap_or_else(|e| e.into_inner());
+    let nodes = tape.nodes();
     let mut grads: Vec<Option<Array2<f64>>> = vec![None; nodes.len()];
     grads[root] = Some(Array2::ones((1, 1)));
     for id in (0..=root).rev() {

@@ -4,8 +4,9 @@
 
 use super::operators::{unbroadcast, zip};
 use super::{input, record, Forward, Input};
-use crate::builtins::{dim_arg, divides_by_n, extreme_dim, line_dim, norm_kind, Dim, Norm};
+use crate::args::{dim_arg, divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
 use crate::error::Result;
+use crate::kernels::Dim;
 use crate::linalg;
 use crate::value::{from_column_major, Value};
 use ndarray::{Array2, Axis};
@@ -38,8 +39,8 @@ pub(super) fn sign(a: f64) -> f64 {
 /// line `k` along `dim`.
 fn of_line(m: &Array2<f64>, dim: Dim, k: usize) -> f64 {
     match dim {
-        Dim::Rows => m[[0, k]],
-        Dim::Cols => m[[k, 0]],
+        Dim::Down => m[[0, k]],
+        Dim::Across => m[[k, 0]],
         Dim::All => m[[0, 0]],
     }
 }
@@ -54,8 +55,8 @@ fn per_line(x: &Array2<f64>, dim: Dim, f: impl Fn(usize, &[f64], &mut [f64])) ->
             f(0, &v, &mut o);
             from_column_major(x.nrows(), x.ncols(), o)
         }
-        Dim::Rows | Dim::Cols => {
-            let axis = if dim == Dim::Rows { Axis(0) } else { Axis(1) };
+        Dim::Down | Dim::Across => {
+            let axis = if dim == Dim::Down { Axis(0) } else { Axis(1) };
             let mut out = Array2::zeros(x.dim());
             for (k, (line, mut to)) in x
                 .lanes(axis)
@@ -126,8 +127,8 @@ fn extreme(fw: &mut Forward<'_, '_>, args: &[Value], name: &'static str) -> Resu
             for ((i, j), k) in at.indexed_iter() {
                 let k = (*k as usize).saturating_sub(1);
                 let to = match dim {
-                    Dim::Rows => [k, j],
-                    Dim::Cols => [i, k],
+                    Dim::Down => [k, j],
+                    Dim::Across => [i, k],
                     Dim::All => [k % rows, k / rows],
                 };
                 if let Some(o) = out.get_mut(to) {
@@ -335,8 +336,8 @@ pub(crate) fn cumsum(fw: &mut Forward<'_, '_>, args: &[Value]) -> Result<Value> 
     let x = traced_arg(args, 0)?;
     // The builtin has refused "all" already.
     let axis = match dim_arg(fw.args(), 1, x.value())? {
-        Dim::Cols => Axis(1),
-        Dim::Rows | Dim::All => Axis(0),
+        Dim::Across => Axis(1),
+        Dim::Down | Dim::All => Axis(0),
     };
     Ok(record(
         &[&x],

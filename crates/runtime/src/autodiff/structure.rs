@@ -4,7 +4,6 @@
 use super::arrange::codes;
 use super::{input, record, strip, Input};
 use crate::error::Result;
-use crate::index::IndexArg;
 use crate::value::Value;
 use ndarray::Array2;
 
@@ -42,16 +41,12 @@ fn gather(x: &Input<'_>, pick: impl Fn(&Value) -> Result<Value>) -> Result<Value
     ))
 }
 
-/// `x[k]` on a traced `x`.
-pub fn index1(x: &Value, k: &IndexArg) -> Result<Value> {
+/// Indexing a traced `x`: `pick` is the plain indexing (`x[k]` or
+/// `x[i, j]`), run on the values and then on the elements' positions to
+/// learn where each element of the result came from.
+pub fn index(x: &Value, pick: impl Fn(&Value) -> Result<Value>) -> Result<Value> {
     let t = input(x)?;
-    gather(&t, |v| crate::index::index1(v, k))
-}
-
-/// `x[i, j]` on a traced `x`.
-pub fn index2(x: &Value, r: &IndexArg, c: &IndexArg) -> Result<Value> {
-    let t = input(x)?;
-    gather(&t, |v| crate::index::index2(v, r, c))
+    gather(&t, pick)
 }
 
 /// Block concatenation with traced blocks: `blocks` are placed at their

@@ -1,5 +1,6 @@
 //! Data in and out: load, save, dataset.
 
+use super::options::Options;
 use super::{mat, string, Builtin, CallContext};
 use crate::error::{Result, RuntimeError};
 use crate::files;
@@ -7,7 +8,7 @@ use crate::value::Value;
 use ndarray::s;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("data"; "load", 1, 1, 1, "load(path)", "a matrix from a CSV file (header skipped; comma, tab or blank separated) or a .npy file", load; constant),
+    entry!("data"; "load", 1, 3, 1, "load(path, \"header\", h)", "a matrix from a CSV file (comma, tab, semicolon or blank separated; a first row with no number is a header, or say so with \"header\", true or false) or a .npy file", load; constant),
     entry!("data"; "save", 2, 2, 1, "save(path, X)", "writes X as CSV or .npy, chosen by the file's extension", save; constant),
     entry!("data"; "dataset", 1, 1, 2, "dataset(name)", "(X, y) of a built-in data set, rows are samples and y a column of class ids: \"iris\" (150×4, classes 0–2), \"breast_cancer\" (569×30, 0 malignant, 1 benign), \"digits\" (1797×64 pixels 0–16, digits 0–9)", dataset; constant),
 ];
@@ -30,6 +31,18 @@ fn is_npy(path: &str) -> bool {
 /// a script may reach.
 fn load(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let path = string(args, 0)?;
+    let options = Options::parse("load", args, 1, &["header"])?;
+    let header = match options.get("header") {
+        None => files::Header::Detect,
+        Some(_) if is_npy(path) => {
+            return Err(RuntimeError::Domain(
+                "the \"header\" option is for CSV files; a .npy file has no header row".into(),
+            )
+            .at_arg(1))
+        }
+        Some(_) if options.flag("header", false)? => files::Header::Yes,
+        Some(_) => files::Header::No,
+    };
     let bytes = cx.read_file(path).map_err(|e| e.at_arg(0))?;
     let m = if is_npy(path) {
         files::parse_npy(&bytes, path)?
@@ -41,7 +54,7 @@ fn load(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             }
             .at_arg(0)
         })?;
-        files::parse_csv(&text, path)?
+        files::parse_csv_with(&text, path, header)?
     };
     Ok(Value::matrix(m))
 }

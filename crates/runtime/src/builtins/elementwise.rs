@@ -2,43 +2,44 @@
 //! ifelse.
 //! Functions outside their real domain give NaN (sqrt(-1), log(-1)), as in NumPy.
 
-use super::{mat, scalar, Builtin, CallContext};
+use super::{mat, Builtin, CallContext};
+use crate::args::clamp_bounds;
 use crate::autodiff::rules as ad;
-use crate::error::{Result, RuntimeError};
+use crate::error::Result;
+use crate::kernels::clamp_one;
 use crate::ops;
 use crate::value::Value;
 
 macro_rules! unary {
-    ($($name:literal, $fname:ident, $f:expr, $doc:literal, [$($gradient:tt)*];)*) => {
+    ($($name:literal, $fname:ident, $map:ident $f:expr, $doc:literal, [$($gradient:tt)*];)*) => {
         $(fn $fname(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-            map(args, $f)
+            $map(args, $f)
         })*
         pub(crate) const UNARY: &[Builtin] = &[$(entry!("elementwise"; $name, 1, 1, 1, concat!($name, "(X)"), $doc, $fname; $($gradient)*)),*];
     };
 }
 
 unary! {
-    "abs", abs, f64::abs, "absolute value of each element", [rule ad::abs];
-    "sqrt", sqrt, f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt];
-    "exp", exp, f64::exp, "e to the power of each element", [rule ad::exp];
-    "log", log, f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log];
-    "log1p", log1p, f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p];
-    "log2", log2, f64::log2, "base-2 logarithm of each element", [rule ad::log2];
-    "log10", log10, f64::log10, "base-10 logarithm of each element", [rule ad::log10];
-    "sin", sin, f64::sin, "sine of each element (radians)", [rule ad::sin];
-    "cos", cos, f64::cos, "cosine of each element (radians)", [rule ad::cos];
-    "tan", tan, f64::tan, "tangent of each element (radians)", [rule ad::tan];
-    "tanh", tanh, f64::tanh, "hyperbolic tangent of each element", [rule ad::tanh];
-    "floor", floor, f64::floor, "rounds each element down", [constant];
-    "ceil", ceil, f64::ceil, "rounds each element up", [constant];
-    "round", round, f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant];
-    "sign", sign, |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant];
+    "abs", abs, map f64::abs, "absolute value of each element", [rule ad::abs, pure];
+    "sqrt", sqrt, map f64::sqrt, "square root of each element (NaN for negatives)", [rule ad::sqrt, pure];
+    "exp", exp, map_costly f64::exp, "e to the power of each element", [rule ad::exp, pure];
+    "log", log, map_costly f64::ln, "natural logarithm of each element (NaN for negatives)", [rule ad::log, pure];
+    "log1p", log1p, map_costly f64::ln_1p, "log(1 + x), accurate for small x", [rule ad::log1p, pure];
+    "log2", log2, map_costly f64::log2, "base-2 logarithm of each element", [rule ad::log2, pure];
+    "log10", log10, map_costly f64::log10, "base-10 logarithm of each element", [rule ad::log10, pure];
+    "sin", sin, map_costly f64::sin, "sine of each element (radians)", [rule ad::sin, pure];
+    "cos", cos, map_costly f64::cos, "cosine of each element (radians)", [rule ad::cos, pure];
+    "tan", tan, map_costly f64::tan, "tangent of each element (radians)", [rule ad::tan, pure];
+    "tanh", tanh, map_slices (crate::vecmath::tanh, crate::vecmath::tanh_into), "hyperbolic tangent of each element", [rule ad::tanh, pure];
+    "floor", floor, map f64::floor, "rounds each element down", [constant, pure];
+    "ceil", ceil, map f64::ceil, "rounds each element up", [constant, pure];
+    "round", round, map f64::round, "rounds each element to the nearest whole number, halves away from zero (as MATLAB)", [constant, pure];
+    "sign", sign, map |x: f64| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x }, "-1, 0 or 1 by the sign of each element", [constant, pure];
 }
 
 /// `f` applied to each element of the first argument (a number stays a
-/// number). One thread: splitting maps across both cores with rayon was
-/// measured and made `sigmoid` of a 1000×1000 product 11× slower (8 → 90
-/// ms) while faer's threads were about, so maps stay serial.
+/// number), on this thread: for functions that cost about a memory access
+/// (`abs`, `floor`), handing work to another core costs more than it saves.
 pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     match &args[0] {
         Value::Num(x) => Ok(Value::Num(f(*x))),
@@ -46,10 +47,37 @@ pub(crate) fn map(args: &[Value], f: impl Fn(f64) -> f64) -> Result<Value> {
     }
 }
 
+/// A function of one number and the slice kernel that gives the same bits.
+pub(crate) type SliceKernel = (fn(f64) -> f64, fn(&[f64], &mut [f64]));
+
+/// [`map`] by a slice kernel of [`crate::vecmath`] (`one` for a number),
+/// split across the cores for large matrices ([`crate::parallel`]).
+pub(crate) fn map_slices(args: &[Value], (one, kernel): SliceKernel) -> Result<Value> {
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(one(*x))),
+        _ => Ok(Value::matrix(crate::parallel::map_slices(
+            &*mat(args, 0)?,
+            kernel,
+        )?)),
+    }
+}
+
+/// [`map`] for libm's functions (5–20 ns an element), split across the
+/// cores for large matrices ([`crate::parallel`]).
+pub(crate) fn map_costly(args: &[Value], f: impl Fn(f64) -> f64 + Sync) -> Result<Value> {
+    match &args[0] {
+        Value::Num(x) => Ok(Value::Num(f(*x))),
+        _ => Ok(Value::matrix(crate::parallel::map_costly(
+            &*mat(args, 0)?,
+            f,
+        )?)),
+    }
+}
+
 pub(crate) const OTHERS: &[Builtin] = &[
-    entry!("elementwise"; "clamp", 3, 3, 1, "clamp(X, lo, hi)", "limits each element to [lo, hi]", clamp; rule ad::clamp),
-    entry!("elementwise"; "mod", 2, 2, 1, "mod(a, b)", "remainder after floored division, with the sign of b (as MATLAB)", modulo; constant),
-    entry!("elementwise"; "rem", 2, 2, 1, "rem(a, b)", "remainder after truncated division, with the sign of a (C's fmod; rem(a, 0) is NaN), unlike mod", rem; constant),
+    entry!("elementwise"; "clamp", 3, 3, 1, "clamp(X, lo, hi)", "limits each element to [lo, hi]", clamp; rule ad::clamp, pure),
+    entry!("elementwise"; "mod", 2, 2, 1, "mod(a, b)", "remainder after floored division, with the sign of b (as MATLAB)", modulo; constant, pure),
+    entry!("elementwise"; "rem", 2, 2, 1, "rem(a, b)", "remainder after truncated division, with the sign of a (C's fmod; rem(a, 0) is NaN), unlike mod", rem; constant, pure),
     entry!("elementwise"; "ifelse", 3, 3, 1, "ifelse(c, a, b)", "a where c is non-zero, else b, elementwise with broadcasting; a scalar c picks a or b whole", ifelse; none),
     entry!("elementwise"; "isnan", 1, 1, 1, "isnan(X)", "true where an element is NaN", isnan; constant),
     entry!("elementwise"; "isinf", 1, 1, 1, "isinf(X)", "true where an element is Inf or -Inf", isinf; constant),
@@ -58,36 +86,6 @@ pub(crate) const OTHERS: &[Builtin] = &[
 fn clamp(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let (lo, hi) = clamp_bounds(args)?;
     map(args, move |x| clamp_one(x, lo, hi))
-}
-
-/// The bounds of `clamp(X, lo, hi)`, checked (the gradient rule uses the
-/// same check, so `grad` refuses what the plain call refuses).
-pub(crate) fn clamp_bounds(args: &[Value]) -> Result<(f64, f64)> {
-    let lo = scalar(args, 1)?;
-    let hi = scalar(args, 2)?;
-    for (i, b) in [(1, lo), (2, hi)] {
-        if b.is_nan() {
-            return Err(RuntimeError::Domain(
-                "clamp needs bounds that are numbers, got NaN".into(),
-            )
-            .at_arg(i));
-        }
-    }
-    if lo > hi {
-        return Err(RuntimeError::Domain(format!(
-            "clamp needs lo <= hi, got lo = {lo} and hi = {hi}"
-        )));
-    }
-    Ok((lo, hi))
-}
-
-/// One element of `clamp`: NaN stays NaN.
-pub(crate) fn clamp_one(x: f64, lo: f64, hi: f64) -> f64 {
-    if x.is_nan() {
-        x
-    } else {
-        x.clamp(lo, hi)
-    }
 }
 
 fn modulo(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

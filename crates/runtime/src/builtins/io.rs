@@ -65,7 +65,10 @@ fn printf(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
 
 fn sprintf(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let fmt = string(args, 0)?;
-    Ok(Value::str(format_c(fmt, &args[1..])?))
+    let text = format_c(fmt, &args[1..])?;
+    // The value is a copy of the text.
+    crate::memory::reserve(text.len())?;
+    Ok(Value::str(text))
 }
 
 fn tic(cx: &mut CallContext<'_>, _: &[Value]) -> Result<Value> {

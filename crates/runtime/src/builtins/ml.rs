@@ -2,14 +2,16 @@
 //! the usual losses. Rows are samples.
 
 use super::{mat, Builtin, CallContext};
+use crate::args::lines;
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
+use crate::kernels::{clamped_ln, cross_entropy_sum, logsumexp_of, relu_one, softmax_of};
 use crate::value::Value;
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 
 pub(crate) const ENTRIES: &[Builtin] = &[
-    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid; rule ad::sigmoid),
-    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu; rule ad::relu),
+    entry!("machine learning"; "sigmoid", 1, 1, 1, "sigmoid(X)", "1 / (1 + exp(-x)) for each element, computed without overflow", sigmoid; rule ad::sigmoid, pure),
+    entry!("machine learning"; "relu", 1, 1, 1, "relu(X)", "max(x, 0) for each element", relu; rule ad::relu, pure),
     entry!("machine learning"; "softmax", 1, 2, 1, "softmax(Z, dim)", "exp(z) / sum(exp(z)): a vector as a whole, a matrix row by row (dim 1: by column)", softmax; rule ad::softmax),
     entry!("machine learning"; "logsumexp", 1, 2, 1, "logsumexp(Z, dim)", "log(sum(exp(z))) without overflow: a vector as a whole, a matrix row by row", logsumexp; rule ad::logsumexp),
     entry!("machine learning"; "one_hot", 2, 2, 1, "one_hot(y, classes)", "n×k matrix whose column j is y == classes[j]; a number k means the classes 1:k; a label not among the classes is an error", one_hot; constant),
@@ -18,83 +20,15 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("machine learning"; "cross_entropy", 2, 2, 1, "cross_entropy(P, Y)", "-sum(Y .* log(P)) / rows(P): mean cross-entropy of probabilities P against one-hot Y", cross_entropy; rule ad::cross_entropy),
 ];
 
-/// The logistic function, without overflow for large |x|.
-pub(crate) fn sig(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
 fn sigmoid(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    super::elementwise::map(args, sig)
+    super::elementwise::map_slices(
+        args,
+        (crate::vecmath::sigmoid, crate::vecmath::sigmoid_into),
+    )
 }
 
 fn relu(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     super::elementwise::map(args, relu_one)
-}
-
-/// One element of `relu`: NaN stays NaN (as NumPy's maximum(x, 0)).
-pub(crate) fn relu_one(x: f64) -> f64 {
-    if x > 0.0 || x.is_nan() {
-        x
-    } else {
-        0.0
-    }
-}
-
-/// Which lines softmax and logsumexp work along.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Lines {
-    /// The matrix as one vector.
-    Whole,
-    /// Each row (samples are rows: the default for a matrix).
-    Rows,
-    /// Each column.
-    Cols,
-}
-
-/// A vector as a whole, a matrix row by row, or the dimension in `args[1]`.
-pub(crate) fn lines(args: &[Value], m: &Array2<f64>) -> Result<Lines> {
-    match args.get(1) {
-        None if m.nrows() == 1 || m.ncols() == 1 => Ok(Lines::Whole),
-        None => Ok(Lines::Rows),
-        Some(v) => match v.as_scalar() {
-            Some(1.0) => Ok(Lines::Cols),
-            Some(2.0) => Ok(Lines::Rows),
-            _ => Err(RuntimeError::Domain("the dimension must be 1 or 2".into()).at_arg(1)),
-        },
-    }
-}
-
-fn lse(v: impl Iterator<Item = f64> + Clone) -> f64 {
-    let max = v.clone().fold(f64::NEG_INFINITY, f64::max);
-    if !max.is_finite() {
-        return max;
-    }
-    max + v.map(|x| (x - max).exp()).sum::<f64>().ln()
-}
-
-/// log(sum(exp(.))) of each line: 1×1, n×1 (rows) or 1×n (columns).
-pub(crate) fn logsumexp_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
-    let per =
-        |axis: Axis| -> Vec<f64> { m.axis_iter(axis).map(|l| lse(l.iter().copied())).collect() };
-    match lines {
-        Lines::Whole => Array2::from_elem((1, 1), lse(m.iter().copied())),
-        Lines::Rows => Array2::from_shape_vec((m.nrows(), 1), per(Axis(0))).expect("n×1"),
-        Lines::Cols => Array2::from_shape_vec((1, m.ncols()), per(Axis(1))).expect("1×n"),
-    }
-}
-
-/// exp(z - logsumexp(z)) along each line, so nothing overflows.
-pub(crate) fn softmax_of(m: &Array2<f64>, lines: Lines) -> Array2<f64> {
-    let l = logsumexp_of(m, lines);
-    let full = l.broadcast(m.dim()).expect("one value per line broadcasts");
-    ndarray::Zip::from(m)
-        .and(&full)
-        .map_collect(|x, l| (x - l).exp())
 }
 
 fn softmax(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -187,11 +121,6 @@ fn mse(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     ))
 }
 
-/// `ln x` clamped at -100, as PyTorch's losses do.
-pub(crate) fn clamped_ln(x: f64) -> f64 {
-    x.ln().max(-100.0)
-}
-
 fn bce(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("bce", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
@@ -208,10 +137,5 @@ fn cross_entropy(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     same_shape("cross_entropy", args)?;
     let (p, y) = (mat(args, 0)?, mat(args, 1)?);
     let n = p.nrows() as f64;
-    let total: f64 = p
-        .iter()
-        .zip(y.iter())
-        .map(|(p, y)| if *y == 0.0 { 0.0 } else { -y * clamped_ln(*p) })
-        .sum();
-    Ok(Value::Num(total / n))
+    Ok(Value::Num(cross_entropy_sum(p.view(), y.view()) / n))
 }

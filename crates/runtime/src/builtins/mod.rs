@@ -6,22 +6,24 @@
 /// fn; gradient)`, where the gradient is `constant`, `rule path::to::rule`,
 /// `none` or `refused "why"` (see [`Gradient`]).
 macro_rules! entry {
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; constant) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Constant)
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; constant $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Constant; entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; none) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::None)
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; none $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::None; entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; rule $rule:path) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Rule($rule))
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; rule $rule:path $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Rule($rule); entry!(@pure $($pure)?))
     };
-    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; refused $why:literal) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Refused($why))
+    ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; refused $why:literal $(, $pure:ident)?) => {
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Refused($why); entry!(@pure $($pure)?))
     };
     ($group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr) => {
-        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Undeclared)
+        entry!(@ $group; $name, $min, $max, $out, $sig, $doc, $f; $crate::builtins::Gradient::Undeclared; false)
     };
-    (@ $group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; $gradient:expr) => {
+    (@pure) => { false };
+    (@pure pure) => { true };
+    (@ $group:literal; $name:literal, $min:expr, $max:expr, $out:expr, $sig:expr, $doc:expr, $f:expr; $gradient:expr; $pure:expr) => {
         $crate::builtins::Builtin {
             name: $name,
             min_args: $min,
@@ -32,26 +34,20 @@ macro_rules! entry {
             group: $group,
             func: $crate::builtins::Implementation::Fn($f),
             gradient: $gradient,
+            pure: $pure,
         }
     };
 }
 
 mod arrange;
 mod build;
-mod context;
 mod registry;
-pub use context::{
-    Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Gradient, Host, Implementation, NativeFn,
+pub(crate) use crate::args::{count, dim_arg, mat, scalar, size_args, string};
+pub(crate) use crate::kernels::Dim;
+pub use crate::value::{
+    constant, Builtin, BuiltinFn, BuiltinRef, CallContext, CallSite, Clash, Constant, Gradient,
+    Host, Implementation, NativeFn, Registry, CONSTANTS,
 };
-pub(crate) use elementwise::{clamp_bounds, clamp_one};
-pub(crate) use ml::{
-    clamped_ln, lines, logsumexp_of, relu_one, sig as sigmoid_fn, softmax_of, Lines,
-};
-pub(crate) use reduce::{
-    divides_by_n, extreme_dim, line_dim, norm_kind, reduce as reduce_lines, Norm,
-};
-pub use registry::{Clash, Registry};
-pub(crate) use search::sort_options;
 mod data;
 mod elementwise;
 mod figure_fns;
@@ -76,8 +72,6 @@ pub(crate) mod testing;
 
 use crate::error::{Result, RuntimeError};
 use crate::value::Value;
-use ndarray::Array2;
-use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Any number of arguments.
@@ -111,62 +105,6 @@ pub static BUILTINS: LazyLock<Vec<&'static Builtin>> = LazyLock::new(|| {
     .flatten()
     .collect()
 });
-
-/// A named constant of the language.
-#[derive(Clone, Copy, Debug)]
-pub struct Constant {
-    /// The name scripts use.
-    pub name: &'static str,
-    /// Its value.
-    pub value: f64,
-    /// One line on what it is.
-    pub doc: &'static str,
-}
-
-/// Every named constant: the one list that name lookup, the registry's
-/// clash check, `help` and the reference read.
-pub const CONSTANTS: &[Constant] = &[
-    Constant {
-        name: "pi",
-        value: std::f64::consts::PI,
-        doc: "π, the ratio of a circle's circumference to its diameter",
-    },
-    Constant {
-        name: "e",
-        value: std::f64::consts::E,
-        doc: "Euler's number, the base of the natural logarithm",
-    },
-    Constant {
-        name: "Inf",
-        value: f64::INFINITY,
-        doc: "positive infinity (-Inf for negative)",
-    },
-    Constant {
-        name: "inf",
-        value: f64::INFINITY,
-        doc: "the same as Inf",
-    },
-    Constant {
-        name: "NaN",
-        value: f64::NAN,
-        doc: "not a number (0/0), unequal to everything including itself",
-    },
-    Constant {
-        name: "nan",
-        value: f64::NAN,
-        doc: "the same as NaN",
-    },
-    Constant {
-        name: "eps",
-        value: f64::EPSILON,
-        doc: "the distance from 1 to the next larger float, 2^-52",
-    },
-];
-
-/// The value of the named constant `name`.
-pub fn constant(name: &str) -> Option<f64> {
-    CONSTANTS.iter().find(|c| c.name == name).map(|c| c.value)
-}
 
 /// Calls a builtin after checking its argument and result counts.
 pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -218,88 +156,6 @@ fn call_traced(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<
 }
 
 // ---- argument helpers: each marks its error with the argument's position.
-
-pub(crate) fn mat(args: &[Value], i: usize) -> Result<Cow<'_, Array2<f64>>> {
-    args[i].to_matrix().map_err(|e| e.at_arg(i))
-}
-
-pub(crate) fn scalar(args: &[Value], i: usize) -> Result<f64> {
-    args[i].to_scalar().map_err(|e| e.at_arg(i))
-}
-
-pub(crate) fn count(args: &[Value], i: usize, what: &str) -> Result<usize> {
-    args[i].to_count(what).map_err(|e| e.at_arg(i))
-}
-
-pub(crate) fn string(args: &[Value], i: usize) -> Result<&str> {
-    args[i].to_str().map_err(|e| e.at_arg(i))
-}
-
-/// A dimension argument for reductions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Dim {
-    /// Down the columns (dim 1).
-    Rows,
-    /// Along the rows (dim 2).
-    Cols,
-    /// Every element.
-    All,
-}
-
-/// MATLAB's rule: the first dimension whose size is not 1.
-pub(crate) fn default_dim(m: &Array2<f64>) -> Dim {
-    if m.nrows() != 1 {
-        Dim::Rows
-    } else {
-        Dim::Cols
-    }
-}
-
-pub(crate) fn dim_arg(args: &[Value], i: usize, m: &Array2<f64>) -> Result<Dim> {
-    match args.get(i) {
-        None => Ok(default_dim(m)),
-        Some(Value::Str(s)) if &**s == "all" => Ok(Dim::All),
-        Some(v) => match v.as_scalar() {
-            Some(1.0) => Ok(Dim::Rows),
-            Some(2.0) => Ok(Dim::Cols),
-            _ => Err(RuntimeError::Domain(format!(
-                "the dimension must be 1, 2 or \"all\", got {}",
-                crate::display::inline(v)
-            ))
-            .at_arg(i)),
-        },
-    }
-}
-
-/// `f(m)` or `f(m, n)` or `f([m n])`: the size arguments of builders.
-pub(crate) fn size_args(args: &[Value], start: usize) -> Result<(usize, usize)> {
-    let rest = &args[start..];
-    let (m, n) = match rest.len() {
-        0 => (1, 1),
-        1 => match &rest[0] {
-            Value::Matrix(v) if v.len() == 2 => {
-                let d: Vec<f64> = v.iter().copied().collect();
-                let m = Value::Num(d[0])
-                    .to_count("the number of rows")
-                    .map_err(|e| e.at_arg(start))?;
-                let n = Value::Num(d[1])
-                    .to_count("the number of columns")
-                    .map_err(|e| e.at_arg(start))?;
-                (m, n)
-            }
-            _ => {
-                let n = count(args, start, "the size")?;
-                (n, n)
-            }
-        },
-        _ => (
-            count(args, start, "the number of rows")?,
-            count(args, start + 1, "the number of columns")?,
-        ),
-    };
-    crate::value::check_alloc(m, n).map_err(|e| e.at_arg(start))?;
-    Ok((m, n))
-}
 
 #[cfg(test)]
 mod tests {

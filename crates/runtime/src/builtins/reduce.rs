@@ -2,9 +2,11 @@
 //! or "all"): sum, mean, prod, cumsum, max, min, argmax, argmin, std, var,
 //! any, all, norm, dot, trace.
 
-use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim};
+use super::{dim_arg, mat, Builtin, CallContext, Dim};
+use crate::args::{divides_by_n, extreme_dim, line_dim, norm_kind, Norm};
 use crate::autodiff::rules as ad;
 use crate::error::{Result, RuntimeError};
+use crate::kernels::{reduce, sum_along};
 use crate::linalg;
 use crate::value::Value;
 use ndarray::{Array2, Axis};
@@ -16,8 +18,8 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("reductions"; "cumsum", 1, 2, 1, "cumsum(X, dim)", "cumulative sum along the first non-singleton dimension", cumsum; rule ad::cumsum),
     entry!("reductions"; "cumprod", 1, 2, 1, "cumprod(X, dim)", "cumulative product along the first non-singleton dimension", cumprod; none),
     entry!("reductions"; "nnz", 1, 1, 1, "nnz(X)", "the number of non-zero elements (NaN counts as non-zero)", nnz; constant),
-    entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max; rule ad::max),
-    entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min; rule ad::min),
+    entry!("reductions"; "max", 1, 3, 2, "max(X, dim)", "largest element along a dimension ((m, i) = max(x) also gives its index); max(A, B) elementwise; NaN is skipped", max; rule ad::max, pure),
+    entry!("reductions"; "min", 1, 3, 2, "min(X, dim)", "smallest element along a dimension ((m, i) = min(x) also gives its index); min(A, B) elementwise; NaN is skipped", min; rule ad::min, pure),
     entry!("reductions"; "argmax", 1, 2, 1, "argmax(X, dim)", "1-based index of the largest element along a dimension", argmax; constant),
     entry!("reductions"; "argmin", 1, 2, 1, "argmin(X, dim)", "1-based index of the smallest element along a dimension", argmin; constant),
     entry!("reductions"; "std", 1, 3, 1, "std(X, w, dim)", "standard deviation (N-1; std(X, 1) divides by N)", std; rule ad::std),
@@ -29,46 +31,24 @@ pub(crate) const ENTRIES: &[Builtin] = &[
     entry!("reductions"; "trace", 1, 1, 1, "trace(A)", "sum of the diagonal of a square matrix", trace; rule ad::trace),
 ];
 
-/// Applies `f` to each line along `dim`.
-pub(crate) fn reduce(m: &Array2<f64>, dim: Dim, f: impl Fn(&[f64]) -> f64) -> Array2<f64> {
-    match dim {
-        Dim::All => {
-            let v: Vec<f64> = m.t().iter().copied().collect();
-            Array2::from_elem((1, 1), f(&v))
-        }
-        Dim::Rows => {
-            let out: Vec<f64> = m.axis_iter(Axis(1)).map(|c| f(&c.to_vec())).collect();
-            Array2::from_shape_vec((1, m.ncols()), out).expect("1×n")
-        }
-        Dim::Cols => {
-            let out: Vec<f64> = m.axis_iter(Axis(0)).map(|r| f(&r.to_vec())).collect();
-            Array2::from_shape_vec((m.nrows(), 1), out).expect("n×1")
-        }
-    }
-}
-
 pub(crate) fn reduction(args: &[Value], dim_at: usize, f: impl Fn(&[f64]) -> f64) -> Result<Value> {
     let m = mat(args, 0)?;
     let dim = line_dim(args, dim_at, &m)?;
     Ok(Value::matrix(reduce(&m, dim, f)))
 }
 
-/// The dimension a reduction of `m` runs along, given at `args[dim_at]`
-/// (an empty `[]` with none given reduces everything).
-pub(crate) fn line_dim(args: &[Value], dim_at: usize, m: &Array2<f64>) -> Result<Dim> {
-    if m.dim() == (0, 0) && args.len() <= dim_at {
-        Ok(Dim::All)
-    } else {
-        dim_arg(args, dim_at, m)
-    }
-}
-
 fn sum(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    reduction(args, 1, |v| v.iter().sum())
+    sum_or_mean(args, false)
 }
 
 fn mean(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
-    reduction(args, 1, |v| v.iter().sum::<f64>() / v.len() as f64)
+    sum_or_mean(args, true)
+}
+
+fn sum_or_mean(args: &[Value], mean: bool) -> Result<Value> {
+    let m = mat(args, 0)?;
+    let dim = line_dim(args, 1, &m)?;
+    Ok(Value::matrix(sum_along(&m, dim, mean)))
 }
 
 fn prod(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
@@ -94,8 +74,8 @@ fn cumulative(args: &[Value], name: &str, f: fn(&f64, &mut f64)) -> Result<Value
     let dim = dim_arg(args, 1, &m)?;
     let mut out = m.into_owned();
     match dim {
-        Dim::Rows => out.accumulate_axis_inplace(Axis(0), f),
-        Dim::Cols => out.accumulate_axis_inplace(Axis(1), f),
+        Dim::Down => out.accumulate_axis_inplace(Axis(0), f),
+        Dim::Across => out.accumulate_axis_inplace(Axis(1), f),
         Dim::All => {
             return Err(
                 RuntimeError::Domain(format!("{name} takes dimension 1 or 2, not \"all\""))
@@ -170,21 +150,6 @@ fn extreme(
     Ok(Value::tuple(vec![vals, idx]))
 }
 
-/// The dimension of `max(X)` or `max(X, [], dim)`.
-pub(crate) fn extreme_dim(args: &[Value], m: &Array2<f64>, name: &str) -> Result<Dim> {
-    if args.len() == 3 {
-        if args[1].numel() != 0 {
-            return Err(RuntimeError::Domain(format!(
-                "{name}(X, [], dim) takes [] as its second argument"
-            ))
-            .at_arg(1));
-        }
-        dim_arg(args, 2, m)
-    } else {
-        Ok(default_dim(m))
-    }
-}
-
 fn fmax(a: f64, b: f64) -> f64 {
     a.max(b)
 }
@@ -246,25 +211,6 @@ fn spread(args: &[Value], root: bool) -> Result<Value> {
     reduction(args, 2, f)
 }
 
-/// The weight of `std(X, w, dim)` and `var(X, w, dim)`: true to divide by
-/// N, false for N - 1.
-pub(crate) fn divides_by_n(args: &[Value]) -> Result<bool> {
-    Ok(match args.get(1) {
-        None => false,
-        Some(v) if v.numel() == 0 => false,
-        Some(v) => match v.as_scalar() {
-            Some(0.0) => false,
-            Some(1.0) => true,
-            _ => {
-                return Err(RuntimeError::Domain(
-                    "the weight must be 0 (divide by N-1) or 1 (divide by N)".into(),
-                )
-                .at_arg(1))
-            }
-        },
-    })
-}
-
 fn std(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     spread(args, true)
 }
@@ -297,47 +243,6 @@ fn norm(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     Ok(Value::Num(x))
 }
 
-/// The norm `norm(m, p)` asks for, checked.
-pub(crate) fn norm_kind(args: &[Value], m: &Array2<f64>) -> Result<Norm> {
-    let is_vec = m.nrows() == 1 || m.ncols() == 1;
-    Ok(match args.get(1) {
-        None => Norm::Two,
-        Some(Value::Str(s)) if &**s == "fro" => Norm::Fro,
-        Some(Value::Str(s)) if &**s == "nuc" => Norm::Nuc,
-        Some(v) => match v.as_scalar() {
-            Some(2.0) => Norm::Two,
-            Some(1.0) => Norm::One,
-            Some(x) if x == f64::INFINITY => Norm::Inf,
-            Some(x) if is_vec && x > 0.0 => Norm::P(x),
-            _ => {
-                return Err(RuntimeError::Domain(format!(
-                    "norm takes p = 1, 2, Inf, \"fro\" or \"nuc\"{}, got {}",
-                    if is_vec {
-                        " (or any p > 0 for a vector)"
-                    } else {
-                        ""
-                    },
-                    crate::display::inline(v)
-                ))
-                .at_arg(1))
-            }
-        },
-    })
-}
-
-/// Which norm: the 2-norm (spectral for a matrix), 1 (largest column sum
-/// for a matrix), Inf (largest row sum), Frobenius, nuclear (the sum of the
-/// singular values) or a vector's p-norm.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Norm {
-    Two,
-    One,
-    Inf,
-    Fro,
-    Nuc,
-    P(f64),
-}
-
 fn dot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let a = mat(args, 0)?;
     let b = mat(args, 1)?;
@@ -363,7 +268,7 @@ fn dot(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
         )));
     }
     let prod = &*a * &*b;
-    Ok(Value::matrix(reduce(&prod, Dim::Rows, |v| v.iter().sum())))
+    Ok(Value::matrix(sum_along(&prod, Dim::Down, false)))
 }
 
 fn trace(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

@@ -2,9 +2,10 @@
 //! union, intersect, isequal. NaN sorts last, as in MATLAB and NumPy, and is
 //! never equal to anything.
 
-use super::{default_dim, dim_arg, mat, Builtin, CallContext, Dim, VARIADIC};
+use super::{mat, Builtin, CallContext, Dim, VARIADIC};
+use crate::args::sort_options;
 use crate::autodiff::rules as ad;
-use crate::error::{Result, RuntimeError};
+use crate::error::Result;
 use crate::value::Value;
 use ndarray::{Array2, Axis};
 
@@ -28,62 +29,74 @@ fn ascending(a: f64, b: f64) -> std::cmp::Ordering {
     }
 }
 
-/// The dimension `sort(m, …)` sorts along and whether it sorts descending.
-pub(crate) fn sort_options(args: &[Value], m: &Array2<f64>) -> Result<(Dim, bool)> {
-    let mut descend = false;
-    let mut dim = default_dim(m);
-    for (i, a) in args.iter().enumerate().skip(1) {
-        match a {
-            Value::Str(s) if &**s == "descend" => descend = true,
-            Value::Str(s) if &**s == "ascend" => descend = false,
-            Value::Str(s) => {
-                return Err(RuntimeError::Domain(format!(
-                    "sort takes \"ascend\" or \"descend\", got \"{s}\""
-                ))
-                .at_arg(i))
-            }
-            _ => dim = dim_arg(args, i, m)?,
-        }
-    }
-    if dim == Dim::All {
-        return Err(RuntimeError::Domain("sort takes dimension 1 or 2".into()).at_arg(1));
-    }
-    Ok((dim, descend))
-}
-
 fn sort(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let m = mat(args, 0)?;
     let (dim, descend) = sort_options(args, &m)?;
-    let axis = if dim == Dim::Rows { Axis(0) } else { Axis(1) };
-    let mut sorted = m.clone().into_owned();
-    let mut order = Array2::<f64>::zeros(m.dim());
-    for (lane_no, lane) in m.lanes(axis).into_iter().enumerate() {
-        let mut idx: Vec<usize> = (0..lane.len()).collect();
-        // Stable, so equal elements keep their order (MATLAB and NumPy's "stable").
-        idx.sort_by(|&a, &b| {
-            let o = ascending(lane[a], lane[b]);
-            if descend && !(lane[a].is_nan() || lane[b].is_nan()) {
-                o.reverse()
-            } else {
-                o
-            }
-        });
-        for (pos, &k) in idx.iter().enumerate() {
-            let at = if dim == Dim::Rows {
-                [pos, lane_no]
-            } else {
-                [lane_no, pos]
-            };
-            sorted[at] = lane[k];
-            order[at] = (k + 1) as f64;
-        }
-    }
+    let owned = m.into_owned();
+    let positions = cx.nout >= 2;
+    // A long sort runs detached, so Ctrl-C stops the wait for it.
+    let (sorted, order) = if owned.len() >= 1 << 16 {
+        crate::interrupt::detached("sort", move || sort_lanes(&owned, dim, descend, positions))?
+    } else {
+        sort_lanes(&owned, dim, descend, positions)
+    };
     let s = Value::matrix(sorted);
-    if cx.nout >= 2 {
+    if positions {
         Ok(Value::tuple(vec![s, Value::matrix(order)]))
     } else {
         Ok(s)
     }
+}
+
+/// Each lane of `m` sorted, and the 1-based positions its elements came
+/// from. The sort is stable (equal elements keep their order, MATLAB and
+/// NumPy's "stable") and moves (value, position) pairs, which stay
+/// together in memory: sorting positions that point into the lane cost a
+/// cache miss per comparison (4× slower at 1e6 elements). Without
+/// `positions` only the values are sorted (the order stays zeros).
+fn sort_lanes(
+    m: &Array2<f64>,
+    dim: Dim,
+    descend: bool,
+    positions: bool,
+) -> (Array2<f64>, Array2<f64>) {
+    let axis = if dim == Dim::Down { Axis(0) } else { Axis(1) };
+    let cmp = |a: f64, b: f64| {
+        let o = ascending(a, b);
+        if descend && !(a.is_nan() || b.is_nan()) {
+            o.reverse()
+        } else {
+            o
+        }
+    };
+    let mut sorted = m.clone();
+    if !positions {
+        let mut values: Vec<f64> = Vec::new();
+        for mut lane in sorted.lanes_mut(axis) {
+            values.clear();
+            values.extend(lane.iter().copied());
+            values.sort_by(|a, b| cmp(*a, *b));
+            lane.iter_mut().zip(&values).for_each(|(o, x)| *o = *x);
+        }
+        return (sorted, Array2::zeros((0, 0)));
+    }
+    let mut order = Array2::<f64>::zeros(m.dim());
+    let mut pairs: Vec<(f64, usize)> = Vec::new();
+    for ((lane, mut out), mut at) in m
+        .lanes(axis)
+        .into_iter()
+        .zip(sorted.lanes_mut(axis))
+        .zip(order.lanes_mut(axis))
+    {
+        pairs.clear();
+        pairs.extend(lane.iter().copied().zip(1..));
+        pairs.sort_by(|a, b| cmp(a.0, b.0));
+        for ((&(x, k), o), a) in pairs.iter().zip(out.iter_mut()).zip(at.iter_mut()) {
+            *o = x;
+            *a = k as f64;
+        }
+    }
+    (sorted, order)
 }
 
 fn find(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {

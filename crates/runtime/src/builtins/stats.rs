@@ -82,7 +82,7 @@ fn quantile(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             let shape = if pm.nrows() == 1 { (1, np) } else { (np, 1) };
             Array2::from_shape_vec(shape, q(&v)).expect("one per p")
         }
-        Dim::Rows => {
+        Dim::Down => {
             let mut out = Array2::zeros((np, x.ncols()));
             for (j, c) in x.axis_iter(Axis(1)).enumerate() {
                 for (i, y) in q(&c.to_vec()).into_iter().enumerate() {
@@ -91,7 +91,7 @@ fn quantile(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             }
             out
         }
-        Dim::Cols => {
+        Dim::Across => {
             let mut out = Array2::zeros((x.nrows(), np));
             for (i, r) in x.axis_iter(Axis(0)).enumerate() {
                 for (j, y) in q(&r.to_vec()).into_iter().enumerate() {

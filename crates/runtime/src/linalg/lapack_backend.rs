@@ -5,7 +5,8 @@
 //! OpenBLAS chooses its own threads (`OPENBLAS_NUM_THREADS`), so the
 //! facade's [`Threads`] is not passed on.
 
-use super::backend::{Backend, LuFactors, NotConverged, Threads};
+use super::backend::{Backend, Failure, LuFactors, Threads};
+use crate::error::Result as RuntimeResult;
 use lax::layout::MatrixLayout;
 use lax::{Lapack as _, Transpose};
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, ShapeBuilder};
@@ -51,15 +52,15 @@ impl LuFactors for LapackLu {
         self.lu.diag().to_vec()
     }
 
-    fn inverse(&self, _: Threads) -> Array2<f64> {
+    fn inverse(&self, _: Threads) -> RuntimeResult<Array2<f64>> {
         let mut inv = self.lu.clone();
         let l = layout(&inv);
         // The facade asks only when no pivot is zero, so `dgetri` succeeds.
         let _ = f64::inv(l, slice_mut(&mut inv), &self.pivots);
-        inv
+        Ok(inv)
     }
 
-    fn solve(&self, b: ArrayView2<'_, f64>, _: Threads) -> Array2<f64> {
+    fn solve(&self, b: ArrayView2<'_, f64>, _: Threads) -> RuntimeResult<Array2<f64>> {
         let mut x = fortran(b);
         let l = layout(&self.lu);
         let lu = self
@@ -73,12 +74,12 @@ impl LuFactors for LapackLu {
                 .expect("a column of a column-major matrix is contiguous");
             let _ = f64::solve(l, Transpose::No, lu, &self.pivots, col);
         }
-        x
+        Ok(x)
     }
 }
 
 /// `dsyevd`: eigenvalues ascending, and the vectors in `a` when asked.
-fn syevd(a: &mut Array2<f64>, vectors: bool) -> Result<Vec<f64>, NotConverged> {
+fn syevd(a: &mut Array2<f64>, vectors: bool) -> Result<Vec<f64>, Failure> {
     let n = a.nrows() as c_int;
     let jobz = if vectors { b'V' } else { b'N' } as c_char;
     let uplo = b'L' as c_char;
@@ -108,7 +109,7 @@ fn syevd(a: &mut Array2<f64>, vectors: bool) -> Result<Vec<f64>, NotConverged> {
         );
     }
     if info != 0 {
-        return Err(NotConverged);
+        return Err(Failure::NotConverged);
     }
     let lwork = work_size as c_int;
     let liwork = iwork_size;
@@ -132,7 +133,7 @@ fn syevd(a: &mut Array2<f64>, vectors: bool) -> Result<Vec<f64>, NotConverged> {
         );
     }
     if info != 0 {
-        return Err(NotConverged);
+        return Err(Failure::NotConverged);
     }
     Ok(w)
 }
@@ -174,7 +175,7 @@ impl Backend for Lapack {
         a: ArrayView2<'_, f64>,
         vectors: bool,
         _: Threads,
-    ) -> Result<(Vec<f64>, Option<Array2<f64>>), NotConverged> {
+    ) -> Result<(Vec<f64>, Option<Array2<f64>>), Failure> {
         let mut f = fortran(a);
         let vals = syevd(&mut f, vectors)?;
         Ok((vals, vectors.then_some(f)))
@@ -184,14 +185,14 @@ impl Backend for Lapack {
         a: ArrayView2<'_, f64>,
         vectors: bool,
         _: Threads,
-    ) -> Result<(Vec<(f64, f64)>, Option<Array2<f64>>), NotConverged> {
+    ) -> Result<(Vec<(f64, f64)>, Option<Array2<f64>>), Failure> {
         let f = fortran(a);
         if vectors {
-            let (vals, vecs) = f.eig().map_err(|_| NotConverged)?;
+            let (vals, vecs) = f.eig().map_err(|_| Failure::NotConverged)?;
             let vals = vals.iter().map(|z| (z.re, z.im)).collect();
             Ok((vals, Some(vecs.mapv(|z| z.re))))
         } else {
-            let vals = f.eigvals().map_err(|_| NotConverged)?;
+            let vals = f.eigvals().map_err(|_| Failure::NotConverged)?;
             Ok((vals.iter().map(|z| (z.re, z.im)).collect(), None))
         }
     }
@@ -200,22 +201,22 @@ impl Backend for Lapack {
         a: ArrayView2<'_, f64>,
         vectors: bool,
         _: Threads,
-    ) -> Result<(Vec<f64>, Option<(Array2<f64>, Array2<f64>)>), NotConverged> {
+    ) -> Result<(Vec<f64>, Option<(Array2<f64>, Array2<f64>)>), Failure> {
         let f = fortran(a);
         let job = if vectors { JobSvd::Some } else { JobSvd::None };
-        let (u, s, vt) = f.svddc(job).map_err(|_| NotConverged)?;
+        let (u, s, vt) = f.svddc(job).map_err(|_| Failure::NotConverged)?;
         let factors = match (u, vt) {
             (Some(u), Some(vt)) => Some((u, vt)),
-            _ if vectors => return Err(NotConverged),
+            _ if vectors => return Err(Failure::NotConverged),
             _ => None,
         };
         Ok((s.to_vec(), factors))
     }
 
-    fn qr(a: ArrayView2<'_, f64>, _: Threads) -> (Array2<f64>, Array2<f64>) {
+    fn qr(a: ArrayView2<'_, f64>, _: Threads) -> RuntimeResult<(Array2<f64>, Array2<f64>)> {
         let (m, n) = a.dim();
         let k = m.min(n);
-        match fortran(a).qr() {
+        Ok(match fortran(a).qr() {
             Ok(qr) => qr,
             // `dgeqrf` fails only on invalid arguments, which the facade
             // rules out; keep the shapes should it ever happen.
@@ -223,17 +224,17 @@ impl Backend for Lapack {
                 Array2::from_elem((m, k), f64::NAN),
                 Array2::from_elem((k, n), f64::NAN),
             ),
-        }
+        })
     }
 
-    fn cholesky(a: ArrayView2<'_, f64>, _: Threads) -> Option<Array2<f64>> {
-        fortran(a).cholesky(UPLO::Lower).ok()
+    fn cholesky(a: ArrayView2<'_, f64>, _: Threads) -> RuntimeResult<Option<Array2<f64>>> {
+        Ok(fortran(a).cholesky(UPLO::Lower).ok())
     }
 
-    fn lu(a: ArrayView2<'_, f64>, _: Threads) -> LapackLu {
+    fn lu(a: ArrayView2<'_, f64>, _: Threads) -> RuntimeResult<LapackLu> {
         let mut lu = fortran(a);
         let l = layout(&lu);
-        match f64::lu(l, slice_mut(&mut lu)) {
+        Ok(match f64::lu(l, slice_mut(&mut lu)) {
             Ok(pivots) => LapackLu { lu, pivots },
             // `dgetrf` still completes the factors when a pivot is exactly
             // zero; the facade sees the zero on U's diagonal and refuses.
@@ -241,13 +242,13 @@ impl Backend for Lapack {
                 lu,
                 pivots: Vec::new(),
             },
-        }
+        })
     }
 
-    fn det(a: ArrayView2<'_, f64>, threads: Threads) -> f64 {
-        let f = Self::lu(a, threads);
+    fn det(a: ArrayView2<'_, f64>, threads: Threads) -> RuntimeResult<f64> {
+        let f = Self::lu(a, threads)?;
         if f.pivots.is_empty() {
-            return 0.0;
+            return Ok(0.0);
         }
         let swaps = f
             .pivots
@@ -256,20 +257,22 @@ impl Backend for Lapack {
             .filter(|(i, p)| **p as usize != i + 1)
             .count();
         let sign = if swaps % 2 == 0 { 1.0 } else { -1.0 };
-        sign * f.lu.diag().iter().product::<f64>()
+        Ok(sign * f.lu.diag().iter().product::<f64>())
     }
 
     fn lstsq_full_rank(
         a: ArrayView2<'_, f64>,
         b: ArrayView2<'_, f64>,
         _: Threads,
-    ) -> Option<Array2<f64>> {
+    ) -> RuntimeResult<Option<Array2<f64>>> {
         let m = a.nrows();
         let n = a.ncols();
-        let result = fortran(a).least_squares(&fortran(b)).ok()?;
+        let Ok(result) = fortran(a).least_squares(&fortran(b)) else {
+            return Ok(None);
+        };
         let s = &result.singular_values;
         let top = s.iter().fold(0.0f64, |t, x| t.max(*x));
         let tol = m as f64 * f64::EPSILON * top;
-        (top > 0.0 && s.len() == n && s.iter().all(|x| *x > tol)).then_some(result.solution)
+        Ok((top > 0.0 && s.len() == n && s.iter().all(|x| *x > tol)).then_some(result.solution))
     }
 }

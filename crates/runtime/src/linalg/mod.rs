@@ -13,11 +13,12 @@ use ndarray::{Array2, ArrayView2};
 
 mod backend;
 mod faer_backend;
+mod faer_memory;
 #[cfg(feature = "lapack")]
 mod lapack_backend;
 mod product;
 mod truncated;
-pub use backend::{Backend, LuFactors, NotConverged, Threads};
+pub use backend::{Backend, Failure, LuFactors, Threads};
 pub use faer_backend::Faer;
 #[cfg(feature = "lapack")]
 pub use lapack_backend::Lapack;
@@ -88,22 +89,91 @@ fn require_square(what: &'static str, a: &Array2<f64>) -> Result<()> {
     Ok(())
 }
 
-fn require_finite(what: &str, a: &Array2<f64>) -> Result<()> {
-    if a.iter().all(|x| x.is_finite()) {
-        Ok(())
-    } else {
-        Err(RuntimeError::Domain(format!(
-            "{what} needs finite values; the matrix holds NaN or Inf"
-        )))
+/// The largest magnitude in `a` (NaN ignored, as `f64::max` does) and
+/// whether every entry is finite. It runs in lanes of 8 without an early
+/// exit, so it vectorizes: the element-by-element `try_fold` it replaced
+/// took 1.9 ms of a 25 ms `solve` of 1000².
+fn magnitude(a: &Array2<f64>) -> (f64, bool) {
+    const LANES: usize = 8;
+    let mut largest = [0.0f64; LANES];
+    // `x * 0` is ±0 for a finite `x` and NaN for Inf and NaN.
+    let mut poison = [0.0f64; LANES];
+    let mut visit = |xs: &[f64]| {
+        let mut chunks = xs.chunks_exact(LANES);
+        for c in &mut chunks {
+            for k in 0..LANES {
+                let m = c[k].abs();
+                largest[k] = if m > largest[k] { m } else { largest[k] };
+                poison[k] += c[k] * 0.0;
+            }
+        }
+        for (k, x) in chunks.remainder().iter().enumerate() {
+            largest[k] = if x.abs() > largest[k] {
+                x.abs()
+            } else {
+                largest[k]
+            };
+            poison[k] += x * 0.0;
+        }
+    };
+    match a.as_slice_memory_order() {
+        Some(xs) => visit(xs),
+        None => a.rows().into_iter().for_each(|r| visit(&r.to_vec())),
     }
+    let m = largest.iter().fold(0.0f64, |m, x| m.max(*x));
+    (m, poison.iter().all(|p| !p.is_nan()))
+}
+
+/// True when no entry of `a` is NaN or infinite.
+pub fn all_finite(a: &Array2<f64>) -> bool {
+    magnitude(a).1
+}
+
+/// Whether `a` is symmetric (as [`is_symmetric`]), or `None` when it holds
+/// NaN or Inf: `eig` decides between its solvers with one pass over `a`.
+pub fn symmetry(a: &Array2<f64>) -> Option<bool> {
+    let (largest, finite) = magnitude(a);
+    finite.then(|| symmetric_within(a, largest))
+}
+
+/// Checks that every entry is finite and small enough for a norm; returns
+/// the largest magnitude, which the symmetry check scales by.
+fn require_finite(what: &str, a: &Array2<f64>) -> Result<f64> {
+    let (largest, finite) = magnitude(a);
+    if !finite {
+        return Err(RuntimeError::Domain(format!(
+            "{what} needs finite values; the matrix holds NaN or Inf"
+        )));
+    }
+    // The iterations work with the matrix's norm: entries this large
+    // overflow it to Inf, and the iteration then never converges.
+    if largest * (a.len() as f64).sqrt() > f64::MAX / 4.0 {
+        return Err(RuntimeError::Domain(format!(
+            "{what}: the entries are too large (up to {}): the matrix's norm overflows; scale it first (for svd, svd(A / s) * s)",
+            crate::format::format_scalar(largest)
+        )));
+    }
+    Ok(largest)
 }
 
 /// True when `a` is symmetric to a tolerance relative to its largest entry.
 pub fn is_symmetric(a: &Array2<f64>) -> bool {
-    let scale = a.iter().fold(0.0f64, |m, x| m.max(x.abs())).max(1.0);
-    let tol = 1e-8 * scale;
+    symmetric_within(a, magnitude(a).0)
+}
+
+/// [`is_symmetric`] given `a`'s largest magnitude.
+fn symmetric_within(a: &Array2<f64>, largest: f64) -> bool {
+    let tol = 1e-8 * largest.max(1.0);
     let n = a.nrows();
-    (0..n).all(|i| (0..i).all(|j| (a[[i, j]] - a[[j, i]]).abs() <= tol))
+    // In tiles, so `a[[j, i]]` down a column stays in cache: 500² took
+    // 0.5 ms row by row, twice in every `eig`.
+    const TILE: usize = 32;
+    (0..n).step_by(TILE).all(|i0| {
+        (0..=i0).step_by(TILE).all(|j0| {
+            (i0..(i0 + TILE).min(n))
+                .all(|i| (j0..(j0 + TILE).min(i)).all(|j| (a[[i, j]] - a[[j, i]]).abs() <= tol))
+        })
+    })
 }
 
 /// Flips the sign of column `j` of `a` when its largest-magnitude entry is
@@ -125,12 +195,20 @@ fn flip_column_positive(a: &mut Array2<f64>, j: usize) -> bool {
     }
 }
 
-fn eig_failed(_: NotConverged) -> RuntimeError {
-    RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+fn eig_failed(f: Failure) -> RuntimeError {
+    match f {
+        Failure::NotConverged => {
+            RuntimeError::Domain("eig: the eigenvalue iteration did not converge".into())
+        }
+        Failure::Memory(e) => e,
+    }
 }
 
-fn svd_failed(_: NotConverged) -> RuntimeError {
-    RuntimeError::Domain("svd: the iteration did not converge".into())
+fn svd_failed(f: Failure) -> RuntimeError {
+    match f {
+        Failure::NotConverged => RuntimeError::Domain("svd: the iteration did not converge".into()),
+        Failure::Memory(e) => e,
+    }
 }
 
 /// Eigenvalues of a symmetric matrix, descending.
@@ -152,8 +230,8 @@ pub fn eigvals_sym_in<B: Backend>(a: &Array2<f64>) -> Result<Vec<f64>> {
 
 fn check_sym(a: &Array2<f64>) -> Result<()> {
     require_square("eig", a)?;
-    require_finite("eig", a)?;
-    if !is_symmetric(a) {
+    let largest = require_finite("eig", a)?;
+    if !symmetric_within(a, largest) {
         return Err(RuntimeError::Domain(
             "eig needs a symmetric matrix (this one is not); for a covariance use X' * X / n or cov(X)".into(),
         ));
@@ -177,7 +255,7 @@ pub fn eig_sym_in<B: Backend>(a: &Array2<f64>) -> Result<(Vec<f64>, Array2<f64>)
     let (vals, u) =
         sized("eigendecomposition", a, |v, t| B::eigh(v, true, t))?.map_err(eig_failed)?;
     let Some(u) = u else {
-        return Err(eig_failed(NotConverged));
+        return Err(eig_failed(Failure::NotConverged));
     };
     let vals: Vec<f64> = vals.into_iter().rev().collect();
     let mut vecs = Array2::from_shape_fn((n, n), |(i, j)| u[[i, n - 1 - j]]);
@@ -246,7 +324,7 @@ pub fn svd_thin_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Vec<f64>
     }
     let (s, factors) = sized("SVD", a, |v, t| B::svd(v, true, t))?.map_err(svd_failed)?;
     let Some((mut u, mut vt)) = factors else {
-        return Err(svd_failed(NotConverged));
+        return Err(svd_failed(Failure::NotConverged));
     };
     for j in 0..k {
         if flip_column_positive(&mut u, j) {
@@ -286,7 +364,7 @@ pub fn qr_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, Array2<f64>)> 
     if k == 0 {
         return Ok((Array2::zeros((m, 0)), Array2::zeros((0, n))));
     }
-    let (mut q, mut r) = sized("QR decomposition", a, |v, t| B::qr(v, t))?;
+    let (mut q, mut r) = sized("QR decomposition", a, |v, t| B::qr(v, t))??;
     for i in 0..k {
         if r[[i, i]] < 0.0 {
             r.row_mut(i).mapv_inplace(|x| -x);
@@ -304,15 +382,15 @@ pub fn chol(a: &Array2<f64>) -> Result<Array2<f64>> {
 /// [`chol`] on backend `B`.
 pub fn chol_in<B: Backend>(a: &Array2<f64>) -> Result<Array2<f64>> {
     require_square("chol", a)?;
-    require_finite("chol", a)?;
-    if !is_symmetric(a) {
+    let largest = require_finite("chol", a)?;
+    if !symmetric_within(a, largest) {
         return Err(RuntimeError::Domain("chol needs a symmetric matrix".into()));
     }
     let n = a.nrows();
     if n == 0 {
         return Ok(Array2::zeros((0, 0)));
     }
-    let l = sized("Cholesky decomposition", a, |v, t| B::cholesky(v, t))?
+    let l = sized("Cholesky decomposition", a, |v, t| B::cholesky(v, t))??
         .ok_or_else(|| RuntimeError::Domain("chol needs a positive definite matrix".into()))?;
     Ok(Array2::from_shape_fn((n, n), |(i, j)| {
         if i <= j {
@@ -339,7 +417,7 @@ fn near_singular(rcond: f64) -> NearSingular {
 fn lu_checked<B: Backend>(what: &'static str, a: &Array2<f64>) -> Result<(B::Lu, NearSingular)> {
     require_square(what, a)?;
     require_finite(what, a)?;
-    let lu = sized("LU decomposition", a, |v, t| B::lu(v, t))?;
+    let lu = sized("LU decomposition", a, |v, t| B::lu(v, t))??;
     let diag: Vec<f64> = lu.u_diagonal().iter().map(|x| x.abs()).collect();
     let n = a.nrows();
     let max = diag.iter().fold(0.0f64, |m, x| m.max(*x));
@@ -368,7 +446,7 @@ pub fn inv_in<B: Backend>(a: &Array2<f64>) -> Result<(Array2<f64>, NearSingular)
         return Ok((a.clone(), None));
     }
     let (lu, warning) = lu_checked::<B>("inv", a)?;
-    let inverse = step("inverse", work(a), move |t| lu.inverse(t))?;
+    let inverse = step("inverse", work(a), move |t| lu.inverse(t))??;
     Ok((inverse, warning))
 }
 
@@ -383,7 +461,7 @@ pub fn det_in<B: Backend>(a: &Array2<f64>) -> Result<f64> {
     if a.is_empty() {
         return Ok(1.0);
     }
-    sized("determinant", a, |v, t| B::det(v, t))
+    sized("determinant", a, |v, t| B::det(v, t))?
 }
 
 /// Solves `a x = b`: LU for square `a`, least squares otherwise (minimum norm
@@ -419,7 +497,7 @@ pub fn solve_in<B: Backend>(
             "solve",
             n.saturating_mul(n).saturating_mul(b.ncols()),
             move |t| lu.solve(rhs.view(), t),
-        )?;
+        )??;
         return Ok((x, warning));
     }
     require_finite("solve", a)?;
@@ -432,7 +510,7 @@ pub fn solve_in<B: Backend>(
         let rhs = b.clone();
         let full = sized("least squares", a, move |v, t| {
             B::lstsq_full_rank(v, rhs.view(), t)
-        })?;
+        })??;
         if let Some(x) = full {
             return Ok((x, None));
         }
@@ -480,6 +558,48 @@ mod tests {
 
     fn close(a: &Array2<f64>, b: &Array2<f64>, tol: f64) -> bool {
         a.dim() == b.dim() && a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= tol)
+    }
+
+    #[test]
+    fn svd_of_ones_times_1e308_says_the_entries_are_too_large() {
+        let a = Array2::from_elem((3, 3), 1e308);
+        let e = singular_values(&a).unwrap_err().to_string();
+        assert!(e.contains("too large (up to 1e+308)"), "{e}");
+        assert!(svd_thin(&a).is_err());
+        // Large but with a finite norm still decomposes.
+        let s = singular_values(&Array2::from_elem((3, 3), 1e100)).unwrap();
+        assert!((s[0] - 3e100).abs() < 1e88, "{s:?}");
+    }
+
+    #[test]
+    fn every_entry_counts_in_the_finiteness_and_symmetry_checks() {
+        // 77 = 9 lanes of 8 and a remainder of 5; 77 = 2 tiles of 32 and 13.
+        let n = 77;
+        let sym = Array2::from_shape_fn((n, n), |(i, j)| (i + j) as f64 + 0.5);
+        assert!(all_finite(&sym) && is_symmetric(&sym));
+        assert_eq!(magnitude(&sym).0, (2 * n - 2) as f64 + 0.5);
+        for (i, j) in [(0, 0), (5, 70), (76, 76), (76, 0), (40, 33)] {
+            for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                let mut a = sym.clone();
+                a[[i, j]] = bad;
+                assert!(!all_finite(&a), "{bad} at ({i}, {j})");
+                assert!(!all_finite(&a.t().to_owned()), "{bad} at ({j}, {i})");
+            }
+            if i != j {
+                let mut a = sym.clone();
+                a[[i, j]] += 1e-3;
+                assert!(!is_symmetric(&a), "({i}, {j}) off by 1e-3");
+                a[[i, j]] -= 1e-3 - 1e-9;
+                assert!(is_symmetric(&a), "({i}, {j}) off by 1e-9");
+            }
+        }
+        // An owned array with gaps between its rows is read row by row.
+        let mut gaps = Array2::from_shape_fn((n, 2 * n), |(i, j)| -((i * j) as f64));
+        gaps.slice_collapse(ndarray::s![.., ..;2]);
+        assert!(gaps.as_slice_memory_order().is_none());
+        assert_eq!(magnitude(&gaps), ((76 * 152) as f64, true));
+        gaps[[3, 4]] = f64::NAN;
+        assert!(!all_finite(&gaps));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The matrix product: the backend's, on one thread below
-//! [`PARALLEL_MATMUL_FLOPS`], and above [`INTERRUPT_BLOCK_FLOPS`] in blocks
-//! that Ctrl-C can stop between.
+//! [`PARALLEL_MATMUL_FLOPS`] (matrix-vector products on two from
+//! [`PARALLEL_MATVEC_ELEMENTS`]), and above [`INTERRUPT_BLOCK_FLOPS`] in
+//! blocks that Ctrl-C can stop between.
 
 use super::{Active, Backend, Threads};
 use crate::error::Result;
@@ -11,8 +12,22 @@ use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
 /// `cargo bench -p mla-runtime --bench matmul`: the crossover is 160–192).
 pub const PARALLEL_MATMUL_FLOPS: usize = 192 * 192 * 192;
 
-fn threads(flops: usize) -> Threads {
-    if flops >= PARALLEL_MATMUL_FLOPS {
+/// Matrix-vector products whose matrix has at least this many elements
+/// run on two threads (faer's backend; OpenBLAS chooses its own): they read the matrix once, so the cost is memory
+/// traffic, which two cores share better than one. Measured on 2 cores,
+/// `X * w` and `X' * r`, µs on one thread / on both: 2000×100 34 / 35 and
+/// 36 / 47; 5000×100 133 / 106 and 138 / 107; 20000×100 675 / 440–560
+/// (NumPy's OpenBLAS threads its `gemv` too: 650 µs on one, 340 on two).
+pub const PARALLEL_MATVEC_ELEMENTS: usize = 1 << 18;
+
+fn threads(m: usize, k: usize, n: usize) -> Threads {
+    let flops = m.saturating_mul(n).saturating_mul(k);
+    let matvec = m == 1 || n == 1;
+    if matvec && flops >= PARALLEL_MATVEC_ELEMENTS {
+        // faer sums `X' * r` in one part per thread: two parts on every
+        // machine keep the bits the same everywhere.
+        Threads::Two
+    } else if flops >= PARALLEL_MATMUL_FLOPS {
         Threads::All
     } else {
         Threads::One
@@ -81,7 +96,7 @@ fn product<B: Backend>(
         return Ok(out);
     }
     let flops = m.saturating_mul(n).saturating_mul(k);
-    let threads = threads(flops);
+    let threads = threads(m, k, n);
     let blocks = flops.div_ceil(block.max(1));
     if blocks <= 1 {
         B::gemm(out.view_mut(), false, a, b, threads);

@@ -109,12 +109,12 @@ fn inf_norm(v: &[f64]) -> f64 {
 
 fn not_finite(what: &str, f: f64, g: &[f64]) -> Option<RuntimeError> {
     let bad = if !f.is_finite() {
-        format!("f is {}", crate::display::format_scalar(f))
+        format!("f is {}", crate::format::format_scalar(f))
     } else if let Some(i) = g.iter().position(|v| !v.is_finite()) {
         format!(
             "gradient element {} is {}",
             i + 1,
-            crate::display::format_scalar(g[i])
+            crate::format::format_scalar(g[i])
         )
     } else {
         return None;

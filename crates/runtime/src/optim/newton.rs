@@ -15,7 +15,7 @@ pub(crate) fn fd_hessian(
     evals: &mut usize,
 ) -> Result<Array2<f64>> {
     let n = x.len();
-    crate::value::check_alloc(n, n)?;
+    crate::memory::check_alloc(n, n)?;
     let mut h = Array2::zeros((n, n));
     let mut probe = x.to_vec();
     for i in 0..n {

@@ -5,8 +5,8 @@
 //! update in MLA.
 
 use super::rules::Method;
-use crate::display::format_scalar;
 use crate::error::{plural, shape_str, Result, RuntimeError, Shape};
+use crate::format::format_scalar;
 use ndarray::{Array2, Zip};
 use std::fmt;
 
@@ -139,7 +139,7 @@ impl Optimizer {
             let mut buffers = match self.slots.get(i) {
                 Some(slot) => slot.buffers.clone(),
                 None => {
-                    crate::value::check_alloc(p.nrows(), p.ncols())?;
+                    crate::memory::check_alloc(p.nrows(), p.ncols())?;
                     vec![Array2::from_elem(p.dim(), self.method.initial()); self.method.buffers()]
                 }
             };

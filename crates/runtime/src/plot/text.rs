@@ -410,9 +410,9 @@ fn image(ax: &Axes, m: &Array2<f64>, width: usize, color: bool) -> String {
     out.push_str(&format!(
         "{rows}×{cols}: {} = {}  …  {} = {}\n",
         SHADES[0],
-        crate::display::format_g(lo, 4),
+        crate::format::format_g(lo, 4),
         SHADES[SHADES.len() - 1],
-        crate::display::format_g(hi, 4)
+        crate::format::format_g(hi, 4)
     ));
     if let Some(l) = &ax.xlabel {
         out.push_str(&format!("{}\n", centred(l, cell_w * c_out)));
