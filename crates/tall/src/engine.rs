@@ -144,13 +144,49 @@ impl Engine {
     }
 }
 
-/// A context on a Ballista cluster. Not built yet: the Ballista client
-/// (`ballista::prelude::SessionContextExt::remote`) needs DataFusion with
-/// its default features and tonic, a second build of the whole DataFusion
-/// stack (see docs/tall.md), so this build refuses the address.
+/// How long connecting to a scheduler may take before it is an error.
+#[cfg(feature = "ballista")]
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A context whose plans run on the Ballista cluster at `address`
+/// (`host:port` of its scheduler): planning stays here, the physical plan
+/// goes to the scheduler, and its executors read the files, so paths must
+/// mean the same files on them (`tall` makes them absolute).
+#[cfg(feature = "ballista")]
+fn remote(runtime: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
+    use ballista::prelude::SessionContextExt;
+    let url = format!("df://{address}");
+    let connect = async {
+        match tokio::time::timeout(CONNECT_TIMEOUT, SessionContext::remote(&url)).await {
+            Ok(ctx) => ctx,
+            Err(_) => Err(DataFusionError::Execution(format!(
+                "no answer from a Ballista scheduler at {address} within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            ))),
+        }
+    };
+    std::thread::scope(|s| {
+        s.spawn(|| runtime.block_on(connect))
+            .join()
+            .unwrap_or_else(|_| {
+                Err(DataFusionError::Execution(
+                    "the Ballista client's thread panicked".into(),
+                ))
+            })
+    })
+    .map_err(|e| {
+        RuntimeError::Domain(format!(
+            "cannot reach the Ballista scheduler at {address}: {e}"
+        ))
+    })
+}
+
+/// Without the `ballista` feature there is no client: the address is
+/// refused with a message that says how to get one.
+#[cfg(not(feature = "ballista"))]
 fn remote(_: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
     Err(RuntimeError::Domain(format!(
-        "this build of MLA has no Ballista client yet, so it cannot reach {address}; tall plans run on the local engine (docs/tall.md)"
+        "this build of MLA has no Ballista client, so it cannot reach {address}: build with the `ballista` feature (docs/tall.md); tall plans run on the local engine"
     )))
 }
 

@@ -13,6 +13,8 @@
 pub mod builtins;
 pub mod engine;
 mod functions;
+#[cfg(feature = "ballista")]
+pub mod node;
 mod ops;
 pub mod plan;
 pub mod run;

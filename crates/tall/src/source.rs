@@ -146,6 +146,11 @@ impl Source {
                 } else {
                     engine.context()
                 };
+                // Absolute, so a Ballista executor started elsewhere reads
+                // the same files (globs are kept: nothing is resolved).
+                let path = std::path::absolute(path)
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| path.clone());
                 match format {
                     Format::Parquet => {
                         ctx.read_parquet(path.as_str(), ParquetReadOptions::default())
