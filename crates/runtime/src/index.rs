@@ -7,14 +7,7 @@ use crate::value::Value;
 use ndarray::Array2;
 use std::sync::Arc;
 
-/// One index position as the evaluator hands it over.
-#[derive(Clone, Debug)]
-pub enum IndexArg {
-    /// A lone `:`: everything along that dimension.
-    All,
-    /// A number, vector of indices, range or logical mask.
-    Val(Value),
-}
+pub use crate::value::external::IndexArg;
 
 /// Resolves an index to 0-based positions (`None` means all).
 fn resolve(arg: &IndexArg, size: usize, dim: u8, shape: Shape) -> Result<Option<Vec<usize>>> {

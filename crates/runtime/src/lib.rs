@@ -9,7 +9,6 @@ pub mod builtins;
 pub mod display;
 pub mod display_html;
 pub mod error;
-pub mod external;
 pub mod files;
 pub mod format;
 pub mod index;
@@ -34,7 +33,7 @@ pub use builtins::{
     NativeFn, Registry, BUILTINS, CONSTANTS,
 };
 pub use error::{CallbackError, Result, RuntimeError, Shape};
-pub use external::External;
+pub use value::external::{self, External};
 pub use index::IndexArg;
 /// The ndarray version MLA values are built on, for embedders.
 pub use ndarray;

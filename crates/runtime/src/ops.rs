@@ -3,7 +3,7 @@
 
 use crate::autodiff;
 use crate::error::{Result, RuntimeError};
-use crate::external::UnaryOp;
+use crate::value::external::{self, UnaryOp};
 use crate::interrupt;
 pub use crate::kernels::broadcast_shape;
 use crate::kernels::zip_with;
@@ -16,8 +16,8 @@ use std::sync::Arc;
 /// Applies an infix operator to two values; `warnings` collects what a
 /// nearly singular solve or power says beside its result.
 pub fn binary(op: Op, a: &Value, b: &Value, warnings: &mut Vec<String>) -> Result<Value> {
-    if let Some(x) = crate::external::first(std::slice::from_ref(a))
-        .or_else(|| crate::external::first(std::slice::from_ref(b)))
+    if let Some(x) = external::first(std::slice::from_ref(a))
+        .or_else(|| external::first(std::slice::from_ref(b)))
     {
         return x.binary(op, a, b);
     }

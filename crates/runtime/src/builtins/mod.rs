@@ -122,7 +122,7 @@ pub fn call(b: &Builtin, cx: &mut CallContext<'_>, args: &[Value]) -> Result<Val
             has: b.outputs,
         });
     }
-    if let Some(x) = crate::external::first(args) {
+    if let Some(x) = crate::value::external::first(args) {
         if let Some(result) = x.call(cx, b.name, args) {
             return result;
         }

@@ -8,6 +8,7 @@
 //! [`Value`], and to nothing above them: the builtin table, the operators
 //! and the gradient rules all sit on top of this module.
 
+pub mod external;
 mod function;
 mod host;
 mod registry;
@@ -48,8 +49,8 @@ pub enum Value {
     /// An optimizer's settings and state (`adam(0.01)`, advanced by `step`).
     Optimizer(Arc<crate::optim::Optimizer>),
     /// An object of an extension crate (a tall matrix, say), known to the
-    /// runtime only through [`External`](crate::external::External).
-    External(Arc<dyn crate::external::External>),
+    /// runtime only through [`External`](crate::value::external::External).
+    External(Arc<dyn crate::value::external::External>),
 }
 
 impl Value {

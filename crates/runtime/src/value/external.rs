@@ -4,13 +4,21 @@
 //! ask it first, so the extension gives `+`, `'`, `T[:, j]` or `sum(T)` its
 //! own meaning without the runtime depending on it.
 
-use crate::builtins::CallContext;
+use super::{CallContext, Value};
 use crate::error::{Result, RuntimeError};
-use crate::index::IndexArg;
 use crate::operator::Op;
-use crate::value::Value;
 use std::any::Any;
 use std::fmt;
+
+/// One index position as the evaluator hands it over (here, beside
+/// `Value`, because an external value is handed these too).
+#[derive(Clone, Debug)]
+pub enum IndexArg {
+    /// A lone `:`: everything along that dimension.
+    All,
+    /// A number, vector of indices, range or logical mask.
+    Val(Value),
+}
 
 /// A prefix operator an external value may answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
