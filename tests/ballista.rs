@@ -100,7 +100,11 @@ fn pca_example_on_a_scheduler_and_two_executors_matches_in_memory_pca() {
         .expect("data written");
 
     let ports = free_ports(5);
-    let mut scheduler = Node::start("scheduler", &["scheduler".into(), ports[0].to_string()], &dir);
+    let mut scheduler = Node::start(
+        "scheduler",
+        &["scheduler".into(), ports[0].to_string()],
+        &dir,
+    );
     wait_for(&mut scheduler, ports[0]);
     let mut executors = Vec::new();
     for (k, name) in ["executor-1", "executor-2"].into_iter().enumerate() {
@@ -171,6 +175,9 @@ fn pca_example_on_a_scheduler_and_two_executors_matches_in_memory_pca() {
     if std::env::var_os("MLA_KEEP_TEST_FILES").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     } else {
-        eprintln!("kept {} (files written by the executors: {written:?})", dir.display());
+        eprintln!(
+            "kept {} (files written by the executors: {written:?})",
+            dir.display()
+        );
     }
 }

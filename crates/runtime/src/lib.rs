@@ -33,10 +33,10 @@ pub use builtins::{
     NativeFn, Registry, BUILTINS, CONSTANTS,
 };
 pub use error::{CallbackError, Result, RuntimeError, Shape};
-pub use value::external::{self, External};
 pub use index::IndexArg;
 /// The ndarray version MLA values are built on, for embedders.
 pub use ndarray;
 pub use operator::Op;
 pub use rng::Rng;
+pub use value::external::{self, External};
 pub use value::{Func, UserFunc, Value, MAX_ELEMENTS};

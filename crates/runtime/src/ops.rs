@@ -3,12 +3,12 @@
 
 use crate::autodiff;
 use crate::error::{Result, RuntimeError};
-use crate::value::external::{self, UnaryOp};
 use crate::interrupt;
 pub use crate::kernels::broadcast_shape;
 use crate::kernels::zip_with;
 use crate::linalg;
 use crate::operator::Op;
+use crate::value::external::{self, UnaryOp};
 use crate::value::{check_alloc, Value};
 use ndarray::Array2;
 use std::sync::Arc;

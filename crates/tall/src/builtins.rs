@@ -2,7 +2,7 @@
 //! `tall`, `gather`, `head` and `tall_engine`.
 
 use crate::engine;
-use crate::plan::{Deferred, Tall};
+use crate::plan::Tall;
 use crate::run;
 use crate::source::Source;
 use crate::value::{as_tall, transposed_alone, TallValue};
@@ -113,14 +113,7 @@ fn gather(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
             has: args.len(),
         });
     }
-    let deferred: Vec<&Deferred> = args
-        .iter()
-        .filter_map(|a| match as_tall(a) {
-            Some(TallValue::Deferred(d)) => Some(d),
-            _ => None,
-        })
-        .collect();
-    run::compute(&deferred)?;
+    run::compute_among(args)?;
     let mut out = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         out.push(match as_tall(a) {

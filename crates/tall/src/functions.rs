@@ -35,14 +35,7 @@ pub fn dispatch(cx: &mut CallContext<'_>, name: &str, args: &[Value]) -> Option<
 /// source), then calls the builtin on plain values; a tall left among them
 /// cannot be taken.
 fn settle_and_call(cx: &mut CallContext<'_>, name: &str, args: &[Value]) -> Result<Value> {
-    let deferred: Vec<&Deferred> = args
-        .iter()
-        .filter_map(|a| match as_tall(a) {
-            Some(TallValue::Deferred(d)) => Some(d),
-            _ => None,
-        })
-        .collect();
-    run::compute(&deferred)?;
+    run::compute_among(args)?;
     let mut plain = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         match as_tall(a) {

@@ -106,8 +106,14 @@ mod tests {
 
     #[test]
     fn the_command_line_names_a_role_and_its_ports() {
-        assert_eq!(parse(&args("scheduler")), Ok(Role::Scheduler { port: 50050 }));
-        assert_eq!(parse(&args("scheduler 6000")), Ok(Role::Scheduler { port: 6000 }));
+        assert_eq!(
+            parse(&args("scheduler")),
+            Ok(Role::Scheduler { port: 50050 })
+        );
+        assert_eq!(
+            parse(&args("scheduler 6000")),
+            Ok(Role::Scheduler { port: 6000 })
+        );
         assert_eq!(
             parse(&args("executor 6000 6001 6002 /tmp/w")),
             Ok(Role::Executor {
@@ -118,7 +124,9 @@ mod tests {
             })
         );
         assert!(parse(&args("executor 6000")).unwrap_err().contains("usage"));
-        assert!(parse(&args("scheduler port")).unwrap_err().contains("not a port"));
+        assert!(parse(&args("scheduler port"))
+            .unwrap_err()
+            .contains("not a port"));
         assert!(parse(&args("")).is_err());
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::engine::{self, engine_err, Engine};
 use crate::plan::{Agg, Deferred, Empty, Tall};
+use crate::value::{as_tall, TallValue};
 use datafusion::arrow::array::{Array, Float64Array, RecordBatch};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
@@ -14,6 +15,19 @@ use mla_runtime::value::check_alloc;
 use mla_runtime::{Result, RuntimeError, Value};
 use ndarray::Array2;
 use std::collections::HashMap;
+
+/// Computes the deferred results among `args` (builtin arguments), one
+/// pass per source.
+pub fn compute_among(args: &[Value]) -> Result<()> {
+    let deferred: Vec<&Deferred> = args
+        .iter()
+        .filter_map(|a| match as_tall(a) {
+            Some(TallValue::Deferred(d)) => Some(d),
+            _ => None,
+        })
+        .collect();
+    compute(&deferred)
+}
 
 /// Computes every deferred result not yet computed, one pass per source.
 pub fn compute(items: &[&Deferred]) -> Result<()> {
@@ -101,12 +115,7 @@ fn single_row(batches: &[RecordBatch], n: usize) -> Result<Vec<Option<f64>>> {
     }
     (0..n)
         .map(|j| {
-            let col = cast(batch.column(j), &DataType::Float64)
-                .map_err(|e| RuntimeError::Domain(format!("tall engine: {e}")))?;
-            let col = col
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| RuntimeError::Domain("tall engine: not a number column".into()))?;
+            let col = float_column(batch, j)?;
             Ok(if col.is_null(0) {
                 None
             } else {
@@ -179,12 +188,7 @@ pub fn collect(tall: &Tall, limit: Option<usize>) -> Result<Array2<f64>> {
     for batch in parts.iter().flatten() {
         let take = batch.num_rows().min(n - at);
         for j in 0..p {
-            let col = cast(batch.column(j), &DataType::Float64)
-                .map_err(|e| RuntimeError::Domain(format!("tall engine: {e}")))?;
-            let col = col
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| RuntimeError::Domain("tall engine: not a number column".into()))?;
+            let col = float_column(batch, j)?;
             for i in 0..take {
                 out[[at + i, j]] = if col.is_null(i) {
                     f64::NAN
@@ -196,4 +200,15 @@ pub fn collect(tall: &Tall, limit: Option<usize>) -> Result<Array2<f64>> {
         at += take;
     }
     Ok(out)
+}
+
+/// Column `j` of `batch` as f64 numbers (DataFusion may type a sum or a
+/// count otherwise).
+fn float_column(batch: &RecordBatch, j: usize) -> Result<Float64Array> {
+    let col = cast(batch.column(j), &DataType::Float64)
+        .map_err(|e| RuntimeError::Domain(format!("tall engine: {e}")))?;
+    col.as_any()
+        .downcast_ref::<Float64Array>()
+        .cloned()
+        .ok_or_else(|| RuntimeError::Domain("tall engine: not a number column".into()))
 }
