@@ -288,3 +288,35 @@ fn logistic_example_matches_in_memory_gradient_descent() {
         &["e", "ea"],
     );
 }
+
+#[test]
+fn a_file_policy_other_than_allow_refuses_tall_files_but_not_memory() {
+    use mla::{FilePolicy, Limits};
+    let d = dir("policy");
+    let x = data();
+    let names = default_names(COLS);
+    let path = d.join("data.parquet");
+    write_parquet(path.to_str().unwrap(), x.view(), &names).expect("parquet written");
+    for files in [
+        FilePolicy::Deny,
+        FilePolicy::ReadOnly(d.clone()),
+        FilePolicy::Root(d.clone()),
+    ] {
+        let mut mla = Interpreter::with_output(std::io::sink());
+        mla.set_limits(Limits {
+            files,
+            ..Limits::default()
+        });
+        let err = mla
+            .run(&format!("T = tall({:?});", path.to_str().unwrap()))
+            .expect_err("a jailed program cannot open a tall over files");
+        assert!(
+            err.render().contains("file policy cannot check"),
+            "{}",
+            err.render()
+        );
+        mla.set("X", x.clone());
+        mla.run("T = tall(X); s = gather(sum(T));")
+            .unwrap_or_else(|e| panic!("in memory: {}", e.render()));
+    }
+}

@@ -603,6 +603,10 @@ impl mla_runtime::Host for BuiltinHost<'_, '_> {
         self.me.limits.files.read(path)
     }
 
+    fn files_unrestricted(&self) -> bool {
+        matches!(self.me.limits.files, crate::limits::FilePolicy::Allow)
+    }
+
     fn write_file(&mut self, path: &str, bytes: &[u8]) -> mla_runtime::Result<()> {
         self.me.limits.files.write(path, bytes)
     }

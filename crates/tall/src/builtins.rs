@@ -81,12 +81,21 @@ pub fn table() -> Vec<Builtin> {
     ]
 }
 
-fn tall(_: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
+fn tall(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let v = &args[0];
     if as_tall(v).is_some() {
         return Ok(v.clone());
     }
     let source = match v {
+        Value::Str(path) if !cx.host.files_unrestricted() => {
+            // DataFusion opens the files (and expands globs) itself, where
+            // the host's jail cannot check each path it reaches.
+            return Err(RuntimeError::Denied {
+                path: path.to_string(),
+                reason: "tall matrices read files through DataFusion, which this program's file policy cannot check".into(),
+            }
+            .at_arg(0));
+        }
         Value::Str(path) => {
             let engine = engine::current()?;
             Source::files(&engine, path).map_err(|e| e.at_arg(0))?

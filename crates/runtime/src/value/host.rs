@@ -94,6 +94,13 @@ pub trait Host {
             }
         })?
     }
+    /// Whether a script may read any file. Extensions that open files
+    /// themselves, through a library the host's policy cannot see into
+    /// (tall matrices read Parquet through DataFusion), refuse to when
+    /// this is false. The default reads any, as [`Host::read_file`] does.
+    fn files_unrestricted(&self) -> bool {
+        true
+    }
     /// Writes `bytes` to the file at `path` (`save`, `savefig`). The host
     /// decides which paths a script may write; this default writes any,
     /// atomically ([`crate::atomic_file`]).
