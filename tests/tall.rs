@@ -101,6 +101,8 @@ const EXPRESSIONS: &[&str] = &[
     "-A",
     "A[:, [1 3]]",
     "A[:, 2:3]",
+    "A[:, end]",
+    "A[:, 2:end] * [1; 2; 3]",
     "A[A[:, 1] > 0, :]",
     "mean(A[A[:, 1] > 0, :])",
     "A[A[:, 1] > 0, :]' * A[A[:, 1] > 0, :]",
@@ -318,5 +320,19 @@ fn a_file_policy_other_than_allow_refuses_tall_files_but_not_memory() {
         mla.set("X", x.clone());
         mla.run("T = tall(X); s = gather(sum(T));")
             .unwrap_or_else(|e| panic!("in memory: {}", e.render()));
+    }
+}
+
+#[test]
+fn end_counts_a_deferred_results_shape() {
+    let x = data();
+    let mut mla = Interpreter::with_output(std::io::sink());
+    mla.set("X", x);
+    mla.run("T = tall(X); G = T' * T; g = G[end, end - 1]; m = mean(T); e = m[end]; want = X' * X; w = want[4, 3]; wm = mean(X); we = wm[4];")
+        .unwrap_or_else(|e| panic!("{}", e.render()));
+    for (got, want) in [("g", "w"), ("e", "we")] {
+        let a: f64 = mla.get(got).unwrap();
+        let b: f64 = mla.get(want).unwrap();
+        assert!((a - b).abs() <= 1e-10 * b.abs(), "{got} = {a}, {want} = {b}");
     }
 }

@@ -71,6 +71,17 @@ impl External for TallValue {
         "tall"
     }
 
+    /// Columns always; rows once a pass has counted them, else 0 (a tall's
+    /// rows are never chosen by number, so `end` there only meets the
+    /// refusal).
+    fn shape(&self) -> (usize, usize) {
+        match self {
+            TallValue::Tall(t) => (tall_rows(t).unwrap_or(0), t.ncols()),
+            TallValue::Transposed(t) => (t.ncols(), tall_rows(t).unwrap_or(0)),
+            TallValue::Deferred(d) => d.shape,
+        }
+    }
+
     fn describe(&self) -> String {
         match self {
             TallValue::Tall(t) => format!(

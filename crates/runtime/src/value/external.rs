@@ -5,7 +5,7 @@
 //! own meaning without the runtime depending on it.
 
 use super::{CallContext, Value};
-use crate::error::{Result, RuntimeError};
+use crate::error::{Result, RuntimeError, Shape};
 use crate::operator::Op;
 use std::any::Any;
 use std::fmt;
@@ -51,6 +51,11 @@ pub trait External: Send + Sync + fmt::Debug {
     /// What the REPL shows for it (may span several lines, ends without a
     /// newline).
     fn display(&self) -> String;
+    /// The shape `end` counts in when it is indexed (`T[:, end]`); a
+    /// dimension not known without reading data may answer 0.
+    fn shape(&self) -> Shape {
+        (1, 1)
+    }
     /// `a op b` where `a` or `b` is this object (the other may be any value).
     fn binary(&self, op: Op, a: &Value, b: &Value) -> Result<Value> {
         Err(unsupported(&format!("`{op}`"), a, b))

@@ -103,13 +103,15 @@ impl Value {
         Value::matrix(Array2::from_shape_vec((1, n), v).expect("1×n from n values"))
     }
 
-    /// The shape; scalars are 1×1, strings 1×len, others 1×1.
+    /// The shape; scalars are 1×1, strings 1×len, external values their
+    /// own, others 1×1.
     pub fn shape(&self) -> Shape {
         match self {
             Value::Matrix(m) => m.dim(),
             Value::Logical(m) => m.dim(),
             Value::Traced(t) => t.value.dim(),
             Value::Str(s) => (1, s.chars().count()),
+            Value::External(x) => x.shape(),
             _ => (1, 1),
         }
     }
