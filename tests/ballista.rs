@@ -181,3 +181,46 @@ fn pca_example_on_a_scheduler_and_two_executors_matches_in_memory_pca() {
         );
     }
 }
+
+#[test]
+fn a_pass_waiting_on_a_scheduler_without_executors_stops_on_interrupt() {
+    let dir = std::env::temp_dir().join(format!("mla-ballista-idle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    mla_tall::write::synthetic(dir.to_str().unwrap(), 1000, 1, 3, false).expect("data written");
+    let port = free_ports(1)[0];
+    let mut scheduler = Node::start("scheduler", &["scheduler".into(), port.to_string()], &dir);
+    wait_for(&mut scheduler, port);
+    let mut mla = Interpreter::with_output(std::io::sink());
+    // A wrong address is an error at once, naming it.
+    let closed = free_ports(1)[0];
+    let err = mla
+        .run(&format!("tall_engine(\"ballista://127.0.0.1:{closed}\")"))
+        .expect_err("nothing listens there");
+    assert!(
+        err.render().contains(&format!(
+            "cannot reach a Ballista scheduler at 127.0.0.1:{closed}"
+        )),
+        "{}",
+        err.render()
+    );
+    mla.run(&format!("tall_engine(\"ballista://127.0.0.1:{port}\");"))
+        .unwrap_or_else(|e| panic!("tall_engine: {}", e.render()));
+    let handle = mla.interrupt_handle();
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(2));
+        handle.interrupt();
+    });
+    let started = Instant::now();
+    let err = mla
+        .run(&format!(
+            "s = gather(sum(tall({:?})));",
+            format!("{}/*.parquet", dir.display())
+        ))
+        .expect_err("no executor can run the pass");
+    stopper.join().unwrap();
+    assert_eq!(err.kind(), mla::ErrorKind::Interrupted, "{}", err.render());
+    assert!(started.elapsed() < Duration::from_secs(30));
+    drop(scheduler);
+    let _ = std::fs::remove_dir_all(&dir);
+}

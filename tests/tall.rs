@@ -333,6 +333,9 @@ fn end_counts_a_deferred_results_shape() {
     for (got, want) in [("g", "w"), ("e", "we")] {
         let a: f64 = mla.get(got).unwrap();
         let b: f64 = mla.get(want).unwrap();
-        assert!((a - b).abs() <= 1e-10 * b.abs(), "{got} = {a}, {want} = {b}");
+        assert!(
+            (a - b).abs() <= 1e-10 * b.abs(),
+            "{got} = {a}, {want} = {b}"
+        );
     }
 }

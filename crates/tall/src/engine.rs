@@ -6,9 +6,13 @@
 use datafusion::error::DataFusionError;
 use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
+use futures::future::Either;
+use mla_runtime::interrupt;
 use mla_runtime::{Result, RuntimeError};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 /// The environment variable that picks the engine when a script does not:
 /// `local` or `ballista://host:port`.
@@ -125,60 +129,118 @@ impl Engine {
         &self.ordered
     }
 
-    /// Runs a future to completion. On a thread of its own, so that a host
+    /// Runs a future to completion, on a thread of its own so that a host
     /// already inside an async runtime (the Jupyter kernel) can call it.
+    /// This thread watches MLA's interrupt flag meanwhile: Ctrl-C drops the
+    /// future, which stops a local pass (and a Ballista job's client; the
+    /// cluster may finish the job), so a pass that waits forever (a
+    /// scheduler without executors) can always be stopped.
     pub fn block_on<T: Send>(
         &self,
         fut: impl Future<Output = std::result::Result<T, DataFusionError>> + Send,
     ) -> Result<T> {
-        std::thread::scope(|s| {
-            s.spawn(|| self.runtime.block_on(fut))
-                .join()
-                .unwrap_or_else(|_| {
-                    Err(DataFusionError::Execution(
-                        "the tall engine's thread panicked".into(),
-                    ))
-                })
-        })
-        .map_err(engine_err)
+        let cancel = AtomicBool::new(false);
+        let (done, finished) = mpsc::channel::<()>();
+        let outcome = std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let result = self.runtime.block_on(async {
+                    let stop = async {
+                        while !cancel.load(Ordering::Relaxed) {
+                            tokio::time::sleep(POLL).await;
+                        }
+                    };
+                    futures::pin_mut!(fut);
+                    futures::pin_mut!(stop);
+                    match futures::future::select(fut, stop).await {
+                        Either::Left((r, _)) => Some(r),
+                        Either::Right(_) => None,
+                    }
+                });
+                let _ = done.send(());
+                result
+            });
+            loop {
+                match finished.recv_timeout(POLL) {
+                    Err(mpsc::RecvTimeoutError::Timeout) if interrupt::requested() => {
+                        cancel.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    // Sent, or the worker panicked before sending.
+                    _ => break,
+                }
+            }
+            worker.join()
+        });
+        match outcome {
+            Ok(Some(r)) => r.map_err(engine_err),
+            Ok(None) => Err(RuntimeError::Interrupted {
+                abandoned: Some("tall pass"),
+            }),
+            Err(panic) => Err(RuntimeError::Domain(format!(
+                "the tall engine's thread panicked: {}",
+                panic_text(&*panic)
+            ))),
+        }
     }
+}
+
+/// How often a waiting pass looks at the interrupt flag.
+const POLL: Duration = Duration::from_millis(20);
+
+/// What a panic said, when it said it as text.
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
 }
 
 /// How long connecting to a scheduler may take before it is an error.
 #[cfg(feature = "ballista")]
-const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A context whose plans run on the Ballista cluster at `address`
 /// (`host:port` of its scheduler): planning stays here, the physical plan
 /// goes to the scheduler, and its executors read the files, so paths must
-/// mean the same files on them (`tall` makes them absolute).
+/// mean the same files on them (`tall` makes them absolute). Ballista's
+/// `remote` only builds a session, so the scheduler's port is tried first:
+/// a wrong address is an error here, not at the first pass.
 #[cfg(feature = "ballista")]
 fn remote(runtime: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
     use ballista::prelude::SessionContextExt;
-    let url = format!("df://{address}");
-    let connect = async {
-        match tokio::time::timeout(CONNECT_TIMEOUT, SessionContext::remote(&url)).await {
-            Ok(ctx) => ctx,
-            Err(_) => Err(DataFusionError::Execution(format!(
-                "no answer from a Ballista scheduler at {address} within {} s",
-                CONNECT_TIMEOUT.as_secs()
-            ))),
-        }
+    use std::net::{TcpStream, ToSocketAddrs};
+    let unreachable = |why: String| {
+        RuntimeError::Domain(format!(
+            "cannot reach a Ballista scheduler at {address}: {why}"
+        ))
     };
+    let addrs: Vec<_> = address
+        .to_socket_addrs()
+        .map_err(|e| unreachable(e.to_string()))?
+        .collect();
+    let listening = addrs
+        .iter()
+        .any(|a| TcpStream::connect_timeout(a, CONNECT_TIMEOUT).is_ok());
+    if !listening {
+        return Err(unreachable(format!(
+            "nothing accepted a connection within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        )));
+    }
+    let url = format!("df://{address}");
     std::thread::scope(|s| {
-        s.spawn(|| runtime.block_on(connect))
+        s.spawn(|| runtime.block_on(SessionContext::remote(&url)))
             .join()
-            .unwrap_or_else(|_| {
-                Err(DataFusionError::Execution(
-                    "the Ballista client's thread panicked".into(),
-                ))
+            .unwrap_or_else(|panic| {
+                Err(DataFusionError::Execution(format!(
+                    "the Ballista client's thread panicked: {}",
+                    panic_text(&*panic)
+                )))
             })
     })
-    .map_err(|e| {
-        RuntimeError::Domain(format!(
-            "cannot reach the Ballista scheduler at {address}: {e}"
-        ))
-    })
+    .map_err(|e| unreachable(e.to_string()))
 }
 
 /// Without the `ballista` feature there is no client: the address is
@@ -186,7 +248,7 @@ fn remote(runtime: &tokio::runtime::Runtime, address: &str) -> Result<SessionCon
 #[cfg(not(feature = "ballista"))]
 fn remote(_: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> {
     Err(RuntimeError::Domain(format!(
-        "this build of MLA has no Ballista client, so it cannot reach {address}: build with the `ballista` feature (docs/tall.md); tall plans run on the local engine"
+        "this build of MLA has no Ballista client, so it cannot reach {address}: build with the `ballista` feature (docs/tall.md)"
     )))
 }
 
