@@ -1,8 +1,9 @@
 //! A Ballista scheduler or executor in this process (`mla-ballista-node`),
 //! built from the same DataFusion as the client so that a cluster for the
 //! tests and for a first try needs no second build: `scheduler [PORT]`, or
-//! `executor SCHEDULER_PORT FLIGHT_PORT GRPC_PORT [WORK_DIR]`, on loopback
-//! unless `MLA_BALLISTA_HOST` names the address to bind and advertise.
+//! `executor [SCHEDULER_HOST:]SCHEDULER_PORT FLIGHT_PORT GRPC_PORT
+//! [WORK_DIR]`, on loopback unless `MLA_BALLISTA_HOST` names the address to
+//! bind and advertise (an executor's scheduler is there too unless given).
 //! A production cluster runs Ballista's own `ballista-scheduler` and
 //! `ballista-executor` of the same version: the plans MLA sends are made of
 //! DataFusion's built-in expressions, so stock executors run them.
@@ -15,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// How to call the node, for errors.
-pub const USAGE: &str = "usage: mla-ballista-node scheduler [PORT]\n       mla-ballista-node executor SCHEDULER_PORT FLIGHT_PORT GRPC_PORT [WORK_DIR]";
+pub const USAGE: &str = "usage: mla-ballista-node scheduler [PORT]\n       mla-ballista-node executor [SCHEDULER_HOST:]SCHEDULER_PORT FLIGHT_PORT GRPC_PORT [WORK_DIR]";
 
 /// What the node was asked to be.
 #[derive(Debug, PartialEq)]
@@ -23,8 +24,10 @@ pub enum Role {
     /// A scheduler listening on this port.
     Scheduler { port: u16 },
     /// An executor serving Flight on `flight_port` and gRPC on `grpc_port`,
-    /// registered with the scheduler on `scheduler_port`.
+    /// registered with the scheduler at `scheduler_host` (the node's own
+    /// address when `None`) and `scheduler_port`.
     Executor {
+        scheduler_host: Option<String>,
         scheduler_port: u16,
         flight_port: u16,
         grpc_port: u16,
@@ -41,12 +44,19 @@ pub fn parse(args: &[String]) -> Result<Role, String> {
     match args {
         [role] if role == "scheduler" => Ok(Role::Scheduler { port: 50050 }),
         [role, p] if role == "scheduler" => Ok(Role::Scheduler { port: port(p)? }),
-        [role, s, f, g, rest @ ..] if role == "executor" && rest.len() <= 1 => Ok(Role::Executor {
-            scheduler_port: port(s)?,
-            flight_port: port(f)?,
-            grpc_port: port(g)?,
-            work_dir: rest.first().cloned(),
-        }),
+        [role, s, f, g, rest @ ..] if role == "executor" && rest.len() <= 1 => {
+            let (scheduler_host, scheduler_port) = match s.rsplit_once(':') {
+                Some((host, p)) => (Some(host.to_string()), port(&p.to_string())?),
+                None => (None, port(s)?),
+            };
+            Ok(Role::Executor {
+                scheduler_host,
+                scheduler_port,
+                flight_port: port(f)?,
+                grpc_port: port(g)?,
+                work_dir: rest.first().cloned(),
+            })
+        }
         _ => Err(USAGE.to_string()),
     }
 }
@@ -74,6 +84,7 @@ pub fn run(role: Role) -> Result<(), String> {
                 .map_err(|e| format!("scheduler: {e}"))
         }),
         Role::Executor {
+            scheduler_host,
             scheduler_port,
             flight_port,
             grpc_port,
@@ -84,7 +95,7 @@ pub fn run(role: Role) -> Result<(), String> {
                 external_host: Some(host.clone()),
                 port: flight_port,
                 grpc_port,
-                scheduler_host: host.clone(),
+                scheduler_host: scheduler_host.unwrap_or_else(|| host.clone()),
                 scheduler_port,
                 work_dir,
                 ..Default::default()
@@ -117,10 +128,21 @@ mod tests {
         assert_eq!(
             parse(&args("executor 6000 6001 6002 /tmp/w")),
             Ok(Role::Executor {
+                scheduler_host: None,
                 scheduler_port: 6000,
                 flight_port: 6001,
                 grpc_port: 6002,
                 work_dir: Some("/tmp/w".into())
+            })
+        );
+        assert_eq!(
+            parse(&args("executor head-node:6000 6001 6002")),
+            Ok(Role::Executor {
+                scheduler_host: Some("head-node".into()),
+                scheduler_port: 6000,
+                flight_port: 6001,
+                grpc_port: 6002,
+                work_dir: None
             })
         );
         assert!(parse(&args("executor 6000")).unwrap_err().contains("usage"));

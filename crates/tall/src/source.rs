@@ -1,5 +1,5 @@
-//! Where a tall's rows come from: Parquet or CSV files (a path, a directory
-//! or a glob such as `data/*.parquet`), or an in-memory matrix (`tall(X)`).
+//! Where a tall's rows come from: Parquet or CSV files (a path or a glob
+//! such as `data/*.parquet`), or an in-memory matrix (`tall(X)`).
 //! Every tall made from one source shares its rows, so they combine
 //! elementwise and reduce together in one pass.
 
