@@ -132,6 +132,12 @@ fn pca_example_on_a_scheduler_and_two_executors_matches_in_memory_pca() {
     );
     assert_ne!(script, example, "the example names its data path");
     let mut mla = Interpreter::with_output(std::io::sink());
+    // A job the cluster never finishes would hang the test run: stop it.
+    let handle = mla.interrupt_handle();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(600));
+        handle.interrupt();
+    });
     mla.run(&format!(
         "engine = tall_engine(\"ballista://127.0.0.1:{}\");",
         ports[0]
@@ -155,16 +161,22 @@ fn pca_example_on_a_scheduler_and_two_executors_matches_in_memory_pca() {
     );
     let n: f64 = mla.get("n").unwrap();
     assert_eq!(n, 1e6);
+    // Masks (FILTER clauses), comparisons and standard deviations cross
+    // to the executors too.
+    mla.run("(mm, sd) = gather(mean(X[X[:, 1] > 2, :]), std(X));")
+        .unwrap_or_else(|e| panic!("masked mean on Ballista: {}", e.render()));
 
     // The same rows in memory, on this machine's engine.
     mla.run(
         "tall_engine(\"local\");
          Xm = gather(tall(data)[:, 1:20]); C2 = cov(Xm); e = norm(C - C2) / norm(C2);
          (v2, V2) = eig(C2); ev = norm(vals - v2) / norm(v2);
-         Z2 = (Xm[1:3, :] - mean(Xm)) * vecs[:, 1:3]; ez = norm(z1 - Z2) / norm(Z2);",
+         Z2 = (Xm[1:3, :] - mean(Xm)) * vecs[:, 1:3]; ez = norm(z1 - Z2) / norm(Z2);
+         mm2 = mean(Xm[Xm[:, 1] > 2, :]); em = norm(mm - mm2) / norm(mm2);
+         es = norm(sd - std(Xm)) / norm(std(Xm));",
     )
     .unwrap_or_else(|e| panic!("in-memory check: {}", e.render()));
-    for name in ["e", "ev", "ez"] {
+    for name in ["e", "ev", "ez", "em", "es"] {
         let err: f64 = mla.get(name).unwrap();
         assert!(err < 1e-10, "{name} = {err:e}");
     }
