@@ -73,15 +73,30 @@ fn local_context(partitions: Option<usize>) -> Result<SessionContext> {
         .options_mut()
         .optimizer
         .enable_round_robin_repartition = false;
-    let mib = std::env::var("MLA_TALL_MEMORY")
-        .ok()
-        .and_then(|s| s.parse::<usize>().ok())
-        .unwrap_or(DEFAULT_MEMORY_MIB);
+    let bytes = memory_limit(std::env::var("MLA_TALL_MEMORY").ok().as_deref())?;
     let runtime = RuntimeEnvBuilder::new()
-        .with_memory_limit(mib << 20, 1.0)
+        .with_memory_limit(bytes, 1.0)
         .build_arc()
         .map_err(engine_err)?;
     Ok(SessionContext::new_with_config_rt(config, runtime))
+}
+
+/// The bytes `MLA_TALL_MEMORY` (MiB, when set) allows DataFusion's
+/// operators: a value that is not a size is an error, not the default.
+fn memory_limit(setting: Option<&str>) -> Result<usize> {
+    let Some(text) = setting else {
+        return Ok(DEFAULT_MEMORY_MIB << 20);
+    };
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&mib| mib > 0)
+        .and_then(|mib| mib.checked_mul(1 << 20))
+        .ok_or_else(|| {
+            RuntimeError::Domain(format!(
+                "MLA_TALL_MEMORY is {text:?}: give the memory tall passes may use in MiB, a whole number above 0"
+            ))
+        })
 }
 
 impl Engine {
@@ -255,4 +270,19 @@ fn remote(_: &tokio::runtime::Runtime, address: &str) -> Result<SessionContext> 
 /// A DataFusion error as an MLA one.
 pub fn engine_err(e: DataFusionError) -> RuntimeError {
     RuntimeError::Domain(format!("tall engine: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_setting_is_mib_and_refuses_what_is_not_a_size() {
+        assert_eq!(memory_limit(None).unwrap(), 1024 << 20);
+        assert_eq!(memory_limit(Some("256")).unwrap(), 256 << 20);
+        for bad in ["", "1.5", "-3", "0", "lots", "18446744073709551615"] {
+            let e = memory_limit(Some(bad)).unwrap_err().to_string();
+            assert!(e.contains("MLA_TALL_MEMORY"), "{bad}: {e}");
+        }
+    }
 }
