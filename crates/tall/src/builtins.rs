@@ -5,7 +5,7 @@ use crate::engine;
 use crate::plan::Tall;
 use crate::run;
 use crate::source::Source;
-use crate::value::{as_tall, transposed_alone, TallValue};
+use crate::value::{as_tall, settle, transposed_alone, TallValue};
 use mla_runtime::builtins::{Gradient, Implementation};
 use mla_runtime::{Builtin, CallContext, Clash, Registry, Result, RuntimeError, Value};
 
@@ -126,9 +126,7 @@ fn gather(cx: &mut CallContext<'_>, args: &[Value]) -> Result<Value> {
     let mut out = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         out.push(match as_tall(a) {
-            Some(TallValue::Deferred(d)) => d.value.get().cloned().ok_or_else(|| {
-                RuntimeError::Domain("a tall result was not computed".into()).at_arg(i)
-            })?,
+            Some(TallValue::Deferred(d)) => settle(d).map_err(|e| e.at_arg(i))?,
             Some(TallValue::Tall(t)) => {
                 Value::matrix(run::collect(t, None).map_err(|e| e.at_arg(i))?)
             }

@@ -4,7 +4,7 @@
 //! builtin is computed first, so `eig(X' * X)` just works.
 
 use crate::plan::{Deferred, Empty, Tall};
-use crate::value::{as_tall, transposed_alone, TallValue};
+use crate::value::{as_tall, settle, transposed_alone, TallValue};
 use crate::{run, svd};
 use datafusion::functions::math::expr_fn as math;
 use datafusion::functions_aggregate::expr_fn as agg;
@@ -39,12 +39,7 @@ fn settle_and_call(cx: &mut CallContext<'_>, name: &str, args: &[Value]) -> Resu
     let mut plain = Vec::with_capacity(args.len());
     for (i, a) in args.iter().enumerate() {
         match as_tall(a) {
-            Some(TallValue::Deferred(d)) => plain.push(
-                d.value
-                    .get()
-                    .cloned()
-                    .ok_or_else(|| RuntimeError::Domain("a tall result was not computed".into()))?,
-            ),
+            Some(TallValue::Deferred(d)) => plain.push(settle(d).map_err(|e| e.at_arg(i))?),
             Some(TallValue::Transposed(_)) => return Err(transposed_alone().at_arg(i)),
             Some(TallValue::Tall(_)) => {
                 return Err(RuntimeError::Domain(format!(

@@ -6,7 +6,7 @@
 
 use crate::source::Source;
 use datafusion::logical_expr::ExprFunctionExt;
-use datafusion::prelude::{lit, Expr};
+use datafusion::prelude::Expr;
 use mla_runtime::{Result, RuntimeError, Value};
 use std::sync::{Arc, OnceLock};
 
@@ -54,13 +54,8 @@ impl Tall {
         }
     }
 
-    /// Whether `other` has the same rows (same source, same mask), so
-    /// their columns may be combined row by row.
-    pub fn same_rows(&self, other: &Tall) -> bool {
-        self.source.id() == other.source.id() && self.mask == other.mask
-    }
-
-    /// Checks [`Tall::same_rows`], naming what differs.
+    /// Checks that `other` has the same rows (same source, same mask), so
+    /// their columns may be combined row by row; else says what differs.
     pub fn check_same_rows(&self, other: &Tall, what: &str) -> Result<()> {
         if self.source.id() != other.source.id() {
             return Err(RuntimeError::Domain(format!(
@@ -170,9 +165,4 @@ impl Deferred {
         d.entries = entries;
         d
     }
-}
-
-/// `x` as a Float64 literal.
-pub fn num(x: f64) -> Expr {
-    lit(x)
 }
