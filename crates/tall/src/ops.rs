@@ -184,14 +184,7 @@ fn matmul(a: &Value, b: &Value) -> Result<Value> {
                     w.ncols()
                 )));
             }
-            let cols = (0..w.ncols())
-                .map(|k| {
-                    (0..t.ncols())
-                        .map(|j| t.cols[j].clone() * lit(w[[j, k]]))
-                        .reduce(|acc, e| acc + e)
-                        .unwrap_or_else(|| lit(0.0))
-                })
-                .collect();
+            let cols = t.times(&w);
             let text = recipe(format!("{} * <{}×{} matrix>", t.recipe, w.nrows(), w.ncols()));
             Ok(TallValue::Tall(t.with_cols(cols, false, text)).into_value())
         }

@@ -6,7 +6,7 @@
 
 use crate::source::Source;
 use datafusion::logical_expr::ExprFunctionExt;
-use datafusion::prelude::Expr;
+use datafusion::prelude::{lit, Expr};
 use mla_runtime::{Result, RuntimeError, Value};
 use std::sync::{Arc, OnceLock};
 
@@ -52,6 +52,19 @@ impl Tall {
             logical,
             recipe,
         }
+    }
+
+    /// The columns of `self * w` for an in-memory `w` with one row per
+    /// column: each a sum of this tall's columns times `w`'s numbers.
+    pub fn times(&self, w: &ndarray::Array2<f64>) -> Vec<Expr> {
+        (0..w.ncols())
+            .map(|k| {
+                (0..self.ncols())
+                    .map(|j| self.cols[j].clone() * lit(w[[j, k]]))
+                    .reduce(|acc, e| acc + e)
+                    .unwrap_or_else(|| lit(0.0))
+            })
+            .collect()
     }
 
     /// Checks that `other` has the same rows (same source, same mask), so

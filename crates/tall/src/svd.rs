@@ -9,7 +9,6 @@ use crate::ops::cross;
 use crate::plan::Tall;
 use crate::run;
 use crate::value::TallValue;
-use datafusion::prelude::lit;
 use mla_runtime::{linalg, CallContext, Result, RuntimeError, Value};
 use ndarray::Array2;
 
@@ -40,18 +39,7 @@ pub fn svd(cx: &mut CallContext<'_>, t: &Tall, rest: &[Value]) -> Result<Value> 
     let rng = cx.rng();
     let omega = Array2::from_shape_fn((p, l), |_| rng.normal());
     // Y = T Ω as a tall of l columns; Z = Y' T in one pass.
-    let sketch = t.with_cols(
-        (0..l)
-            .map(|b| {
-                (0..p)
-                    .map(|a| t.cols[a].clone() * lit(omega[[a, b]]))
-                    .reduce(|x, y| x + y)
-                    .unwrap_or_else(|| lit(0.0))
-            })
-            .collect(),
-        false,
-        format!("{} * Ω", t.recipe),
-    );
+    let sketch = t.with_cols(t.times(&omega), false, format!("{} * Ω", t.recipe));
     let z = cross(&sketch, t);
     run::compute(&[&z])?;
     let z = z
@@ -77,20 +65,11 @@ pub fn svd(cx: &mut CallContext<'_>, t: &Tall, rest: &[Value]) -> Result<Value> 
     }
     // U = T V diag(1/s): a tall, computed when used.
     let scale = Array2::from_shape_fn((p, k), |(a, j)| vt[[j, a]] / s[j]);
-    let u = TallValue::Tall(
-        t.with_cols(
-            (0..k)
-                .map(|j| {
-                    (0..p)
-                        .map(|a| t.cols[a].clone() * lit(scale[[a, j]]))
-                        .reduce(|x, y| x + y)
-                        .unwrap_or_else(|| lit(0.0))
-                })
-                .collect(),
-            false,
-            format!("U of svd({}, {k})", t.recipe),
-        ),
-    )
+    let u = TallValue::Tall(t.with_cols(
+        t.times(&scale),
+        false,
+        format!("U of svd({}, {k})", t.recipe),
+    ))
     .into_value();
     let s = Value::column(s);
     if cx.nout == 2 {
